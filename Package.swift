@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// The same settings on every Swift target (STYLE.md §1): Swift 6 mode plus the upcoming features that keep C types
+/// out of public signatures and make existential use explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "menu-api",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "menu-api", targets: ["menu-api"]),
+        .library(name: "MenuKnowledge", targets: ["MenuKnowledge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries: one system-library target each, found through pkg-config, with the Debian package as hint.
+        .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        // Swift wrappers: each is the only importer of its C module.
+        .target(
+            name: "FastCGI",
+            dependencies: ["CFastCGI", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Postgres",
+            dependencies: ["CPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Curl",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        // The domain and the API layer: no C module.
+        .target(
+            name: "MenuKnowledge",
+            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Storage/Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "menu-api",
+            dependencies: [
+                "MenuKnowledge", "FastCGI", "Postgres", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MenuKnowledgeTesting",
+            dependencies: ["MenuKnowledge", "Postgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+
+        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MenuKnowledgeTests",
+            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

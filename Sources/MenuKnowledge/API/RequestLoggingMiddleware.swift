@@ -1,0 +1,29 @@
+import Logging
+
+/// Logs each request once it is answered: method, path, status and duration, never the body or credentials.
+///
+/// Server errors are logged at `error` (an operator must look); the rest at `debug`, since nginx's access log
+/// already records every request.
+public struct RequestLoggingMiddleware: APIMiddleware {
+    public init() {}
+
+    public func handle(
+        _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) -> APIResponse
+    ) -> APIResponse {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = next(request, context)
+        let elapsed = start.duration(to: clock.now)
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        let metadata: [String: Logging.Logger.MetadataValue] = [
+            LogKey.method: "\(request.method)", LogKey.path: "\(request.path)", LogKey.status: "\(response.status)",
+            LogKey.durationMilliseconds: "\(Int(milliseconds.rounded()))",
+        ]
+        if response.status >= 500 {
+            context.logger.error("Request failed", metadata: metadata)
+        } else {
+            context.logger.debug("Request answered", metadata: metadata)
+        }
+        return response
+    }
+}

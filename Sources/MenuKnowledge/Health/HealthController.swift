@@ -1,0 +1,52 @@
+/// The liveness and readiness probes.
+///
+/// `GET /api/v1/health` never touches the database: it answers as long as the process can. `GET
+/// /api/v1/health/ready` checks PostgreSQL through this worker's own connection.
+public struct HealthController {
+    /// The service name in the health body.
+    public static let serviceName = "Menu Knowledge Engine"
+
+    private let environment: String
+    private let database: any DatabaseProbe
+
+    /// - Parameters:
+    ///   - environment: `APP_ENV`, echoed in the body.
+    ///   - database: the worker's database probe.
+    public init(environment: String, database: any DatabaseProbe) {
+        self.environment = environment
+        self.database = database
+    }
+
+    /// Registers the routes.
+    public func addRoutes(to router: inout APIRouter) {
+        router.add("GET", "/api/v1/health", health)
+        router.add("GET", "/api/v1/health/ready", ready)
+    }
+
+    /// `{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"development"}`
+    public func health(_ request: APIRequest, context: RequestContext) -> APIResponse {
+        .json(
+            .object([
+                ("status", "ok"), ("service", .string(Self.serviceName)), ("version", .string(ServiceVersion.current)),
+                ("environment", .string(environment)),
+            ]))
+    }
+
+    /// 200 `{"status":"ok","checks":{"database":"ok"}}`, or 503 with `"database":"unavailable"`.
+    public func ready(_ request: APIRequest, context: RequestContext) -> APIResponse {
+        let isReachable = database.isReachable(logger: context.logger)
+        var response = APIResponse.json(
+            .object([
+                ("status", isReachable ? "ok" : "unavailable"),
+                ("checks", .object([("database", isReachable ? "ok" : "unavailable")])),
+            ]), status: isReachable ? 200 : 503)
+        if !isReachable { response.headers.append(("Retry-After", "5")) }
+        return response
+    }
+}
+
+/// The service version, from one constant.
+public enum ServiceVersion {
+    /// The version in `/api/v1/health` and `menu-api --version`.
+    public static let current = "0.1.0"
+}

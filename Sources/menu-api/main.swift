@@ -1,0 +1,131 @@
+import ArgumentParser
+import Curl
+import FastCGI
+import Foundation
+import Glibc
+import Logging
+import MenuKnowledge
+import Postgres
+
+/// `menu-api`: the Menu Knowledge Engine's OCR service.
+struct MenuAPICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "menu-api",
+        abstract: "Menu Knowledge Engine OCR service: a FastCGI responder behind nginx.",
+        version: ServiceVersion.current,
+        subcommands: [ServeCommand.self, MigrateCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}
+
+/// Reads the environment once, in the one place it is read, and sets up logging.
+func loadConfiguration() throws -> (Configuration, Logger) {
+    let configuration: Configuration
+    do {
+        configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+    } catch {
+        FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
+        throw ExitCode(78)  // EX_CONFIG
+    }
+    let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    return (configuration, Logger(label: "menu-api"))
+}
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Answer FastCGI requests (the default command).")
+
+    @Option(help: "unix:/path/menu-api.sock, host:port, or stdin for a socket inherited on fd 0 (spawn-fcgi). Overrides MENU_API_LISTEN.")
+    var listen: String?
+
+    func run() throws {
+        let (configuration, logger) = try loadConfiguration()
+        let address: FastCGIListenAddress
+        do {
+            address = try listen.map { try FastCGIListenAddress(parsing: $0) }
+                ?? configuration.fastCGI.listen.map { try FastCGIListenAddress(parsing: $0) }
+                ?? .inheritedDescriptor
+        } catch {
+            logger.critical("Cannot start: \(listen == nil ? "MENU_API_LISTEN" : "--listen"): \(error)")
+            throw ExitCode(78)
+        }
+
+        // SIGTERM and SIGINT are taken with sigwait below, so every thread must have them blocked; a write to a
+        // connection nginx closed must fail with EPIPE instead of killing the process.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+
+        let listener: FastCGIListener
+        do {
+            try FastCGIListener.initializeLibrary()
+            try Curl.initializeLibrary()
+            listener = try FastCGIListener.open(
+                address, socketMode: configuration.fastCGI.socketMode, backlog: Int32(configuration.fastCGI.backlog))
+        } catch let error as FastCGIError {
+            logger.critical("Cannot start: \(error.debugDescription)")
+            throw ExitCode(71)  // EX_OSERR
+        }
+
+        let server = FastCGIServer(listener: listener, workerCount: configuration.fastCGI.workers, logger: logger)
+        try server.start { workerIndex in
+            var workerLogger = logger
+            workerLogger[metadataKey: "mke.worker"] = "\(workerIndex)"
+            let database = PostgresConnection(
+                configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+                logger: workerLogger)
+            return FastCGIAPIResponder(
+                router: .application(configuration: configuration, database: database, logger: workerLogger),
+                maxBodyBytes: configuration.limits.maxBodyBytes, logger: workerLogger)
+        }
+        logger.info(
+            "menu-api \(ServiceVersion.current) serving",
+            metadata: [
+                "mke.listen": "\(address)", "mke.workers": "\(configuration.fastCGI.workers)",
+                "mke.environment": "\(configuration.environment)",
+            ])
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        logger.info("Stopping: letting requests in flight finish", metadata: ["mke.signal": "\(received)"])
+        let finished = server.shutdown(gracePeriod: configuration.fastCGI.shutdownGracePeriod)
+        listener.close()
+        if !finished {
+            logger.warning("Shutdown grace period over with requests still running")
+        }
+        logger.info("Stopped")
+    }
+}
+
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Apply the database migrations not applied yet (safe to re-run).")
+
+    func run() throws {
+        let (configuration, logger) = try loadConfiguration()
+        let connection = PostgresConnection(
+            configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+            logger: logger)
+        do {
+            let migrator = try Migrator(directory: Migrator.defaultDirectory(configured: configuration.migrationsDirectory))
+            let applied = try migrator.migrate(on: connection, logger: logger)
+            print(applied.isEmpty ? "schema is up to date" : "applied: \(applied.joined(separator: ", "))")
+        } catch let error as PostgresError {
+            logger.critical("Migration failed: \(error.debugDescription)")
+            throw ExitCode(1)
+        } catch {
+            logger.critical("Migration failed: \(error)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+MenuAPICommand.main()

@@ -1,0 +1,148 @@
+import Foundation
+import Logging
+import MenuKnowledgeTesting
+import Postgres
+import Testing
+
+struct PostgresConnectionTests {
+    @Test func interpolationBindsParametersInsteadOfSplicing() {
+        let name = "'; DROP TABLE x; --"
+        let query: PostgresQuery = "SELECT * FROM t WHERE name = \(name) AND n = \(3) AND note = \(String?.none)"
+        #expect(query.sql == "SELECT * FROM t WHERE name = $1 AND n = $2 AND note = $3")
+        #expect(query.binds == [.text(name), .text("3"), .null])
+    }
+
+    @Test func roundTripsParametersIncludingNullAndKorean() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        let bytes: [UInt8] = [0, 1, 0xFF, 0x7F, 0x80]
+        let id = UUID()
+        let rows = try connection.query(
+            """
+            SELECT \("김치찌개 ₩8,000 🍲")::text AS name, \(42)::int AS count, \(Int?.none)::int AS missing,
+                   \(true)::bool AS flag, \(2.5)::float8 AS ratio, \(bytes)::bytea AS raw, \(id)::uuid AS id,
+                   \("it's \"quoted\" \\ back")::text AS tricky
+            """)
+        let row = try #require(rows.first)
+        #expect(try row.decode(String.self, column: "name") == "김치찌개 ₩8,000 🍲")
+        #expect(try row.decode(Int.self, column: "count") == 42)
+        #expect(try row.decode(Int?.self, column: "missing") == nil)
+        #expect(try row.decode(Int?.self, column: "count") == 42)
+        #expect(try row.decode(Bool.self, column: "flag") == true)
+        #expect(try row.decode(Double.self, column: "ratio") == 2.5)
+        #expect(try row.decode([UInt8].self, column: "raw") == bytes)
+        #expect(try row.decode(UUID.self, column: "id") == id)
+        #expect(try row.decode(String.self, column: "tricky") == "it's \"quoted\" \\ back")
+    }
+
+    @Test func timestampsDecodeFromEpochAndISOText() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let row = try #require(
+            try schema.makeConnection().query(
+                "SELECT extract(epoch FROM t) AS epoch, t AS iso FROM (SELECT '2026-02-19 10:12:03.25+00'::timestamptz AS t) s"
+            ).first)
+        let expected = Date(timeIntervalSince1970: 1_771_495_923.25)
+        #expect(try row.decode(Date.self, column: "epoch") == expected)
+        #expect(abs(try row.decode(Date.self, column: "iso").timeIntervalSince(expected)) < 0.001)
+    }
+
+    @Test func decodingErrorsNameColumnTypeAndReason() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let row = try #require(try schema.makeConnection().query("SELECT NULL::text AS note, 'abc' AS word").first)
+        let nullError = try #require(throws: PostgresDecodingError.self) { try row.decode(String.self, column: "note") }
+        #expect(nullError.column == "note" && nullError.columnIndex == 0 && nullError.reason.contains("NULL"))
+        #expect(nullError.file.hasSuffix("PostgresConnectionTests.swift"))
+        let typeError = try #require(throws: PostgresDecodingError.self) { try row.decode(Int.self, column: "word") }
+        #expect(typeError.column == "word" && typeError.targetType == "Int")
+        let missing = try #require(throws: PostgresDecodingError.self) { try row.decode(Int.self, column: "absent") }
+        #expect(missing.reason == "no such column")
+    }
+
+    @Test func constraintViolationCarriesSQLState() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        try connection.query("CREATE TABLE keys (k text PRIMARY KEY)")
+        try connection.query("INSERT INTO keys VALUES (\("a"))")
+        let error = try #require(throws: PostgresError.self) { try connection.query("INSERT INTO keys VALUES (\("a"))") }
+        #expect(error.code == .server)
+        #expect(error.sqlState == "23505")
+        #expect(error.isUniqueViolation)
+        #expect(error.message.contains("duplicate key"))
+        #expect(!error.description.contains("duplicate key"))  // the safe description hides server text
+        // The connection stays usable after a statement error.
+        #expect(try connection.query("SELECT count(*) AS n FROM keys").first?.decode(Int.self, column: "n") == 1)
+    }
+
+    @Test func affectedRowCountIsReported() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        try connection.query("CREATE TABLE n (v int)")
+        #expect(try connection.query("INSERT INTO n SELECT generate_series(1, 5)").affectedRowCount == 5)
+        #expect(try connection.query("DELETE FROM n WHERE v > \(3)").affectedRowCount == 2)
+    }
+
+    @Test func transactionRollsBackWhenBodyThrows() throws {
+        struct Abort: Error {}
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        try connection.query("CREATE TABLE tx (v int)")
+        #expect(throws: Abort.self) {
+            try connection.withTransaction {
+                try connection.query("INSERT INTO tx VALUES (1)")
+                throw Abort()
+            }
+        }
+        try connection.withTransaction { try connection.query("INSERT INTO tx VALUES (2)") }
+        #expect(try connection.query("SELECT v FROM tx").map { try $0.decode(Int.self, column: "v") } == [2])
+    }
+
+    @Test func nulByteInTextIsRefusedBeforeSending() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let error = try #require(throws: PostgresError.self) { try schema.makeConnection().query("SELECT \("a\u{0}b")::text") }
+        #expect(error.code == .invalidQuery)
+    }
+
+    @Test func unreachableServerIsConnectionFailed() throws {
+        let port = try LoopbackPort.free()
+        let connection = PostgresConnection(
+            configuration: .init(url: "postgresql://menu_api@127.0.0.1:\(port)/menu_api", connectTimeout: .seconds(1)),
+            logger: Logger(label: "test"))
+        let error = try #require(throws: PostgresError.self) { try connection.query("SELECT 1") }
+        #expect(error.code == .connectionFailed)
+        #expect(error.debugDescription.contains("\(port)"))
+    }
+
+    @Test func reconnectsAfterServerRestart() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        let connection = PostgresConnection(configuration: .init(url: cluster.url, connectTimeout: .seconds(2)), logger: Logger(label: "test"))
+        let firstPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(Int.self, column: "pid")
+        try cluster.stop()
+        let whileDown = try #require(throws: PostgresError.self) { try connection.query("SELECT 1") }
+        #expect(whileDown.code == .connectionLost || whileDown.code == .connectionFailed)
+        #expect(!connection.isConnected)
+        try cluster.start()
+        let secondPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(Int.self, column: "pid")
+        #expect(secondPID != firstPID)
+        #expect(connection.isConnected)
+    }
+
+    @Test func pingRecoversAStaleConnectionInOneCall() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        let connection = PostgresConnection(configuration: .init(url: cluster.url), logger: Logger(label: "test"))
+        try connection.ping()
+        try cluster.stop()
+        try cluster.start()
+        // The idle connection died with the old server; ping notices and reconnects without failing.
+        try connection.ping()
+        #expect(connection.isConnected)
+    }
+}

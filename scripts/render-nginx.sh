@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Renders the local nginx configuration into a prefix directory.
+# usage: scripts/render-nginx.sh PREFIX PORT UPSTREAM [KEEPALIVE]   (UPSTREAM: unix:/path/menu-api.sock or 127.0.0.1:9000)
+# Then: nginx -p PREFIX -c PREFIX/nginx.conf -e PREFIX/logs/error.log -g 'daemon off;'
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+prefix=$1 port=$2 upstream=$3 keepalive=${4:-8}
+mkdir -p "$prefix/logs" "$prefix/tmp"
+cp /etc/nginx/fastcgi_params /etc/nginx/mime.types "$prefix/"
+cp "$root/nginx/menu-api-locations.conf" "$prefix/"
+sed -e "s|{{PREFIX}}|$prefix|g" -e "s|{{PORT}}|$port|g" -e "s|{{UPSTREAM}}|$upstream|g" -e "s|{{KEEPALIVE}}|$keepalive|g" \
+    "$root/nginx/menu-api.local.conf.template" > "$prefix/nginx.conf"
+# nginx's workers run as nobody when started by root: they must reach the temp dirs and the socket's directory.
+if [ "$(id -u)" = 0 ]; then chmod 755 "$prefix" "$prefix/tmp"; fi
