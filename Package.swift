@@ -74,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting"],
+            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Postgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -105,6 +105,12 @@ public final class FastCGIServer: Sendable {
 
     private func runWorker(index: Int, makeResponder: @Sendable (Int) -> any FastCGIResponder) {
         defer { setPhase(.stopped, for: index) }
+        // A thread inherits its creator's signal mask, and libdispatch's threads block most signals: make sure the
+        // shutdown interrupt can reach this one.
+        var interrupt = sigset_t()
+        sigemptyset(&interrupt)
+        sigaddset(&interrupt, SIGUSR1)
+        pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
         let handle: FastCGIRequestHandle
         do {
             handle = try FastCGIRequestHandle(listeningDescriptor: listener.descriptor)

@@ -10,13 +10,21 @@ import Glibc
 /// ```
 public final class LiveService {
     /// How the responder gets its listening socket.
-    public enum Listen {
+    public enum Listen: Sendable, CustomStringConvertible {
         /// `--listen unix:/dir/menu-api.sock`
         case unixSocket
         /// `--listen 127.0.0.1:PORT`
         case tcp
         /// `spawn-fcgi` creates the socket and hands it over on fd 0; the responder starts without `--listen`.
         case spawnFCGI
+
+        public var description: String {
+            switch self {
+            case .unixSocket: "unix socket"
+            case .tcp: "TCP"
+            case .spawnFCGI: "spawn-fcgi on fd 0"
+            }
+        }
     }
 
     /// The directory holding the socket, nginx's prefix and the logs.

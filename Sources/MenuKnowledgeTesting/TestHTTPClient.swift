@@ -45,7 +45,8 @@ public enum TestHTTPClient {
         defer { close(descriptor) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        if !body.isEmpty || method == "POST" || method == "PUT" { head += "Content-Length: \(body.count)\r\n" }
+        let hasLength = headers.contains { $0.0.lowercased() == "content-length" }
+        if !hasLength && (!body.isEmpty || method == "POST" || method == "PUT") { head += "Content-Length: \(body.count)\r\n" }
         head += "\r\n"
         try sendAll(descriptor, Array(head.utf8) + body)
         return try parse(try readToEnd(descriptor))

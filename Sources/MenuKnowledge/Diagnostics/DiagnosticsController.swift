@@ -1,4 +1,5 @@
 import Glibc
+import Logging
 
 /// Routes that exist only for the end-to-end tests (`MENU_API_TEST_ROUTES=1`, refused in production).
 ///
@@ -17,6 +18,7 @@ public struct DiagnosticsController {
         guard let text = request.query["ms"], let milliseconds = Int(text), (0...10_000).contains(milliseconds) else {
             throw APIError.badRequest(code: "invalid_parameter", "ms must be an integer from 0 to 10000")
         }
+        context.logger.debug("slow request started", metadata: ["mke.sleep.ms": "\(milliseconds)"])
         // A blocking sleep is the point: it occupies the worker thread like a slow OCR call would.
         usleep(UInt32(milliseconds) * 1000)
         return .json(.object([("slept_ms", .int(milliseconds))]))
