@@ -65,8 +65,10 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .testTarget(name: "FastCGITests", dependencies: ["FastCGI", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "FastCGITests", dependencies: ["FastCGI", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",
             dependencies: ["MenuKnowledge", "MenuKnowledgeTesting"],

@@ -9,7 +9,9 @@ public enum Curl {
     public static func initializeLibrary() throws(CurlError) {
         let code = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
         guard code == CURLE_OK else {
-            throw CurlError(operation: "curl_global_init", curlCode: Int32(code.rawValue), message: String(cString: curl_easy_strerror(code)))
+            throw CurlError(
+                operation: "curl_global_init", curlCode: Int32(code.rawValue),
+                message: String(cString: curl_easy_strerror(code)))
         }
     }
 

@@ -46,7 +46,8 @@ public struct FastCGIExchange: ~Copyable {
         var received = 0
         let body = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
             while received < length {
-                let chunk = handle.readBody(into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[received...])))
+                let chunk = handle.readBody(
+                    into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[received...])))
                 if chunk <= 0 { break }
                 received += chunk
             }
@@ -62,7 +63,8 @@ public struct FastCGIExchange: ~Copyable {
         var remaining = byteCount
         withUnsafeTemporaryAllocation(byteCount: 65_536, alignment: 1) { scratch in
             while remaining > 0 {
-                let chunk = handle.readBody(into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<min(remaining, scratch.count)]))
+                let chunk = handle.readBody(
+                    into: UnsafeMutableRawBufferPointer(rebasing: scratch[..<min(remaining, scratch.count)]))
                 if chunk <= 0 { break }
                 remaining -= chunk
             }
@@ -78,7 +80,8 @@ public struct FastCGIExchange: ~Copyable {
     /// - Throws: `FastCGIError.clientAborted` when the web server closed the connection.
     /// - Note: Blocks the calling thread while the web server's socket is full.
     public func writeResponse(
-        status: Int, reason: String, headers: [(name: String, value: String)], body: [UInt8]) throws(FastCGIError) {
+        status: Int, reason: String, headers: [(name: String, value: String)], body: [UInt8]
+    ) throws(FastCGIError) {
         var head = "Status: \(status) \(reason)\r\n"
         for (name, value) in headers {
             head += name
@@ -91,7 +94,9 @@ public struct FastCGIExchange: ~Copyable {
         if failure == nil { failure = body.withUnsafeBytes { handle.write($0) } }
         if failure == nil { failure = handle.flush() }
         if let failure {
-            throw FastCGIError(.clientAborted, operation: "FCGX_PutStr", cCode: failure, cMessage: failure > 0 ? errnoText(failure) : nil)
+            throw FastCGIError(
+                .clientAborted, operation: "FCGX_PutStr", cCode: failure,
+                cMessage: failure > 0 ? errnoText(failure) : nil)
         }
     }
 }

@@ -16,7 +16,9 @@ public struct FastCGIListenAddress: Sendable, Hashable, CustomStringConvertible 
     /// A unix-domain socket at `path` (created, and removed again on close).
     public static func unixSocket(path: String) -> FastCGIListenAddress { .init(kind: .unixSocket(path: path)) }
     /// A TCP socket on `host:port`. Bind to loopback unless the web server really is on another host.
-    public static func tcp(host: String, port: Int) -> FastCGIListenAddress { .init(kind: .tcp(host: host, port: port)) }
+    public static func tcp(host: String, port: Int) -> FastCGIListenAddress {
+        .init(kind: .tcp(host: host, port: port))
+    }
     /// The listening socket a web server or `spawn-fcgi` hands over as file descriptor 0 (the FastCGI spec's way).
     public static let inheritedDescriptor = FastCGIListenAddress(kind: .inheritedDescriptor)
 

@@ -53,7 +53,8 @@ public final class FastCGIListener: @unchecked Sendable {
             removeStaleSocket(at: path)
             let descriptor = LibFCGI.openSocket(path, backlog: backlog)
             guard descriptor >= 0 else {
-                throw FastCGIError(.openSocket, operation: "FCGX_OpenSocket(\(path))", cCode: errno, cMessage: errnoText())
+                throw FastCGIError(
+                    .openSocket, operation: "FCGX_OpenSocket(\(path))", cCode: errno, cMessage: errnoText())
             }
             guard chmod(path, mode_t(socketMode)) == 0 else {
                 let error = FastCGIError(.openSocket, operation: "chmod(\(path))", cCode: errno, cMessage: errnoText())
@@ -65,7 +66,8 @@ public final class FastCGIListener: @unchecked Sendable {
         case .tcp(let host, let port):
             let descriptor = LibFCGI.openSocket("\(host):\(port)", backlog: backlog)
             guard descriptor >= 0 else {
-                throw FastCGIError(.openSocket, operation: "FCGX_OpenSocket(\(host):\(port))", cCode: errno, cMessage: errnoText())
+                throw FastCGIError(
+                    .openSocket, operation: "FCGX_OpenSocket(\(host):\(port))", cCode: errno, cMessage: errnoText())
             }
             return FastCGIListener(descriptor: descriptor, address: address)
         }

@@ -54,14 +54,17 @@ public final class FastCGIServer: Sendable {
         for index in 0..<workerCount {
             let context = WorkerContext(server: self, index: index, makeResponder: makeResponder)
             var thread = pthread_t()
-            let status = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
-                context.server.runWorker(index: context.index, makeResponder: context.makeResponder)
-                return nil
-            }, Unmanaged.passRetained(context).toOpaque())
+            let status = pthread_create(
+                &thread, nil,
+                { raw in
+                    guard let raw else { return nil }
+                    let context = Unmanaged<WorkerContext>.fromOpaque(raw).takeRetainedValue()
+                    context.server.runWorker(index: context.index, makeResponder: context.makeResponder)
+                    return nil
+                }, Unmanaged.passRetained(context).toOpaque())
             guard status == 0 else {
-                throw FastCGIError(.threadStart, operation: "pthread_create", cCode: status, cMessage: errnoText(status))
+                throw FastCGIError(
+                    .threadStart, operation: "pthread_create", cCode: status, cMessage: errnoText(status))
             }
             state.withLock { $0.threads.append(thread) }
         }

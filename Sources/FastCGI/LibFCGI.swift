@@ -69,7 +69,8 @@ final class FastCGIRequestHandle {
     /// The corresponding C function is `FCGX_GetStr`.
     func readBody(into buffer: UnsafeMutableRawBufferPointer) -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
-        return Int(FCGX_GetStr(base.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count), request.pointee.in))
+        return Int(
+            FCGX_GetStr(base.assumingMemoryBound(to: CChar.self), Int32(clamping: buffer.count), request.pointee.in))
     }
 
     /// Writes `bytes` to the response stream.

@@ -67,20 +67,24 @@ public struct Configuration: Sendable {
         let reader = EnvironmentReader(variables: variables)
         environment = try reader.choice("APP_ENV", ["development", "test", "staging", "production"]) ?? environment
         logLevel =
-            try reader.choice("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"]) ?? logLevel
+            try reader.choice("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"])
+            ?? logLevel
         database.url = try reader.nonEmpty("DATABASE_URL") ?? database.url
-        database.connectTimeout = try reader.seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? database.connectTimeout
+        database.connectTimeout =
+            try reader.seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? database.connectTimeout
         fastCGI.listen = try reader.nonEmpty("MENU_API_LISTEN")
         fastCGI.socketMode = try reader.octalMode("MENU_API_SOCKET_MODE") ?? fastCGI.socketMode
         fastCGI.workers = try reader.integer("MENU_API_WORKERS", in: 1...1024) ?? fastCGI.workers
         fastCGI.backlog = try reader.integer("MENU_API_BACKLOG", in: 1...65535) ?? fastCGI.backlog
         fastCGI.shutdownGracePeriod =
             try reader.seconds("MENU_API_SHUTDOWN_GRACE_SECONDS", in: 0...3600) ?? fastCGI.shutdownGracePeriod
-        limits.maxBodyBytes = try reader.integer("MENU_API_MAX_BODY_BYTES", in: 1...1_073_741_824) ?? limits.maxBodyBytes
+        limits.maxBodyBytes =
+            try reader.integer("MENU_API_MAX_BODY_BYTES", in: 1...1_073_741_824) ?? limits.maxBodyBytes
         enablesTestRoutes = try reader.flag("MENU_API_TEST_ROUTES") ?? false
         migrationsDirectory = try reader.nonEmpty("MENU_API_MIGRATIONS_DIR")
         if enablesTestRoutes && isProduction {
-            throw ConfigurationError(variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")
+            throw ConfigurationError(
+                variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")
         }
     }
 
@@ -115,7 +119,8 @@ struct EnvironmentReader {
     func choice(_ name: String, _ allowed: [String]) throws(ConfigurationError) -> String? {
         guard let value = try nonEmpty(name) else { return nil }
         guard allowed.contains(value) else {
-            throw ConfigurationError(variable: name, reason: "'\(value)' is not one of \(allowed.joined(separator: ", "))")
+            throw ConfigurationError(
+                variable: name, reason: "'\(value)' is not one of \(allowed.joined(separator: ", "))")
         }
         return value
     }
@@ -131,10 +136,12 @@ struct EnvironmentReader {
 
     func seconds(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Duration? {
         guard let text = try nonEmpty(name) else { return nil }
-        guard let value = Double(text), value.isFinite, value >= Double(range.lowerBound), value <= Double(range.upperBound)
+        guard let value = Double(text), value.isFinite, value >= Double(range.lowerBound),
+            value <= Double(range.upperBound)
         else {
             throw ConfigurationError(
-                variable: name, reason: "'\(text)' is not a number of seconds from \(range.lowerBound) to \(range.upperBound)")
+                variable: name,
+                reason: "'\(text)' is not a number of seconds from \(range.lowerBound) to \(range.upperBound)")
         }
         return .milliseconds(Int64((value * 1000).rounded()))
     }

@@ -18,7 +18,9 @@ public final class ChildProcess: @unchecked Sendable {
     /// Starts `executable` with `arguments`, and `environment` added to a minimal PATH/HOME environment.
     public init(executable: String, arguments: [String], environment: [String: String] = [:], logPath: String) throws {
         self.logPath = logPath
-        var variables = ["PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": NSTemporaryDirectory()]
+        var variables = [
+            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": NSTemporaryDirectory(),
+        ]
         for (name, value) in environment { variables[name] = value }
         pid = try Self.spawn(
             executable, arguments: arguments, environment: variables.map { "\($0.key)=\($0.value)" }, logPath: logPath)
@@ -39,7 +41,8 @@ public final class ChildProcess: @unchecked Sendable {
     ) throws -> Int32 {
         var variables = ProcessInfo.processInfo.environment
         for (name, value) in environment { variables[name] = value }
-        let child = try ChildProcess(executable: executable, arguments: arguments, environment: variables, logPath: logPath)
+        let child = try ChildProcess(
+            executable: executable, arguments: arguments, environment: variables, logPath: logPath)
         return try child.waitForExit(timeout: timeout)
     }
 
@@ -104,7 +107,9 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    private static func spawn(_ executable: String, arguments: [String], environment: [String], logPath: String) throws -> pid_t {
+    private static func spawn(_ executable: String, arguments: [String], environment: [String], logPath: String) throws
+        -> pid_t
+    {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

@@ -83,11 +83,14 @@ public final class LiveService {
 
         let prefix = directory + "/nginx"
         let rendered = try ChildProcess.run(
-            TestEnvironment.repositoryRoot + "/scripts/render-nginx.sh", [prefix, String(port), upstream, String(keepalive)])
+            TestEnvironment.repositoryRoot + "/scripts/render-nginx.sh",
+            [prefix, String(port), upstream, String(keepalive)])
         guard rendered == 0 else { throw TestEnvironmentError(description: "render-nginx.sh failed with \(rendered)") }
         nginx = try ChildProcess(
             executable: try TestEnvironment.program("nginx"),
-            arguments: ["-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/logs/error.log", "-g", "daemon off;"],
+            arguments: [
+                "-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/logs/error.log", "-g", "daemon off;",
+            ],
             logPath: directory + "/nginx.log")
         try LoopbackPort.waitUntilListening(port)
     }
@@ -98,12 +101,14 @@ public final class LiveService {
         let binary = try TestEnvironment.responderBinary()
         switch listen {
         case .unixSocket, .tcp:
-            return try ChildProcess(executable: binary, arguments: arguments, environment: environment, logPath: logPath)
+            return try ChildProcess(
+                executable: binary, arguments: arguments, environment: environment, logPath: logPath)
         case .spawnFCGI:
             // -n: stay in the foreground, so the test owns the responder's process; -M: the socket's mode.
             return try ChildProcess(
                 executable: try TestEnvironment.program("spawn-fcgi"),
-                arguments: ["-n", "-s", socketPath, "-M", "0666", "--", binary], environment: environment, logPath: logPath)
+                arguments: ["-n", "-s", socketPath, "-M", "0666", "--", binary], environment: environment,
+                logPath: logPath)
         }
     }
 

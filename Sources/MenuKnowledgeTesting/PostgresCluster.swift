@@ -33,7 +33,8 @@ public final class PostgresCluster {
             TestEnvironment.repositoryRoot + "/scripts/pg.sh", [command, directory] + arguments,
             logPath: directory + "-pg.log")
         guard status == 0 else {
-            throw TestEnvironmentError(description: "scripts/pg.sh \(command) failed with \(status); see \(directory)-pg.log")
+            throw TestEnvironmentError(
+                description: "scripts/pg.sh \(command) failed with \(status); see \(directory)-pg.log")
         }
     }
 }

@@ -8,7 +8,8 @@ public struct PostgresClusterConnection {
 
     /// Runs a query returning one integer column `n`.
     public func count(_ sql: String) throws -> Int {
-        let connection = PostgresConnection(configuration: .init(url: url, applicationName: "menu-api-tests"), logger: Logger(label: "test"))
+        let connection = PostgresConnection(
+            configuration: .init(url: url, applicationName: "menu-api-tests"), logger: Logger(label: "test"))
         defer { connection.close() }
         guard let row = try connection.query(PostgresQuery(unsafeSQL: sql)).first else { return 0 }
         return try row.decode(Int.self, column: "n")

@@ -24,12 +24,17 @@ public enum TestEnvironment {
 
     /// The built `menu-api` executable: `MENU_API_BINARY`, else the one beside the test bundle.
     public static func responderBinary() throws -> String {
-        if let configured = ProcessInfo.processInfo.environment["MENU_API_BINARY"], !configured.isEmpty { return configured }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("menu-api").path
+        if let configured = ProcessInfo.processInfo.environment["MENU_API_BINARY"], !configured.isEmpty {
+            return configured
+        }
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "menu-api"
+        ).path
         if FileManager.default.isExecutableFile(atPath: beside) { return beside }
         let debug = repositoryRoot + "/.build/debug/menu-api"
         guard FileManager.default.isExecutableFile(atPath: debug) else {
-            throw TestEnvironmentError(description: "menu-api is not built: set MENU_API_BINARY or run `swift build` first")
+            throw TestEnvironmentError(
+                description: "menu-api is not built: set MENU_API_BINARY or run `swift build` first")
         }
         return debug
     }
@@ -47,7 +52,8 @@ public enum TestEnvironment {
     /// A new directory that nginx's unprivileged workers can traverse, removed by the caller.
     public static func makeTemporaryDirectory(_ label: String) throws -> String {
         let path = NSTemporaryDirectory() + "menu-api-\(label)-\(UUID().uuidString.prefix(8))"
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         return path
     }
 }

@@ -46,7 +46,9 @@ public enum TestHTTPClient {
         var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         let hasLength = headers.contains { $0.0.lowercased() == "content-length" }
-        if !hasLength && (!body.isEmpty || method == "POST" || method == "PUT") { head += "Content-Length: \(body.count)\r\n" }
+        if !hasLength && (!body.isEmpty || method == "POST" || method == "PUT") {
+            head += "Content-Length: \(body.count)\r\n"
+        }
         head += "\r\n"
         try sendAll(descriptor, Array(head.utf8) + body)
         return try parse(try readToEnd(descriptor))
@@ -77,7 +79,9 @@ public enum TestHTTPClient {
     static func sendAll(_ descriptor: Int32, _ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
-            let sent = bytes[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = bytes[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             // The server may answer (413) and close before reading everything; the response is still readable.
             if sent <= 0 { return }
             offset += sent
@@ -129,7 +133,8 @@ public enum TestHTTPClient {
         var index = 0
         while index < data.count {
             guard let lineEnd = data[index...].firstRange(of: [13, 10]) else { break }
-            let sizeText = String(decoding: data[index..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";").first ?? ""
+            let sizeText =
+                String(decoding: data[index..<lineEnd.lowerBound], as: UTF8.self).split(separator: ";").first ?? ""
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size > 0 else { break }
             let start = lineEnd.upperBound
             output.append(contentsOf: data[start..<min(start + size, data.count)])

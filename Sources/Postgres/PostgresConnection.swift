@@ -83,11 +83,15 @@ public final class PostgresConnection {
         }
         // Server notices ("relation already exists, skipping") would go to stderr; route them to the logger. The
         // receiver finds this object through the argument pointer; it cannot outlive it, since deinit calls PQfinish.
-        PQsetNoticeReceiver(connection, { argument, result in
-            guard let argument, let result else { return }
-            let owner = Unmanaged<PostgresConnection>.fromOpaque(argument).takeUnretainedValue()
-            owner.logger.debug("PostgreSQL notice", metadata: ["mke.db.notice": "\(PostgresConnection.text(PQresultErrorMessage(result)))"])
-        }, Unmanaged.passUnretained(self).toOpaque())
+        PQsetNoticeReceiver(
+            connection,
+            { argument, result in
+                guard let argument, let result else { return }
+                let owner = Unmanaged<PostgresConnection>.fromOpaque(argument).takeUnretainedValue()
+                owner.logger.debug(
+                    "PostgreSQL notice",
+                    metadata: ["mke.db.notice": "\(PostgresConnection.text(PQresultErrorMessage(result)))"])
+            }, Unmanaged.passUnretained(self).toOpaque())
         handle = connection
         logger.debug("PostgreSQL connected", metadata: ["mke.db.server_version": "\(PQserverVersion(connection))"])
     }
@@ -108,7 +112,8 @@ public final class PostgresConnection {
     @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
     public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
         let connection = try openHandle()
-        logger.trace("PostgreSQL query", metadata: ["mke.db.sql": "\(query.sql)", "mke.db.binds": "\(query.binds.count)"])
+        logger.trace(
+            "PostgreSQL query", metadata: ["mke.db.sql": "\(query.sql)", "mke.db.binds": "\(query.binds.count)"])
         // libpq copies the parameters while sending, so the pointers only need to live for this call.
         let binds = query.binds
         var texts: [[CChar]?] = []
@@ -119,7 +124,8 @@ public final class PostgresConnection {
             switch bind {
             case .text(let text):
                 guard !text.utf8.contains(0) else {
-                    throw PostgresError(.invalidQuery, operation: "PQexecParams", message: "a text parameter contains a NUL byte")
+                    throw PostgresError(
+                        .invalidQuery, operation: "PQexecParams", message: "a text parameter contains a NUL byte")
                 }
                 texts.append(Array(text.utf8CString))
                 formats.append(0)
@@ -170,7 +176,9 @@ public final class PostgresConnection {
             return result
         } catch {
             if isConnected {
-                do { try query("ROLLBACK") } catch { logger.debug("ROLLBACK failed", metadata: ["mke.error": "\(error.debugDescription)"]) }
+                do { try query("ROLLBACK") } catch {
+                    logger.debug("ROLLBACK failed", metadata: ["mke.error": "\(error.debugDescription)"])
+                }
             }
             throw error
         }
@@ -184,7 +192,7 @@ public final class PostgresConnection {
     public func ping() throws(PostgresError) {
         do {
             try query("SELECT 1")
-        } catch where error.code == .connectionLost {
+        } catch  where error.code == .connectionLost {
             try query("SELECT 1")
         }
     }
@@ -206,7 +214,8 @@ public final class PostgresConnection {
     /// Turns a `PGresult` into rows or a typed error, and frees it: the one place results are read and cleared.
     private func consume(_ result: OpaquePointer?, operation: String) throws(PostgresError) -> PostgresRows {
         guard let result else {
-            throw lostOrFailed(operation: operation, message: handle.map { Self.text(PQerrorMessage($0)) } ?? "no result")
+            throw lostOrFailed(
+                operation: operation, message: handle.map { Self.text(PQerrorMessage($0)) } ?? "no result")
         }
         defer { PQclear(result) }
         switch PQresultStatus(result) {
@@ -260,7 +269,9 @@ public final class PostgresConnection {
 }
 
 /// Calls `body` with a NULL-terminated array of C strings that live for the call.
-private func withCStringArray<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result) -> Result {
+private func withCStringArray<Result>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> Result)
+    -> Result
+{
     withPointers(to: strings.map { Array($0.utf8CString) }, body)
 }
 

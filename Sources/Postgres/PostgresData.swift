@@ -32,7 +32,9 @@ extension String: PostgresEncodable, PostgresDecodable {
 extension Int: PostgresEncodable, PostgresDecodable {
     public var postgresData: PostgresData { .text(String(self)) }
     public init(postgresText: String) throws {
-        guard let value = Int(postgresText) else { throw PostgresTextError(description: "'\(postgresText)' is not an integer") }
+        guard let value = Int(postgresText) else {
+            throw PostgresTextError(description: "'\(postgresText)' is not an integer")
+        }
         self = value
     }
 }
@@ -40,7 +42,9 @@ extension Int: PostgresEncodable, PostgresDecodable {
 extension Int64: PostgresEncodable, PostgresDecodable {
     public var postgresData: PostgresData { .text(String(self)) }
     public init(postgresText: String) throws {
-        guard let value = Int64(postgresText) else { throw PostgresTextError(description: "'\(postgresText)' is not an integer") }
+        guard let value = Int64(postgresText) else {
+            throw PostgresTextError(description: "'\(postgresText)' is not an integer")
+        }
         self = value
     }
 }
@@ -48,7 +52,9 @@ extension Int64: PostgresEncodable, PostgresDecodable {
 extension Double: PostgresEncodable, PostgresDecodable {
     public var postgresData: PostgresData { .text(String(self)) }
     public init(postgresText: String) throws {
-        guard let value = Double(postgresText) else { throw PostgresTextError(description: "'\(postgresText)' is not a number") }
+        guard let value = Double(postgresText) else {
+            throw PostgresTextError(description: "'\(postgresText)' is not a number")
+        }
         self = value
     }
 }
@@ -67,7 +73,9 @@ extension Bool: PostgresEncodable, PostgresDecodable {
 extension UUID: PostgresEncodable, PostgresDecodable {
     public var postgresData: PostgresData { .text(uuidString.lowercased()) }
     public init(postgresText: String) throws {
-        guard let value = UUID(uuidString: postgresText) else { throw PostgresTextError(description: "'\(postgresText)' is not a UUID") }
+        guard let value = UUID(uuidString: postgresText) else {
+            throw PostgresTextError(description: "'\(postgresText)' is not a UUID")
+        }
         self = value
     }
 }
@@ -102,7 +110,9 @@ extension Date: PostgresEncodable, PostgresDecodable {
             let offset = iso[iso.index(after: sign)...]
             if offset.count == 2 { iso += ":00" }
         }
-        if let date = try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return date }
+        if let date = try? Date(iso, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
+            return date
+        }
         return try? Date(iso, strategy: Date.ISO8601FormatStyle())
     }
 }
@@ -116,7 +126,8 @@ extension Array: PostgresDecodable where Element == UInt8 {
     /// Decodes `bytea` in the server's hex output format (`\x0a1b...`).
     public init(postgresText: String) throws {
         let digits = Array(postgresText.utf8)
-        guard digits.count >= 2, digits[0] == UInt8(ascii: "\\"), digits[1] == UInt8(ascii: "x"), digits.count % 2 == 0 else {
+        guard digits.count >= 2, digits[0] == UInt8(ascii: "\\"), digits[1] == UInt8(ascii: "x"), digits.count % 2 == 0
+        else {
             throw PostgresTextError(description: "not a bytea in hex format")
         }
         func nibble(_ c: UInt8) throws -> UInt8 {

@@ -14,7 +14,8 @@ public struct PostgresRow: Sendable {
     ) throws(PostgresDecodingError) -> Value {
         guard let index = columns.firstIndex(of: column) else {
             throw PostgresDecodingError(
-                column: column, columnIndex: -1, targetType: "\(Value.self)", reason: "no such column", file: file, line: line)
+                column: column, columnIndex: -1, targetType: "\(Value.self)", reason: "no such column", file: file,
+                line: line)
         }
         return try decode(type, at: index, file: file, line: line)
     }
@@ -26,7 +27,8 @@ public struct PostgresRow: Sendable {
     ) throws(PostgresDecodingError) -> Value {
         guard values.indices.contains(index) else {
             throw PostgresDecodingError(
-                column: "#\(index)", columnIndex: index, targetType: "\(Value.self)", reason: "no such column", file: file,
+                column: "#\(index)", columnIndex: index, targetType: "\(Value.self)", reason: "no such column",
+                file: file,
                 line: line)
         }
         let name = columns[index]
@@ -39,7 +41,8 @@ public struct PostgresRow: Sendable {
                 return value
             } catch {
                 throw PostgresDecodingError(
-                    column: name, columnIndex: index, targetType: "\(Value.self)", reason: "\(error)", file: file, line: line)
+                    column: name, columnIndex: index, targetType: "\(Value.self)", reason: "\(error)", file: file,
+                    line: line)
             }
         }
         guard let text = values[index] else {
@@ -51,7 +54,8 @@ public struct PostgresRow: Sendable {
             return try Value(postgresText: text)
         } catch {
             throw PostgresDecodingError(
-                column: name, columnIndex: index, targetType: "\(Value.self)", reason: "\(error)", file: file, line: line)
+                column: name, columnIndex: index, targetType: "\(Value.self)", reason: "\(error)", file: file,
+                line: line)
         }
     }
 }

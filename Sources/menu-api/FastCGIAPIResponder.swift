@@ -11,7 +11,8 @@ struct FastCGIAPIResponder: FastCGIResponder {
     func respond(to exchange: borrowing FastCGIExchange) {
         let parameters = exchange.parameters
         // nginx passes its $request_id as REQUEST_ID (see nginx/); a trusted proxy may send X-Request-Id instead.
-        let requestID = RequestContext.requestID(fromUpstream: parameters["REQUEST_ID"] ?? parameters["HTTP_X_REQUEST_ID"])
+        let requestID = RequestContext.requestID(
+            fromUpstream: parameters["REQUEST_ID"] ?? parameters["HTTP_X_REQUEST_ID"])
         var response: APIResponse
         do {
             let body = try exchange.readBody(maxBytes: maxBodyBytes)
@@ -20,20 +21,26 @@ struct FastCGIAPIResponder: FastCGIResponder {
             let apiError: APIError =
                 switch error.code {
                 case .bodyTooLarge: .payloadTooLarge(limitBytes: maxBodyBytes)
-                case .invalidContentLength: .badRequest(code: "invalid_content_length", "Content-Length is not a valid length")
+                case .invalidContentLength:
+                    .badRequest(code: "invalid_content_length", "Content-Length is not a valid length")
                 default: .badRequest(code: "incomplete_body", "The request body ended before Content-Length bytes")
                 }
-            logger.debug("Request body refused", metadata: [LogKey.requestID: "\(requestID)", LogKey.error: "\(error.debugDescription)"])
+            logger.debug(
+                "Request body refused",
+                metadata: [LogKey.requestID: "\(requestID)", LogKey.error: "\(error.debugDescription)"])
             response = .error(apiError)
             response.headers.append(("X-Request-Id", requestID))
         }
         response.headers.append(("Content-Length", String(response.body.count)))
         do {
             try exchange.writeResponse(
-                status: response.status, reason: APIResponse.reasonPhrase(for: response.status), headers: response.headers, body: response.body)
+                status: response.status, reason: APIResponse.reasonPhrase(for: response.status),
+                headers: response.headers, body: response.body)
         } catch {
             // The client went away (nginx closed the stream): nothing to answer, nothing an operator must do.
-            logger.debug("Response not delivered", metadata: [LogKey.requestID: "\(requestID)", LogKey.error: "\(error.debugDescription)"])
+            logger.debug(
+                "Response not delivered",
+                metadata: [LogKey.requestID: "\(requestID)", LogKey.error: "\(error.debugDescription)"])
         }
     }
 }

@@ -40,14 +40,18 @@ struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Answer FastCGI requests (the default command).")
 
-    @Option(help: "unix:/path/menu-api.sock, host:port, or stdin for a socket inherited on fd 0 (spawn-fcgi). Overrides MENU_API_LISTEN.")
+    @Option(
+        help:
+            "unix:/path/menu-api.sock, host:port, or stdin for a socket inherited on fd 0 (spawn-fcgi). Overrides MENU_API_LISTEN."
+    )
     var listen: String?
 
     func run() throws {
         let (configuration, logger) = try loadConfiguration()
         let address: FastCGIListenAddress
         do {
-            address = try listen.map { try FastCGIListenAddress(parsing: $0) }
+            address =
+                try listen.map { try FastCGIListenAddress(parsing: $0) }
                 ?? configuration.fastCGI.listen.map { try FastCGIListenAddress(parsing: $0) }
                 ?? .inheritedDescriptor
         } catch {
@@ -80,7 +84,8 @@ struct ServeCommand: ParsableCommand {
             var workerLogger = logger
             workerLogger[metadataKey: "mke.worker"] = "\(workerIndex)"
             let database = PostgresConnection(
-                configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+                configuration: .init(
+                    url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
                 logger: workerLogger)
             return FastCGIAPIResponder(
                 router: .application(configuration: configuration, database: database, logger: workerLogger),
@@ -112,10 +117,12 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         let (configuration, logger) = try loadConfiguration()
         let connection = PostgresConnection(
-            configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+            configuration: .init(
+                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
             logger: logger)
         do {
-            let migrator = try Migrator(directory: Migrator.defaultDirectory(configured: configuration.migrationsDirectory))
+            let migrator = try Migrator(
+                directory: Migrator.defaultDirectory(configured: configuration.migrationsDirectory))
             let applied = try migrator.migrate(on: connection, logger: logger)
             print(applied.isEmpty ? "schema is up to date" : "applied: \(applied.joined(separator: ", "))")
         } catch let error as PostgresError {

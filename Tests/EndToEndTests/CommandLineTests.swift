@@ -45,7 +45,11 @@ struct CommandLineTests {
         let processes = try (0..<3).map { index in
             try ChildProcess(
                 executable: binary, arguments: ["migrate"],
-                environment: ["DATABASE_URL": schema.url, "MENU_API_MIGRATIONS_DIR": TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations"],
+                environment: [
+                    "DATABASE_URL": schema.url,
+                    "MENU_API_MIGRATIONS_DIR": TestEnvironment.repositoryRoot
+                        + "/Sources/MenuKnowledge/Storage/Migrations",
+                ],
                 logPath: directory + "/migrate-\(index).log")
         }
         let statuses = try processes.map { try $0.waitForExit(timeout: .seconds(60)) }
@@ -54,6 +58,8 @@ struct CommandLineTests {
         #expect(outputs.filter { $0.contains("applied: 0001_restaurants") }.count == 1)
         #expect(outputs.filter { $0.contains("schema is up to date") }.count == 2)
         let connection = schema.makeConnection()
-        #expect(try connection.query("SELECT count(*) AS n FROM schema_migrations").first?.decode(Int.self, column: "n") ?? 0 >= 1)
+        #expect(
+            try connection.query("SELECT count(*) AS n FROM schema_migrations").first?.decode(Int.self, column: "n")
+                ?? 0 >= 1)
     }
 }

@@ -20,7 +20,9 @@ import Testing
         #expect(body["version"] as? String == "0.1.0")
         #expect(body["environment"] as? String == "development")
         #expect(body.count == 4)
-        #expect(response.text == #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"development"}"#)
+        #expect(
+            response.text
+                == #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"development"}"#)
     }
 
     @Test func notFoundAndMethodNotAllowedAreJSON() throws {
@@ -156,7 +158,8 @@ import Testing
         defer { service.stop() }
         func round() throws {
             for index in 0..<60 {
-                let path = index % 3 == 0 ? "/api/v1/health/ready" : (index % 3 == 1 ? "/api/v1/health" : "/api/v1/nope")
+                let path =
+                    index % 3 == 0 ? "/api/v1/health/ready" : (index % 3 == 1 ? "/api/v1/health" : "/api/v1/nope")
                 _ = try service.request("GET", path)
             }
         }
@@ -167,7 +170,8 @@ import Testing
         #expect(Check.openDescriptorCount(pid: service.responder.pid) == descriptors)
         let admin = PostgresClusterConnection(url: cluster.url)
         let connections = try admin.count(
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'menu-api' AND backend_type = 'client backend'")
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'menu-api' AND backend_type = 'client backend'"
+        )
         #expect(connections >= 1 && connections <= workers)
     }
 }

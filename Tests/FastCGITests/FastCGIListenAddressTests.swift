@@ -10,7 +10,10 @@ struct FastCGIListenAddressTests {
         #expect(try FastCGIListenAddress(parsing: text).description == expected)
     }
 
-    @Test(arguments: ["unix:relative.sock", "127.0.0.1:0", "127.0.0.1:70000", ":9000", "9000", "host:port", "unix:/" + String(repeating: "x", count: 120)])
+    @Test(arguments: [
+        "unix:relative.sock", "127.0.0.1:0", "127.0.0.1:70000", ":9000", "9000", "host:port",
+        "unix:/" + String(repeating: "x", count: 120),
+    ])
     func refusesInvalidAddresses(text: String) {
         #expect(throws: FastCGIListenAddress.ParseError.self) { try FastCGIListenAddress(parsing: text) }
     }

@@ -11,10 +11,13 @@ import Testing
         func respond(to exchange: borrowing FastCGIExchange) {
             do {
                 let body = try exchange.readBody(maxBytes: 1_000)
-                let text = "\(exchange.parameters["REQUEST_METHOD"] ?? "-") \(exchange.parameters["REQUEST_URI"] ?? "-") \(body.count) \(String(decoding: body, as: UTF8.self))"
-                try exchange.writeResponse(status: 200, reason: "OK", headers: [("Content-Type", "text/plain")], body: Array(text.utf8))
+                let text =
+                    "\(exchange.parameters["REQUEST_METHOD"] ?? "-") \(exchange.parameters["REQUEST_URI"] ?? "-") \(body.count) \(String(decoding: body, as: UTF8.self))"
+                try exchange.writeResponse(
+                    status: 200, reason: "OK", headers: [("Content-Type", "text/plain")], body: Array(text.utf8))
             } catch {
-                try? exchange.writeResponse(status: 413, reason: "Content Too Large", headers: [], body: Array("\(error.code)".utf8))
+                try? exchange.writeResponse(
+                    status: 413, reason: "Content Too Large", headers: [], body: Array("\(error.code)".utf8))
             }
         }
     }
@@ -38,9 +41,12 @@ import Testing
         try withServer { socketPath, _ in
             let connection = try FastCGITestConnection(socketPath: socketPath)
             let first = try connection.exchange(
-                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/a?b"), ("CONTENT_LENGTH", "9")], body: Array("비빔밥".utf8)))
+                FastCGIRecords.request(
+                    parameters: [("REQUEST_METHOD", "POST"), ("REQUEST_URI", "/a?b"), ("CONTENT_LENGTH", "9")],
+                    body: Array("비빔밥".utf8)))
             #expect(first == "Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nPOST /a?b 9 비빔밥")
-            let second = try connection.exchange(FastCGIRecords.request(parameters: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/c")], body: []))
+            let second = try connection.exchange(
+                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/c")], body: []))
             #expect(second.hasSuffix("\r\n\r\nGET /c 0 "))
         }
     }
@@ -49,7 +55,9 @@ import Testing
         try withServer { socketPath, _ in
             let connection = try FastCGITestConnection(socketPath: socketPath)
             let response = try connection.exchange(
-                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "PUT"), ("CONTENT_LENGTH", "1000")], body: Array(repeating: 0x7A, count: 1000)))
+                FastCGIRecords.request(
+                    parameters: [("REQUEST_METHOD", "PUT"), ("CONTENT_LENGTH", "1000")],
+                    body: Array(repeating: 0x7A, count: 1000)))
             #expect(response.hasSuffix(" 1000 " + String(repeating: "z", count: 1000)))
         }
     }
@@ -58,9 +66,12 @@ import Testing
         try withServer(workers: 1) { socketPath, _ in
             let connection = try FastCGITestConnection(socketPath: socketPath)
             let refused = try connection.exchange(
-                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "POST"), ("CONTENT_LENGTH", "150000")], body: Array(repeating: 1, count: 150_000)))
+                FastCGIRecords.request(
+                    parameters: [("REQUEST_METHOD", "POST"), ("CONTENT_LENGTH", "150000")],
+                    body: Array(repeating: 1, count: 150_000)))
             #expect(refused == "Status: 413 Content Too Large\r\n\r\nbody_too_large")
-            let next = try connection.exchange(FastCGIRecords.request(parameters: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/next")], body: []))
+            let next = try connection.exchange(
+                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/next")], body: []))
             #expect(next.hasSuffix("GET /next 0 "))
         }
     }
@@ -70,7 +81,9 @@ import Testing
         try withServer { socketPath, _ in
             let connection = try FastCGITestConnection(socketPath: socketPath)
             let response = try connection.exchange(
-                FastCGIRecords.request(parameters: [("REQUEST_METHOD", "POST"), ("CONTENT_LENGTH", declared)], body: Array("short".utf8), keepConnection: false))
+                FastCGIRecords.request(
+                    parameters: [("REQUEST_METHOD", "POST"), ("CONTENT_LENGTH", declared)], body: Array("short".utf8),
+                    keepConnection: false))
             #expect(response.hasSuffix("\r\n\r\n" + expectedCode))
         }
     }

@@ -8,12 +8,20 @@ enum FastCGIRecords {
 
     static func record(_ type: UInt8, requestID: UInt16 = 1, _ content: [UInt8]) -> [UInt8] {
         let padding = (8 - content.count % 8) % 8
-        return [1, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF), UInt8(content.count >> 8), UInt8(content.count & 0xFF),
-                UInt8(padding), 0] + content + Array(repeating: 0, count: padding)
+        return [
+            1, type, UInt8(requestID >> 8), UInt8(requestID & 0xFF), UInt8(content.count >> 8),
+            UInt8(content.count & 0xFF),
+            UInt8(padding), 0,
+        ] + content + Array(repeating: 0, count: padding)
     }
 
     static func length(_ count: Int) -> [UInt8] {
-        count < 128 ? [UInt8(count)] : [UInt8(0x80 | (count >> 24) & 0x7F), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF), UInt8(count & 0xFF)]
+        count < 128
+            ? [UInt8(count)]
+            : [
+                UInt8(0x80 | (count >> 24) & 0x7F), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+                UInt8(count & 0xFF),
+            ]
     }
 
     /// A whole request: BEGIN_REQUEST (responder role, keep-conn), PARAMS, STDIN in 60000-byte records, empty STDIN.
@@ -48,7 +56,9 @@ final class FastCGITestConnection {
         var timeout = timeval(tv_sec: 10, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else {
             close(descriptor)
@@ -62,7 +72,9 @@ final class FastCGITestConnection {
     func exchange(_ request: [UInt8]) throws -> String {
         var offset = 0
         while offset < request.count {
-            let sent = request[offset...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            let sent = request[offset...].withUnsafeBytes {
+                send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
             guard sent > 0 else { throw TestEnvironmentError(description: "send failed: errno \(errno)") }
             offset += sent
         }
@@ -81,7 +93,9 @@ final class FastCGITestConnection {
         var received = 0
         while received < count {
             let chunk = bytes[received...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
-            guard chunk > 0 else { throw TestEnvironmentError(description: "connection closed after \(received) of \(count) bytes") }
+            guard chunk > 0 else {
+                throw TestEnvironmentError(description: "connection closed after \(received) of \(count) bytes")
+            }
             received += chunk
         }
         return bytes

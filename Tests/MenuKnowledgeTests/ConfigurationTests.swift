@@ -21,9 +21,11 @@ struct ConfigurationTests {
     @Test func readsEveryVariable() throws {
         let configuration = try Configuration(environment: [
             "APP_ENV": "production", "LOG_LEVEL": "debug", "DATABASE_URL": "postgresql://u@db/x",
-            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2.5", "MENU_API_LISTEN": "unix:/run/m.sock", "MENU_API_SOCKET_MODE": "0666",
+            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2.5", "MENU_API_LISTEN": "unix:/run/m.sock",
+            "MENU_API_SOCKET_MODE": "0666",
             "MENU_API_WORKERS": "32", "MENU_API_BACKLOG": "512", "MENU_API_SHUTDOWN_GRACE_SECONDS": "10",
-            "MENU_API_MAX_BODY_BYTES": "1048576", "MENU_API_TEST_ROUTES": "0", "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations",
+            "MENU_API_MAX_BODY_BYTES": "1048576", "MENU_API_TEST_ROUTES": "0",
+            "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations",
         ])
         #expect(configuration.isProduction)
         #expect(configuration.logLevel == "debug")
@@ -53,7 +55,8 @@ struct ConfigurationTests {
             try Configuration(environment: [variable: value])
         } throws: { error in
             guard let error = error as? ConfigurationError else { return false }
-            return error.variable == variable && error.description.contains(variable) && error.description.contains(value)
+            return error.variable == variable && error.description.contains(variable)
+                && error.description.contains(value)
         }
     }
 

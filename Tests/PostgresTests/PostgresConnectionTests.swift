@@ -67,7 +67,9 @@ struct PostgresConnectionTests {
         let connection = schema.makeConnection()
         try connection.query("CREATE TABLE keys (k text PRIMARY KEY)")
         try connection.query("INSERT INTO keys VALUES (\("a"))")
-        let error = try #require(throws: PostgresError.self) { try connection.query("INSERT INTO keys VALUES (\("a"))") }
+        let error = try #require(throws: PostgresError.self) {
+            try connection.query("INSERT INTO keys VALUES (\("a"))")
+        }
         #expect(error.code == .server)
         #expect(error.sqlState == "23505")
         #expect(error.isUniqueViolation)
@@ -105,7 +107,9 @@ struct PostgresConnectionTests {
     @Test func nulByteInTextIsRefusedBeforeSending() throws {
         let schema = try ScratchSchema()
         defer { schema.drop() }
-        let error = try #require(throws: PostgresError.self) { try schema.makeConnection().query("SELECT \("a\u{0}b")::text") }
+        let error = try #require(throws: PostgresError.self) {
+            try schema.makeConnection().query("SELECT \("a\u{0}b")::text")
+        }
         #expect(error.code == .invalidQuery)
     }
 
@@ -122,14 +126,17 @@ struct PostgresConnectionTests {
     @Test func reconnectsAfterServerRestart() throws {
         let cluster = try PostgresCluster()
         defer { cluster.destroy() }
-        let connection = PostgresConnection(configuration: .init(url: cluster.url, connectTimeout: .seconds(2)), logger: Logger(label: "test"))
-        let firstPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(Int.self, column: "pid")
+        let connection = PostgresConnection(
+            configuration: .init(url: cluster.url, connectTimeout: .seconds(2)), logger: Logger(label: "test"))
+        let firstPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(
+            Int.self, column: "pid")
         try cluster.stop()
         let whileDown = try #require(throws: PostgresError.self) { try connection.query("SELECT 1") }
         #expect(whileDown.code == .connectionLost || whileDown.code == .connectionFailed)
         #expect(!connection.isConnected)
         try cluster.start()
-        let secondPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(Int.self, column: "pid")
+        let secondPID = try #require(try connection.query("SELECT pg_backend_pid() AS pid").first).decode(
+            Int.self, column: "pid")
         #expect(secondPID != firstPID)
         #expect(connection.isConnected)
     }

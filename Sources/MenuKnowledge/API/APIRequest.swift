@@ -27,7 +27,8 @@ public struct APIRequest: Sendable {
         self.pathSegments = Self.segments(of: path)
         self.path = "/" + pathSegments.joined(separator: "/")
         self.query = query
-        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.headers = Dictionary(
+            headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
         self.remoteAddress = remoteAddress
         self.body = body
     }
@@ -43,9 +44,12 @@ public struct APIRequest: Sendable {
             headers[String(name.dropFirst(5)).lowercased().replacingUnderscores()] = value
         }
         if let contentType = parameters["CONTENT_TYPE"], !contentType.isEmpty { headers["content-type"] = contentType }
-        if let contentLength = parameters["CONTENT_LENGTH"], !contentLength.isEmpty { headers["content-length"] = contentLength }
+        if let contentLength = parameters["CONTENT_LENGTH"], !contentLength.isEmpty {
+            headers["content-length"] = contentLength
+        }
         let uri = parameters["REQUEST_URI"] ?? parameters["DOCUMENT_URI"] ?? parameters["SCRIPT_NAME"] ?? "/"
-        let rawPath = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let rawPath =
+            uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
         let queryString = parameters["QUERY_STRING"] ?? ""
         self.init(
             method: parameters["REQUEST_METHOD"] ?? "GET", path: rawPath, query: Self.queryParameters(queryString),
@@ -56,7 +60,9 @@ public struct APIRequest: Sendable {
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
     static func segments(of path: String) -> [String] {
-        path.split(separator: "/", omittingEmptySubsequences: true).map { percentDecoded(String($0), plusIsSpace: false) }
+        path.split(separator: "/", omittingEmptySubsequences: true).map {
+            percentDecoded(String($0), plusIsSpace: false)
+        }
     }
 
     /// Parses `a=1&b=two%20words`; `+` is a space as in HTML forms; the first of repeated names wins.

@@ -18,7 +18,8 @@ public enum JSONValue: Sendable, Equatable {
         case (.double(let a), .double(let b)): a == b
         case (.string(let a), .string(let b)): a == b
         case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.object(let a), .object(let b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: false
         }
     }
@@ -41,7 +42,11 @@ public enum JSONValue: Sendable, Equatable {
         case .int(let value): output.append(contentsOf: String(value).utf8)
         case .double(let value):
             // JSON has no NaN or infinity; they are programmer errors upstream, written as null rather than invalid JSON.
-            if value.isFinite { output.append(contentsOf: String(value).utf8) } else { output.append(contentsOf: "null".utf8) }
+            if value.isFinite {
+                output.append(contentsOf: String(value).utf8)
+            } else {
+                output.append(contentsOf: "null".utf8)
+            }
         case .string(let value): Self.writeString(value, to: &output)
         case .array(let values):
             output.append(UInt8(ascii: "["))

@@ -36,14 +36,17 @@ public struct Migrator {
     public init(directory: String) throws(MigrationError) {
         let names: [String]
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }.sorted()
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".sql") }
+                .sorted()
         } catch {
             throw MigrationError.unreadableDirectory(directory)
         }
         var migrations: [Migration] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
-            guard let data = FileManager.default.contents(atPath: path) else { throw MigrationError.unreadableDirectory(path) }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw MigrationError.unreadableDirectory(path)
+            }
             migrations.append(Migration(version: String(name.dropLast(4)), sql: String(decoding: data, as: UTF8.self)))
         }
         self.migrations = migrations
@@ -58,7 +61,9 @@ public struct Migrator {
     /// SwiftPM builds beside the executable (`menu-api_MenuKnowledge.resources/Migrations`), else the source tree.
     public static func defaultDirectory(configured: String? = nil) -> String {
         if let configured { return configured }
-        let executable = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
+        let executable = URL(
+            fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+                ?? CommandLine.arguments[0])
         let besideExecutable = executable.deletingLastPathComponent()
             .appendingPathComponent("menu-api_MenuKnowledge.resources/Migrations").path
         if FileManager.default.fileExists(atPath: besideExecutable) { return besideExecutable }
@@ -87,7 +92,10 @@ public struct Migrator {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        let applied = Set(try connection.query("SELECT version FROM schema_migrations").map { try $0.decode(String.self, column: "version") })
+        let applied = Set(
+            try connection.query("SELECT version FROM schema_migrations").map {
+                try $0.decode(String.self, column: "version")
+            })
         var newlyApplied: [String] = []
         for migration in migrations where !applied.contains(migration.version) {
             try connection.withTransaction {

@@ -5,8 +5,10 @@ struct APIRequestTests {
     @Test func decodesCGIParameters() {
         let request = APIRequest(
             cgiParameters: [
-                "REQUEST_METHOD": "post", "REQUEST_URI": "/api/v1/b2b/restaurants/abc/menus?page=2&q=%EB%B9%84%EB%B9%94+%EB%B0%A5",
-                "QUERY_STRING": "page=2&q=%EB%B9%84%EB%B9%94+%EB%B0%A5&page=3", "CONTENT_TYPE": "multipart/form-data; boundary=x",
+                "REQUEST_METHOD": "post",
+                "REQUEST_URI": "/api/v1/b2b/restaurants/abc/menus?page=2&q=%EB%B9%84%EB%B9%94+%EB%B0%A5",
+                "QUERY_STRING": "page=2&q=%EB%B9%84%EB%B9%94+%EB%B0%A5&page=3",
+                "CONTENT_TYPE": "multipart/form-data; boundary=x",
                 "CONTENT_LENGTH": "3", "HTTP_X_API_KEY": "k", "HTTP_USER_AGENT": "curl/7.88", "REMOTE_ADDR": "10.0.0.9",
             ], body: [1, 2, 3])
         #expect(request.method == "POST")
@@ -28,7 +30,8 @@ struct APIRequestTests {
 
     @Test(arguments: [("a=%zz", "%zz"), ("a=%4", "%4"), ("a=100%25", "100%"), ("a=x+y", "x y"), ("a=", "")])
     func queryValuesDecodeLeniently(query: String, expected: String) {
-        #expect(APIRequest(cgiParameters: ["REQUEST_URI": "/", "QUERY_STRING": query], body: []).query["a"] == expected)
+        #expect(
+            APIRequest(cgiParameters: ["REQUEST_URI": "/", "QUERY_STRING": query], body: []).query["a"] == expected)
     }
 
     @Test func missingParametersDefaultSafely() {
@@ -39,7 +42,9 @@ struct APIRequestTests {
     }
 
     @Test func requestIDFromNginxIsKept() {
-        #expect(RequestContext.requestID(fromUpstream: "0123456789abcdef0123456789abcdef") == "0123456789abcdef0123456789abcdef")
+        #expect(
+            RequestContext.requestID(fromUpstream: "0123456789abcdef0123456789abcdef")
+                == "0123456789abcdef0123456789abcdef")
     }
 
     @Test(arguments: [nil, "", "bad id", "x\r\nInjected: 1", String(repeating: "a", count: 129)])

@@ -25,7 +25,8 @@ struct HealthControllerTests {
     }
 
     @Test func healthEchoesEnvironment() {
-        let text = String(decoding: respond("/api/v1/health", reachable: true, environment: "staging").body, as: UTF8.self)
+        let text = String(
+            decoding: respond("/api/v1/health", reachable: true, environment: "staging").body, as: UTF8.self)
         #expect(text.hasSuffix(#""environment":"staging"}"#))
     }
 
@@ -40,6 +41,7 @@ struct HealthControllerTests {
         #expect(response.status == 503)
         #expect(response.header("Retry-After") == "5")
         #expect(
-            String(decoding: response.body, as: UTF8.self) == #"{"status":"unavailable","checks":{"database":"unavailable"}}"#)
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"status":"unavailable","checks":{"database":"unavailable"}}"#)
     }
 }

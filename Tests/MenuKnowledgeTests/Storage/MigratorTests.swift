@@ -39,7 +39,9 @@ struct MigratorTests {
             "SELECT table_name FROM information_schema.tables WHERE table_schema = \(schema.name) ORDER BY table_name"
         ).map { try $0.decode(String.self, column: "table_name") }
         #expect(tables == ["ok", "schema_migrations"])
-        let versions = try connection.query("SELECT version FROM schema_migrations").map { try $0.decode(String.self, column: "version") }
+        let versions = try connection.query("SELECT version FROM schema_migrations").map {
+            try $0.decode(String.self, column: "version")
+        }
         #expect(versions == ["0001_ok"])
     }
 
@@ -56,7 +58,9 @@ struct MigratorTests {
             Thread {
                 let connection = PostgresConnection(configuration: .init(url: url), logger: Logger(label: "t"))
                 do {
-                    results.append(.success(try Migrator(migrations: migrations).migrate(on: connection, logger: Logger(label: "t"))))
+                    results.append(
+                        .success(
+                            try Migrator(migrations: migrations).migrate(on: connection, logger: Logger(label: "t"))))
                 } catch {
                     results.append(.failure(error))
                 }
@@ -71,7 +75,8 @@ struct MigratorTests {
     @Test func shippedMigrationsApplyToAnEmptySchema() throws {
         let schema = try ScratchSchema()
         defer { schema.drop() }
-        let migrator = try Migrator(directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
+        let migrator = try Migrator(
+            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
         #expect(!migrator.migrations.isEmpty)
         #expect(try migrator.migrate(on: schema.makeConnection(), logger: logger) == migrator.migrations.map(\.version))
     }

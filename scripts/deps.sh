@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs the Debian packages a purpose needs, only the missing ones.
+# usage: scripts/deps.sh build|run|test|bench
+# As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
+set -euo pipefail
+
+build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev)
+# run: a PostgreSQL server for the local cluster and nginx in front of the responder.
+run=("${build[@]}" postgresql nginx)
+# test: spawn-fcgi for the fd-0 start mode.
+test=("${run[@]}" spawn-fcgi)
+# bench: wrk for load, gcc for the C libfcgi floor responder.
+bench=("${test[@]}" wrk gcc)
+
+case ${1:-run} in
+build) wanted=("${build[@]}") ;;
+run) wanted=("${run[@]}") ;;
+test) wanted=("${test[@]}") ;;
+bench) wanted=("${bench[@]}") ;;
+*) echo "deps.sh: unknown purpose $1" >&2; exit 2 ;;
+esac
+
+missing=()
+for package in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+line="apt-get install -y --no-install-recommends ${missing[*]}"
+if [ "$(id -u)" != 0 ]; then
+    echo "Missing Debian packages. Install them as root, then run this again:" >&2
+    echo "  sudo apt-get update && sudo $line" >&2
+    exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# The postgresql and nginx packages try to start their system services; we run our own on other ports, so a
+# failing or absent service manager is harmless here.
+$line >/dev/null

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make test`: a throwaway PostgreSQL cluster on a free port, then every test (unit, PostgreSQL, FastCGI, and end
+# to end through nginx, which the tests start themselves from nginx/menu-api.local.conf.template).
+# Extra arguments go to `swift test`, e.g. scripts/test.sh --filter EndToEndTests.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+source scripts/lib.sh
+
+scripts/deps.sh test
+swift build --build-tests
+
+# Everything the tests create lives in one directory that postgres and nginx's workers can reach, removed at the end
+# with any process left in it.
+work=$(mktemp -d /tmp/menu-api-tests.XXXXXX)
+chmod 755 "$work"
+cleanup() {
+    scripts/pg.sh stop "$work/pg" || true
+    pkill -f "$work" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+scripts/pg.sh init "$work/pg" "$(free_port 55432)" --fast
+export MENU_API_TEST_DATABASE_URL=$(scripts/pg.sh url "$work/pg")
+export MENU_API_BINARY=$root/.build/debug/menu-api
+export TMPDIR=$work
+swift test --skip-build "$@"
