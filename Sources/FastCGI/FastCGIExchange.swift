@@ -10,8 +10,9 @@
 public struct FastCGIExchange: ~Copyable {
     private let handle: FastCGIRequestHandle
 
-    /// The CGI/1.1 parameters nginx passed (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_LENGTH`, `HTTP_*`, ...).
-    public let parameters: [String: String]
+    /// The CGI/1.1 parameters nginx passed (`REQUEST_METHOD`, `REQUEST_URI`, `CONTENT_LENGTH`, `HTTP_*`, ...), in
+    /// the order they arrived.
+    public let parameters: [(name: String, value: String)]
 
     init(handle: FastCGIRequestHandle) {
         self.handle = handle
@@ -20,10 +21,15 @@ public struct FastCGIExchange: ~Copyable {
 
     deinit { handle.finish() }
 
+    /// The value of parameter `name`, or nil.
+    public func parameter(_ name: String) -> String? {
+        parameters.first { $0.name == name }?.value
+    }
+
     /// The declared body length: `CONTENT_LENGTH`, or 0 when absent or empty (a request without a body).
     /// - Throws: `FastCGIError.invalidContentLength` when it is not a non-negative integer.
     public func declaredContentLength() throws(FastCGIError) -> Int {
-        guard let text = parameters["CONTENT_LENGTH"], !text.isEmpty else { return 0 }
+        guard let text = parameter("CONTENT_LENGTH"), !text.isEmpty else { return 0 }
         guard let length = Int(text), length >= 0 else {
             throw FastCGIError(.invalidContentLength, operation: "CONTENT_LENGTH")
         }
@@ -90,9 +96,10 @@ public struct FastCGIExchange: ~Copyable {
             head += "\r\n"
         }
         head += "\r\n"
+        // No explicit flush: FCGX_Finish_r (in deinit) sends the buffered records and END_REQUEST in one go, saving
+        // a write per request; only a response larger than libfcgi's buffer is written here already.
         var failure = Array(head.utf8).withUnsafeBytes { handle.write($0) }
         if failure == nil { failure = body.withUnsafeBytes { handle.write($0) } }
-        if failure == nil { failure = handle.flush() }
         if let failure {
             throw FastCGIError(
                 .clientAborted, operation: "FCGX_PutStr", cCode: failure,

@@ -16,24 +16,21 @@ import Synchronization
 /// server.shutdown(gracePeriod: .seconds(30))
 /// ```
 public final class FastCGIServer: Sendable {
-    private enum WorkerPhase: Sendable {
-        /// Waiting in accept() or on a kept connection: safe to interrupt.
-        case waiting
-        /// Between accept and finish: never interrupted.
-        case busy
-        case stopped
-    }
-
-    private struct State: Sendable {
-        var isStopping = false
-        var phases: [WorkerPhase] = []
-        var threads: [pthread_t] = []
+    /// What a worker is doing, read by `shutdown` to know whom it may interrupt. An atomic per worker: the phase
+    /// changes twice per request, and one shared lock was measurably contended under load.
+    private final class WorkerSlot: Sendable {
+        static let waiting: UInt8 = 0  // in accept() or on a kept connection: safe to interrupt
+        static let busy: UInt8 = 1  // between accept and finish: never interrupted
+        static let stopped: UInt8 = 2
+        let phase = Atomic<UInt8>(WorkerSlot.waiting)
     }
 
     private let listener: FastCGIListener
     private let workerCount: Int
     private let logger: Logger
-    private let state = Mutex(State())
+    private let slots: [WorkerSlot]
+    private let isStopping = Atomic<Bool>(false)
+    private let threads = Mutex<[pthread_t]>([])
 
     /// - Parameters:
     ///   - listener: the open listening socket.
@@ -44,13 +41,13 @@ public final class FastCGIServer: Sendable {
         self.listener = listener
         self.workerCount = workerCount
         self.logger = logger
+        self.slots = (0..<workerCount).map { _ in WorkerSlot() }
     }
 
     /// Starts the workers. Each calls `makeResponder` once, on its own thread, with its index.
     /// - Throws: `FastCGIError.threadStart` or `.initRequest` when a worker cannot start.
     public func start(makeResponder: @escaping @Sendable (Int) -> any FastCGIResponder) throws(FastCGIError) {
         Self.installInterruptHandler()
-        state.withLock { $0.phases = Array(repeating: .waiting, count: workerCount) }
         for index in 0..<workerCount {
             let context = WorkerContext(server: self, index: index, makeResponder: makeResponder)
             var thread = pthread_t()
@@ -66,7 +63,7 @@ public final class FastCGIServer: Sendable {
                 throw FastCGIError(
                     .threadStart, operation: "pthread_create", cCode: status, cMessage: errnoText(status))
             }
-            state.withLock { $0.threads.append(thread) }
+            threads.withLock { $0.append(thread) }
         }
         logger.debug("FastCGI workers started", metadata: ["mke.workers": "\(workerCount)"])
     }
@@ -80,34 +77,33 @@ public final class FastCGIServer: Sendable {
     /// - Note: Blocks the calling thread until the workers have stopped or the grace period has passed.
     @discardableResult
     public func shutdown(gracePeriod: Duration) -> Bool {
-        state.withLock { $0.isStopping = true }
+        isStopping.store(true, ordering: .sequentiallyConsistent)
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: gracePeriod)
+        let threads = self.threads.withLock { $0 }
         while true {
-            let (waiting, running) = state.withLock { state in
-                var waiting: [pthread_t] = []
-                var running = 0
-                for (index, phase) in state.phases.enumerated() where phase != .stopped {
-                    running += 1
-                    if phase == .waiting { waiting.append(state.threads[index]) }
+            var running = 0
+            for (index, slot) in slots.enumerated() {
+                let phase = slot.phase.load(ordering: .sequentiallyConsistent)
+                guard phase != WorkerSlot.stopped else { continue }
+                running += 1
+                if phase == WorkerSlot.waiting, threads.indices.contains(index) {
+                    pthread_kill(threads[index], SIGUSR1)
                 }
-                return (waiting, running)
             }
             if running == 0 { break }
             if clock.now >= deadline {
                 logger.debug("FastCGI shutdown grace period over", metadata: ["mke.workers.running": "\(running)"])
                 return false
             }
-            for thread in waiting { pthread_kill(thread, SIGUSR1) }
             usleep(10_000)
         }
-        let threads = state.withLock { $0.threads }
         for thread in threads { pthread_join(thread, nil) }
         return true
     }
 
     private func runWorker(index: Int, makeResponder: @Sendable (Int) -> any FastCGIResponder) {
-        defer { setPhase(.stopped, for: index) }
+        defer { setPhase(WorkerSlot.stopped, for: index) }
         // A thread inherits its creator's signal mask, and libdispatch's threads block most signals: make sure the
         // shutdown interrupt can reach this one.
         var interrupt = sigset_t()
@@ -123,24 +119,24 @@ public final class FastCGIServer: Sendable {
         }
         let responder = makeResponder(index)
         while true {
-            if state.withLock({ $0.isStopping }) { return }
+            if isStopping.load(ordering: .sequentiallyConsistent) { return }
             let status = handle.accept()
             guard status == 0 else {
-                if state.withLock({ $0.isStopping }) { return }
+                if isStopping.load(ordering: .sequentiallyConsistent) { return }
                 // EINTR from a stray signal, or a connection that failed before its first record: accept again.
                 logger.debug("FastCGI accept failed", metadata: ["mke.status": "\(status)"])
                 continue
             }
-            setPhase(.busy, for: index)
+            setPhase(WorkerSlot.busy, for: index)
             let exchange = FastCGIExchange(handle: handle)
             responder.respond(to: exchange)
             _ = consume exchange
-            setPhase(.waiting, for: index)
+            setPhase(WorkerSlot.waiting, for: index)
         }
     }
 
-    private func setPhase(_ phase: WorkerPhase, for index: Int) {
-        state.withLock { $0.phases[index] = phase }
+    private func setPhase(_ phase: UInt8, for index: Int) {
+        slots[index].phase.store(phase, ordering: .sequentiallyConsistent)
     }
 
     /// SIGUSR1 only has to interrupt a blocking accept()/read(): an empty handler installed without SA_RESTART.

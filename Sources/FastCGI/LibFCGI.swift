@@ -46,17 +46,26 @@ final class FastCGIRequestHandle {
     /// Flushes the response and ends the request. The corresponding C function is `FCGX_Finish_r`.
     func finish() { FCGX_Finish_r(request) }
 
-    /// The request's parameters (`REQUEST_METHOD`, `HTTP_*`, ...), copied into Swift strings.
-    func parameters() -> [String: String] {
-        var result: [String: String] = [:]
+    /// The request's parameters (`REQUEST_METHOD`, `HTTP_*`, ...) in the order the web server sent them, copied
+    /// into Swift strings. A list, not a dictionary: most are read once, and hashing ~25 names per request showed
+    /// up in profiles.
+    func parameters() -> [(name: String, value: String)] {
+        var result: [(name: String, value: String)] = []
+        result.reserveCapacity(32)
         guard var cursor = request.pointee.envp else { return result }
         while let entry = cursor.pointee {
-            // Each entry is "NAME=value"; names never contain '='.
-            let pair = String(cString: entry)
-            if let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                let name = String(pair[..<equals])
-                let value = String(pair[pair.utf8.index(after: equals)...])
-                result[name] = value
+            // Each entry is "NAME=value"; names never contain '='. Both halves are decoded straight from the C
+            // buffer, without an intermediate copy of the whole pair.
+            let length = strlen(entry)
+            entry.withMemoryRebound(to: UInt8.self, capacity: length) { bytes in
+                let pair = UnsafeBufferPointer(start: bytes, count: length)
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    result.append(
+                        (
+                            String(decoding: UnsafeBufferPointer(rebasing: pair[..<equals]), as: UTF8.self),
+                            String(decoding: UnsafeBufferPointer(rebasing: pair[(equals + 1)...]), as: UTF8.self)
+                        ))
+                }
             }
             cursor += 1
         }
@@ -83,11 +92,5 @@ final class FastCGIRequestHandle {
         let written = FCGX_PutStr(base.assumingMemoryBound(to: CChar.self), Int32(clamping: bytes.count), stream)
         guard written == Int32(bytes.count) else { return FCGX_GetError(stream) }
         return nil
-    }
-
-    /// Pushes buffered output to the web server. The corresponding C function is `FCGX_FFlush`.
-    func flush() -> Int32? {
-        let stream = request.pointee.out
-        return FCGX_FFlush(stream) == 0 ? nil : FCGX_GetError(stream)
     }
 }

@@ -12,7 +12,7 @@ struct FastCGIAPIResponder: FastCGIResponder {
         let parameters = exchange.parameters
         // nginx passes its $request_id as REQUEST_ID (see nginx/); a trusted proxy may send X-Request-Id instead.
         let requestID = RequestContext.requestID(
-            fromUpstream: parameters["REQUEST_ID"] ?? parameters["HTTP_X_REQUEST_ID"])
+            fromUpstream: exchange.parameter("REQUEST_ID") ?? exchange.parameter("HTTP_X_REQUEST_ID"))
         var response: APIResponse
         do {
             let body = try exchange.readBody(maxBytes: maxBodyBytes)

@@ -12,7 +12,7 @@ import Testing
             do {
                 let body = try exchange.readBody(maxBytes: 1_000)
                 let text =
-                    "\(exchange.parameters["REQUEST_METHOD"] ?? "-") \(exchange.parameters["REQUEST_URI"] ?? "-") \(body.count) \(String(decoding: body, as: UTF8.self))"
+                    "\(exchange.parameter("REQUEST_METHOD") ?? "-") \(exchange.parameter("REQUEST_URI") ?? "-") \(body.count) \(String(decoding: body, as: UTF8.self))"
                 try exchange.writeResponse(
                     status: 200, reason: "OK", headers: [("Content-Type", "text/plain")], body: Array(text.utf8))
             } catch {

@@ -23,12 +23,22 @@ public struct APIRequest: Sendable {
         method: String, path: String, query: [String: String] = [:], headers: [String: String] = [:],
         remoteAddress: String? = "127.0.0.1", body: [UInt8] = []
     ) {
+        self.init(
+            method: method, rawPath: path, query: query,
+            lowercasedHeaders: Dictionary(
+                headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first }),
+            remoteAddress: remoteAddress, body: body)
+    }
+
+    private init(
+        method: String, rawPath: String, query: [String: String], lowercasedHeaders: [String: String],
+        remoteAddress: String?, body: [UInt8]
+    ) {
         self.method = method.uppercased()
-        self.pathSegments = Self.segments(of: path)
+        self.pathSegments = Self.segments(of: rawPath)
         self.path = "/" + pathSegments.joined(separator: "/")
         self.query = query
-        self.headers = Dictionary(
-            headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.headers = lowercasedHeaders
         self.remoteAddress = remoteAddress
         self.body = body
     }
@@ -38,22 +48,53 @@ public struct APIRequest: Sendable {
     /// `REQUEST_URI` gives the path (nginx passes it raw, so `%2F` stays inside its segment), `QUERY_STRING` the
     /// query, `HTTP_*` the headers (`HTTP_X_REQUEST_ID` → `x-request-id`), `CONTENT_TYPE`/`CONTENT_LENGTH` their
     /// headers, `REMOTE_ADDR` the client.
-    public init(cgiParameters parameters: [String: String], body: [UInt8]) {
-        var headers: [String: String] = [:]
-        for (name, value) in parameters where name.hasPrefix("HTTP_") {
-            headers[String(name.dropFirst(5)).lowercased().replacingUnderscores()] = value
+    public init(cgiParameters parameters: [(name: String, value: String)], body: [UInt8]) {
+        // This runs for every request: one pass over the parameters, header names converted byte by byte.
+        var headers = [String: String](minimumCapacity: 16)
+        var method = "GET"
+        var uri: String?
+        var documentURI: String?
+        var queryString = ""
+        var remoteAddress: String?
+        for (name, value) in parameters {
+            if name.utf8.starts(with: "HTTP_".utf8) {
+                headers[Self.headerName(fromCGI: name)] = value
+                continue
+            }
+            switch name {
+            case "REQUEST_METHOD": method = value
+            case "REQUEST_URI": uri = value
+            case "DOCUMENT_URI": documentURI = value
+            case "QUERY_STRING": queryString = value
+            case "REMOTE_ADDR": remoteAddress = value
+            case "CONTENT_TYPE" where !value.isEmpty: headers["content-type"] = value
+            case "CONTENT_LENGTH" where !value.isEmpty: headers["content-length"] = value
+            default: break
+            }
         }
-        if let contentType = parameters["CONTENT_TYPE"], !contentType.isEmpty { headers["content-type"] = contentType }
-        if let contentLength = parameters["CONTENT_LENGTH"], !contentLength.isEmpty {
-            headers["content-length"] = contentLength
-        }
-        let uri = parameters["REQUEST_URI"] ?? parameters["DOCUMENT_URI"] ?? parameters["SCRIPT_NAME"] ?? "/"
-        let rawPath =
-            uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
-        let queryString = parameters["QUERY_STRING"] ?? ""
+        let target = uri ?? documentURI ?? "/"
+        let rawPath = target.utf8.firstIndex(of: UInt8(ascii: "?")).map { String(target[..<$0]) } ?? target
         self.init(
-            method: parameters["REQUEST_METHOD"] ?? "GET", path: rawPath, query: Self.queryParameters(queryString),
-            headers: headers, remoteAddress: parameters["REMOTE_ADDR"], body: body)
+            method: method, rawPath: rawPath, query: queryString.isEmpty ? [:] : Self.queryParameters(queryString),
+            lowercasedHeaders: headers, remoteAddress: remoteAddress, body: body)
+    }
+
+    /// Decodes CGI parameters given as a dictionary (tests, CGI environments).
+    public init(cgiParameters parameters: [String: String], body: [UInt8]) {
+        self.init(cgiParameters: parameters.map { (name: $0.key, value: $0.value) }, body: body)
+    }
+
+    /// `HTTP_X_REQUEST_ID` → `x-request-id`.
+    private static func headerName(fromCGI name: String) -> String {
+        var bytes = Array(name.utf8.dropFirst(5))
+        for index in bytes.indices {
+            switch bytes[index] {
+            case UInt8(ascii: "_"): bytes[index] = UInt8(ascii: "-")
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): bytes[index] += 32
+            default: break
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The first value of header `name` (any case).
@@ -108,11 +149,5 @@ public struct APIRequest: Sendable {
         case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
         default: nil
         }
-    }
-}
-
-extension String {
-    fileprivate func replacingUnderscores() -> String {
-        String(map { $0 == "_" ? "-" : $0 })
     }
 }

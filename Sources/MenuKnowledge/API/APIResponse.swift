@@ -14,9 +14,12 @@ public struct APIResponse: Sendable {
         self.body = body
     }
 
+    /// The content type of every JSON body.
+    public static let jsonContentType = "application/json; charset=utf-8"
+
     /// A JSON response with `Content-Type: application/json; charset=utf-8`.
     public static func json(_ value: JSONValue, status: Int = 200) -> APIResponse {
-        APIResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8")], body: value.encoded)
+        APIResponse(status: status, headers: [("Content-Type", jsonContentType)], body: value.encoded)
     }
 
     /// The JSON error response for `error`, with the headers it calls for.

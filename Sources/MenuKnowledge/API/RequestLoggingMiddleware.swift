@@ -13,13 +13,16 @@ public struct RequestLoggingMiddleware: APIMiddleware {
         let clock = ContinuousClock()
         let start = clock.now
         let response = next(request, context)
+        let isServerError = response.status >= 500
+        // Built only when a line will be written: this runs on every request.
+        guard isServerError || context.logLevel <= .debug else { return response }
         let elapsed = start.duration(to: clock.now)
         let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
-        let metadata: [String: Logging.Logger.MetadataValue] = [
+        let metadata: Logger.Metadata = [
             LogKey.method: "\(request.method)", LogKey.path: "\(request.path)", LogKey.status: "\(response.status)",
             LogKey.durationMilliseconds: "\(Int(milliseconds.rounded()))",
         ]
-        if response.status >= 500 {
+        if isServerError {
             context.logger.error("Request failed", metadata: metadata)
         } else {
             context.logger.debug("Request answered", metadata: metadata)

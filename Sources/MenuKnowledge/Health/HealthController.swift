@@ -6,15 +6,20 @@ public struct HealthController {
     /// The service name in the health body.
     public static let serviceName = "Menu Knowledge Engine"
 
-    private let environment: String
     private let database: any DatabaseProbe
+    /// The liveness body never changes for a process: encoded once, not per request.
+    private let healthBody: [UInt8]
 
     /// - Parameters:
     ///   - environment: `APP_ENV`, echoed in the body.
     ///   - database: the worker's database probe.
     public init(environment: String, database: any DatabaseProbe) {
-        self.environment = environment
         self.database = database
+        self.healthBody =
+            JSONValue.object([
+                ("status", "ok"), ("service", .string(Self.serviceName)), ("version", .string(ServiceVersion.current)),
+                ("environment", .string(environment)),
+            ]).encoded
     }
 
     /// Registers the routes.
@@ -25,11 +30,7 @@ public struct HealthController {
 
     /// `{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"development"}`
     public func health(_ request: APIRequest, context: RequestContext) -> APIResponse {
-        .json(
-            .object([
-                ("status", "ok"), ("service", .string(Self.serviceName)), ("version", .string(ServiceVersion.current)),
-                ("environment", .string(environment)),
-            ]))
+        APIResponse(status: 200, headers: [("Content-Type", APIResponse.jsonContentType)], body: healthBody)
     }
 
     /// 200 `{"status":"ok","checks":{"database":"ok"}}`, or 503 with `"database":"unavailable"`.
