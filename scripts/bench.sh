@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # `make bench`: wrk through nginx on GET /api/v1/health against (a) menu-api, (b) nginx answering the same JSON
 # itself, (c) the C libfcgi floor (bench/fcgi-floor.c), all in one run so the ratios hold on a noisy machine.
-# Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (32), BENCH_WORKERS (16 responder threads), BENCH_KEEPALIVE (8).
+# Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS ("8 32": one round per wrk connection count), BENCH_WORKERS (16
+# responder threads, the default), BENCH_KEEPALIVE (8, as in nginx/menu-api.conf).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/lib.sh
 
 seconds=${BENCH_SECONDS:-10}
-connections=${BENCH_CONNECTIONS:-32}
+connection_counts=${BENCH_CONNECTIONS:-8 32}
 workers=${BENCH_WORKERS:-16}
 keepalive=${BENCH_KEEPALIVE:-8}
 
@@ -59,7 +60,7 @@ sleep 0.5
 
 # wrk prints "Requests/sec: N" and, with --latency, lines "50% 1.23ms"; normalise latencies to milliseconds.
 measure() {
-    local port=$1 out
+    local port=$1 connections=$2 out
     curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null
     wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$port/api/v1/health" >/dev/null  # warm-up
     out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/health")
@@ -75,14 +76,17 @@ to_ms() {
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
 
-echo "GET /api/v1/health through nginx: wrk -t2 -c$connections -d${seconds}s, $workers responder threads, keepalive $keepalive"
-read -r static_rps static_p50 static_p99 <<<"$(measure "$port_static")"
-read -r floor_rps floor_p50 floor_p99 <<<"$(measure "$port_floor")"
-read -r api_rps api_p50 api_p99 <<<"$(measure "$port_menu_api")"
-printf "%-22s %12s %10s %10s\n" "target" "req/s" "p50 ms" "p99 ms"
-printf "%-22s %12.0f %10s %10s\n" "nginx static JSON" "$static_rps" "$static_p50" "$static_p99"
-printf "%-22s %12.0f %10s %10s\n" "C libfcgi floor" "$floor_rps" "$floor_p50" "$floor_p99"
-printf "%-22s %12.0f %10s %10s\n" "menu-api" "$api_rps" "$api_p50" "$api_p99"
-awk -v a="$api_rps" -v f="$floor_rps" -v s="$static_rps" \
-    'BEGIN { printf "ratios: menu-api / C floor = %.2fx req/s, menu-api / nginx static = %.2fx req/s\n", a / f, a / s }'
+for connections in $connection_counts; do
+    echo
+    echo "GET /api/v1/health through nginx: wrk -t2 -c$connections -d${seconds}s, $workers responder threads, keepalive $keepalive"
+    read -r static_rps static_p50 static_p99 <<<"$(measure "$port_static" "$connections")"
+    read -r floor_rps floor_p50 floor_p99 <<<"$(measure "$port_floor" "$connections")"
+    read -r api_rps api_p50 api_p99 <<<"$(measure "$port_menu_api" "$connections")"
+    printf "%-22s %12s %10s %10s\n" "target" "req/s" "p50 ms" "p99 ms"
+    printf "%-22s %12.0f %10s %10s\n" "nginx static JSON" "$static_rps" "$static_p50" "$static_p99"
+    printf "%-22s %12.0f %10s %10s\n" "C libfcgi floor" "$floor_rps" "$floor_p50" "$floor_p99"
+    printf "%-22s %12.0f %10s %10s\n" "menu-api" "$api_rps" "$api_p50" "$api_p99"
+    awk -v a="$api_rps" -v f="$floor_rps" -v s="$static_rps" -v ap="$api_p99" -v fp="$floor_p99" \
+        'BEGIN { printf "ratios: menu-api / C floor = %.2fx req/s (p99 %.2fx), menu-api / nginx static = %.2fx req/s\n", a / f, ap / fp, a / s }'
+done
 echo "menu-api RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pids[0]}/status")"
