@@ -34,7 +34,9 @@ public enum LoopbackPort {
 
     /// True when a TCP connection to 127.0.0.1:`port` succeeds.
     public static func canConnect(_ port: Int) -> Bool {
-        guard let descriptor = try? TestHTTPClient.connectLoopback(port: port, timeout: .seconds(1)) else { return false }
+        guard let descriptor = try? TestHTTPClient.connectLoopback(port: port, timeout: .seconds(1)) else {
+            return false
+        }
         close(descriptor)
         return true
     }
