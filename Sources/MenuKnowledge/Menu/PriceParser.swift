@@ -1,0 +1,311 @@
+import Foundation
+
+/// What the menu says about how its prices are written.
+public struct PriceContext: Sendable, Equatable {
+    /// The menu prints prices in thousands of won (`(단위: 천원)`, `천원 단위`): `12.0` and `12` mean 12,000.
+    public var isInThousands: Bool
+    /// Column labels from a size header row (`소 중 대`), assigned in order to unlabelled prices on one line.
+    public var columnLabels: [String]
+
+    public init(isInThousands: Bool = false, columnLabels: [String] = []) {
+        self.isInThousands = isInThousands
+        self.columnLabels = columnLabels
+    }
+}
+
+/// The prices found in one line of menu text, and the text that is left for the name.
+public struct PriceReading: Sendable, Equatable {
+    /// The line without its price parts, leaders and labels: the item's name (and anything else printed).
+    public var remainingText: String
+    /// The plausible prices, in the order printed.
+    public var prices: [MenuPrice]
+    /// True when the line says 시가/싯가/시세.
+    public var isMarketPrice: Bool
+    /// Amounts read but judged implausible.
+    public var errors: [PriceError]
+
+    /// True when the line carries a price, a market price word, or a price error.
+    public var hasPrice: Bool { !prices.isEmpty || isMarketPrice || !errors.isEmpty }
+}
+
+/// Reads Korean menu prices as printed and as OCR returns them.
+///
+/// ```
+/// PriceParser().reading(of: "김치찌개 ........ 8,000원")   // remaining "김치찌개", prices [8000]
+/// PriceParser().reading(of: "족발 소 30,000 / 대 40,000")  // [소 30000, 대 40000]
+/// PriceParser().reading(of: "모둠회 시가")                   // market price
+/// ```
+/// Understood: `8,000`, `8,000원`, `8000원`, `₩8,000` (and OCR's `\8,000`), `8.000`, `8천원`, `1만2천원`, `1.5만`,
+/// `만원`, full-width digits, a trailing `-`, prices in thousands under a unit note, size and portion labels (`소`,
+/// `2인`, `1인분`, `1병`), ranges (`15,000~20,000`), 시가/싯가/시세, and OCR's O→0, l/I/|→1, S→5 inside tokens
+/// that are otherwise numeric. Every amount is validated (``PriceValidator``).
+public struct PriceParser: Sendable {
+    public init() {}
+
+    /// Reads one line.
+    public func reading(of line: String, context: PriceContext = PriceContext()) -> PriceReading {
+        let tokens = Self.tokens(of: Self.normalized(line))
+        var remaining: [String] = []
+        var found: [(label: String?, amount: Int, text: String)] = []
+        var isMarketPrice = false
+        var pendingLabel: String?
+        var pendingRange = false
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            defer { index += 1 }
+            if Self.marketPriceWords.contains(Self.strippingParentheses(token)) {
+                isMarketPrice = true
+                continue
+            }
+            if token == "~" {
+                pendingRange = !found.isEmpty
+                continue
+            }
+            if let (label, amountText) = Self.splitGluedLabel(token), let amount = amount(from: amountText, context) {
+                found.append((label, amount, token))
+                continue
+            }
+            if let amount = amount(from: token, context) {
+                if pendingRange, let last = found.popLast() {
+                    found.append(("최소", last.amount, last.text))
+                    found.append(("최대", amount, token))
+                    pendingRange = false
+                } else {
+                    found.append((pendingLabel, amount, token))
+                }
+                pendingLabel = nil
+                continue
+            }
+            let bare = Self.strippingParentheses(token)
+            if Self.isLabel(bare), index + 1 < tokens.count, amount(from: tokens[index + 1], context) != nil {
+                pendingLabel = bare
+                continue
+            }
+            remaining.append(token)
+        }
+        // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
+        if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
+            for position in found.indices { found[position].label = context.columnLabels[position] }
+        }
+        var prices: [MenuPrice] = []
+        var errors: [PriceError] = []
+        for (label, amount, text) in found {
+            if let reason = PriceValidator.problem(with: amount) {
+                errors.append(PriceError(text: text, amount: amount, reason: reason))
+            } else {
+                prices.append(MenuPrice(label: label, amount: amount))
+            }
+        }
+        return PriceReading(
+            remainingText: remaining.joined(separator: " "), prices: prices, isMarketPrice: isMarketPrice,
+            errors: errors)
+    }
+
+    /// The amount a single token stands for, or nil when it is not a price.
+    public func amount(from token: String, _ context: PriceContext = PriceContext()) -> Int? {
+        var text = Self.strippingParentheses(token)
+        var hasCurrencyMark = false
+        // Currency marks: ₩, and the backslash OCR reads it as; W only directly before a digit.
+        while let first = text.first,
+            first == "₩" || first == "\\" || (first == "W" && text.dropFirst().first?.isASCIIDigit == true)
+        {
+            text.removeFirst()
+            hasCurrencyMark = true
+        }
+        while let last = text.last, last == "-" || last == "원" || last == "~" || last == "." || last == "," {
+            if last == "원" { hasCurrencyMark = true }
+            text.removeLast()
+        }
+        guard !text.isEmpty else { return nil }
+        if text.contains(where: { $0 == "만" || $0 == "천" || $0 == "백" }) {
+            return Self.koreanUnitAmount(text)
+        }
+        guard let digits = Self.repairedDigits(text) else { return nil }
+        return Self.numericAmount(digits, isInThousands: context.isInThousands, hasCurrencyMark: hasCurrencyMark)
+    }
+
+    // MARK: - Normalisation and tokens
+
+    static let marketPriceWords: Set<String> = ["시가", "싯가", "시세", "時價", "시가원"]
+
+    /// Full-width forms to ASCII, leaders and odd spaces to spaces, range marks to a spaced `~`.
+    static func normalized(_ line: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in line.unicodeScalars {
+            switch scalar.value {
+            case 0xFF01...0xFF5E:  // full-width ASCII (０-９, ，, ．, ～ ...)
+                scalars.append(Unicode.Scalar(scalar.value - 0xFEE0) ?? scalar)
+            case 0x3000, 0x00A0, 0x2002...0x200B: scalars.append(" ")
+            case 0xFFE6: scalars.append("₩")  // full-width won sign
+            case 0x223C, 0x301C: scalars.append("~")  // ∼ and 〜
+            default: scalars.append(scalar)
+            }
+        }
+        var text = String(scalars)
+        // Dot leaders: runs of two or more dots, middle dots or ellipses; runs of three or more - _ = *.
+        var output = ""
+        var run: [Character] = []
+        func flush() {
+            let isLeader =
+                (run.count >= 2 && run.allSatisfy { ".·…‥・".contains($0) })
+                || (run.count >= 3 && run.allSatisfy { "-_=*".contains($0) })
+            output += isLeader ? " " : String(run)
+            run.removeAll()
+        }
+        for character in text {
+            if ".·…‥・-_=*".contains(character) {
+                run.append(character)
+            } else {
+                flush()
+                output.append(character)
+            }
+        }
+        flush()
+        text = output
+        text = text.replacingOccurrences(of: "~", with: " ~ ")
+        return text
+    }
+
+    /// Splits on spaces, `/` and `|`: the separators of size variants (`소 9,000 / 대 12,000`).
+    static func tokens(of text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" || $0 == "\t" }).map(String.init)
+    }
+
+    static func strippingParentheses(_ token: String) -> String {
+        var text = Substring(token)
+        while let first = text.first, "([{<".contains(first) { text.removeFirst() }
+        while let last = text.last, ")]}>:".contains(last) { text.removeLast() }
+        return String(text)
+    }
+
+    // MARK: - Labels
+
+    static let sizeLabels: Set<String> = [
+        "소", "중", "대", "특", "특대", "대자", "중자", "소자", "S", "M", "L", "R", "레귤러", "라지", "스몰", "미디엄",
+        "한마리", "반마리", "한접시", "점심", "저녁", "HOT", "ICE", "소(小)", "대(大)", "중(中)",
+    ]
+    static let portionUnits = ["인분", "인", "마리", "개", "잔", "병", "g", "kg", "근", "접시", "판", "줄", "조각", "pcs"]
+
+    /// 소/중/대 and friends, `2인`, `1인분`, `200g`, `1병`.
+    static func isLabel(_ text: String) -> Bool {
+        if sizeLabels.contains(text) { return true }
+        for unit in portionUnits where text.hasSuffix(unit) {
+            let count = text.dropLast(unit.count)
+            if !count.isEmpty, count.allSatisfy(\.isASCIIDigit) { return true }
+        }
+        return false
+    }
+
+    /// `소9,000`, `2인분30,000`: a label glued to its amount.
+    static func splitGluedLabel(_ token: String) -> (String, String)? {
+        let bare = strippingParentheses(token)
+        guard let firstDigit = bare.firstIndex(where: { $0.isASCIIDigit || $0 == "₩" || $0 == "\\" }) else {
+            return nil
+        }
+        var labelEnd = firstDigit
+        // `2인분30,000`: the label itself starts with digits; the amount starts at the first digit after a non-digit.
+        if firstDigit == bare.startIndex {
+            guard let afterCount = bare.firstIndex(where: { !$0.isASCIIDigit }),
+                let amountStart = bare[afterCount...].firstIndex(where: { $0.isASCIIDigit || $0 == "₩" })
+            else { return nil }
+            labelEnd = amountStart
+        }
+        let label = String(bare[..<labelEnd]).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+        guard !label.isEmpty, isLabel(label) else { return nil }
+        return (label, String(bare[labelEnd...]))
+    }
+
+    // MARK: - Amounts
+
+    /// `8천`, `1만2천`, `1.5만`, `만` (= 10,000), `3만5천5백`.
+    static func koreanUnitAmount(_ text: String) -> Int? {
+        var total = 0.0
+        var number = ""
+        var sawUnit = false
+        for character in text {
+            switch character {
+            case "0"..."9", ".":
+                number.append(character)
+            case ",":
+                continue
+            case "만", "천", "백":
+                let multiplier: Double = character == "만" ? 10_000 : (character == "천" ? 1_000 : 100)
+                let value = number.isEmpty ? 1 : Double(number)
+                guard let value else { return nil }
+                total += value * multiplier
+                number = ""
+                sawUnit = true
+            default:
+                return nil
+            }
+        }
+        guard sawUnit else { return nil }
+        if !number.isEmpty {
+            // `1만2000`: trailing plain digits add as won.
+            guard let value = Double(number) else { return nil }
+            total += value
+        }
+        return Int(total.rounded())
+    }
+
+    /// Repairs OCR's letter-for-digit confusions in a token that is otherwise numeric: at least one real digit, and
+    /// nothing left but digits, `,` and `.` once O/o→0, l/I/|→1, S/s→5 are applied.
+    static func repairedDigits(_ text: String) -> String? {
+        guard text.contains(where: \.isASCIIDigit) else { return nil }
+        var repaired = ""
+        for character in text {
+            switch character {
+            case "0"..."9", ",", ".": repaired.append(character)
+            case "O", "o": repaired.append("0")
+            case "l", "I", "|": repaired.append("1")
+            case "S", "s": repaired.append("5")
+            default: return nil
+            }
+        }
+        return repaired
+    }
+
+    /// `8,000`, `8.000`, `8000`; under a thousands note also `12`, `12.0`, `7.5`.
+    static func numericAmount(_ digits: String, isInThousands: Bool, hasCurrencyMark: Bool) -> Int? {
+        let groups = digits.split(separator: ",", omittingEmptySubsequences: false)
+        if groups.count > 1 {
+            // 1,000 style: the first group 1-3 digits, the rest exactly 3.
+            guard let first = groups.first, (1...3).contains(first.count), first.allSatisfy(\.isASCIIDigit),
+                groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isASCIIDigit) })
+            else { return nil }
+            return Int(groups.joined())
+        }
+        let parts = digits.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCIIDigit) }) else { return nil }
+        if parts.count > 1 {
+            if parts.dropFirst().allSatisfy({ $0.count == 3 }), let firstPart = parts.first, firstPart.count <= 3 {
+                return Int(parts.joined())  // 8.000: dot as thousands separator
+            }
+            guard isInThousands, parts.count == 2, let whole = Double(digits) else { return nil }
+            return Int((whole * 1000).rounded())  // 12.0 / 7.5 under 천원 단위
+        }
+        guard let value = Int(digits) else { return nil }
+        if isInThousands && value < 1000 { return value * 1000 }
+        // A bare number under 100 is a count or a table number far more often than a price, unless it says 원 or ₩.
+        return value >= 100 || hasCurrencyMark ? value : nil
+    }
+}
+
+/// The plausibility rules every amount goes through, whichever OCR tier read it.
+public enum PriceValidator {
+    /// The largest plausible menu price: 1,000,000 won.
+    public static let maximumAmount = 1_000_000
+
+    /// Why `amount` is implausible, or nil when it is fine.
+    public static func problem(with amount: Int) -> PriceError.Reason? {
+        if amount <= 0 { return .notPositive }
+        if amount > maximumAmount { return .tooLarge }
+        if amount % 100 != 0 { return .notMultipleOfHundred }
+        return nil
+    }
+}
+
+extension Character {
+    var isASCIIDigit: Bool { isASCII && isNumber }
+}

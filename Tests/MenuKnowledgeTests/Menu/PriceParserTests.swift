@@ -1,0 +1,129 @@
+import MenuKnowledge
+import Testing
+
+struct PriceParserTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var line: String
+        var name: String
+        var prices: [MenuPrice]
+        var market = false
+        var context = PriceContext()
+        var testDescription: String { line }
+    }
+
+    static let thousands = PriceContext(isInThousands: true)
+
+    static let cases: [Case] = [
+        Case(line: "김치찌개 8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 8,000원", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 8000원", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 ₩8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 \\8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 ￦8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 8.000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 8천원", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "보쌈 1만2천원", name: "보쌈", prices: [.init(amount: 12000)]),
+        Case(line: "보쌈 1.5만", name: "보쌈", prices: [.init(amount: 15000)]),
+        Case(line: "막국수 만원", name: "막국수", prices: [.init(amount: 10000)]),
+        Case(line: "전골 3만5천5백원", name: "전골", prices: [.init(amount: 35500)]),
+        Case(line: "된장찌개 ８，０００원", name: "된장찌개", prices: [.init(amount: 8000)]),
+        Case(line: "된장찌개 8,000-", name: "된장찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 ........ 8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 ········ 8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개…………8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 ------ 8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "제육볶음 12.0", name: "제육볶음", prices: [.init(amount: 12000)], context: thousands),
+        Case(line: "제육볶음 12", name: "제육볶음", prices: [.init(amount: 12000)], context: thousands),
+        Case(line: "파전 7.5", name: "파전", prices: [.init(amount: 7500)], context: thousands),
+        Case(line: "모둠회 45,000", name: "모둠회", prices: [.init(amount: 45000)], context: thousands),
+        Case(
+            line: "족발 소 30,000 / 대 40,000", name: "족발",
+            prices: [.init(label: "소", amount: 30000), .init(label: "대", amount: 40000)]),
+        Case(
+            line: "족발 소30,000 중35,000 대40,000", name: "족발",
+            prices: [
+                .init(label: "소", amount: 30000), .init(label: "중", amount: 35000), .init(label: "대", amount: 40000),
+            ]),
+        Case(
+            line: "족발 (소) 30,000 (대) 40,000", name: "족발",
+            prices: [.init(label: "소", amount: 30000), .init(label: "대", amount: 40000)]),
+        Case(
+            line: "족발 9,000/12,000", name: "족발",
+            prices: [.init(label: "소", amount: 9000), .init(label: "대", amount: 12000)],
+            context: PriceContext(columnLabels: ["소", "대"])),
+        Case(line: "삼겹살 1인분 15,000", name: "삼겹살", prices: [.init(label: "1인분", amount: 15000)]),
+        Case(line: "부대전골 2인 30,000", name: "부대전골", prices: [.init(label: "2인", amount: 30000)]),
+        Case(line: "부대전골 2인분30,000", name: "부대전골", prices: [.init(label: "2인분", amount: 30000)]),
+        Case(line: "소주 1병 5,000", name: "소주", prices: [.init(label: "1병", amount: 5000)]),
+        Case(
+            line: "대게 15,000~20,000", name: "대게",
+            prices: [.init(label: "최소", amount: 15000), .init(label: "최대", amount: 20000)]),
+        Case(
+            line: "대게 15,000 ~ 20,000원", name: "대게",
+            prices: [.init(label: "최소", amount: 15000), .init(label: "최대", amount: 20000)]),
+        Case(line: "모둠회 시가", name: "모둠회", prices: [], market: true),
+        Case(line: "전복 (싯가)", name: "전복", prices: [], market: true),
+        Case(line: "킹크랩 시세", name: "킹크랩", prices: [], market: true),
+        Case(line: "김치찌개 8,OOO", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 l2,000", name: "김치찌개", prices: [.init(amount: 12000)]),
+        Case(line: "김치찌개 I5,OOO원", name: "김치찌개", prices: [.init(amount: 15000)]),
+        Case(line: "김치찌개 S,000", name: "김치찌개", prices: [.init(amount: 5000)]),
+        Case(line: "SET 메뉴 12,000", name: "SET 메뉴", prices: [.init(amount: 12000)]),
+        Case(line: "만두 6,000", name: "만두", prices: [.init(amount: 6000)]),
+        Case(line: "천엽 20,000", name: "천엽", prices: [.init(amount: 20000)]),
+        Case(line: "백반 9,000", name: "백반", prices: [.init(amount: 9000)]),
+        Case(line: "2인 세트 25,000", name: "2인 세트", prices: [.init(amount: 25000)]),
+        Case(line: "공기밥 1,000", name: "공기밥", prices: [.init(amount: 1000)]),
+        Case(line: "김밥 3500원", name: "김밥", prices: [.init(amount: 3500)]),
+        Case(
+            line: "아메리카노 HOT 4,000 ICE 4,500", name: "아메리카노",
+            prices: [.init(label: "HOT", amount: 4000), .init(label: "ICE", amount: 4500)]),
+        Case(line: "식사류", name: "식사류", prices: []),
+        Case(line: "4.5 평점", name: "4.5 평점", prices: []),
+        Case(line: "테이블 12", name: "테이블 12", prices: []),
+    ]
+
+    @Test(arguments: cases)
+    func readsPrices(testCase: Case) {
+        let reading = PriceParser().reading(of: testCase.line, context: testCase.context)
+        #expect(reading.remainingText == testCase.name)
+        #expect(reading.prices == testCase.prices)
+        #expect(reading.isMarketPrice == testCase.market)
+        #expect(reading.errors.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("김치찌개 8,050", 8050, PriceError.Reason.notMultipleOfHundred),
+        ("김치찌개 2,000,000", 2_000_000, .tooLarge),
+        ("김치찌개 0원", 0, .notPositive),
+        ("황금 1000만원", 10_000_000, .tooLarge),
+        ("김치찌개 850", 850, .notMultipleOfHundred),
+    ])
+    func implausibleAmountsAreCountedNotDropped(line: String, amount: Int, reason: PriceError.Reason) {
+        let reading = PriceParser().reading(of: line)
+        #expect(reading.prices.isEmpty)
+        #expect(reading.errors.count == 1)
+        #expect(reading.errors.first?.amount == amount)
+        #expect(reading.errors.first?.reason == reason)
+        #expect(reading.hasPrice)
+    }
+
+    @Test func errorsAndGoodPricesOnOneLineAreBothKept() {
+        let reading = PriceParser().reading(of: "족발 소 30,000 / 대 40,050")
+        #expect(reading.prices == [MenuPrice(label: "소", amount: 30000)])
+        #expect(reading.errors.map(\.amount) == [40050])
+    }
+
+    @Test(arguments: [
+        (0, PriceError.Reason?.some(.notPositive)), (-500, .notPositive), (100, nil), (1_000_000, nil),
+        (1_000_100, .tooLarge), (150, .notMultipleOfHundred), (999_900, nil),
+    ])
+    func validatorRules(amount: Int, expected: PriceError.Reason?) {
+        #expect(PriceValidator.problem(with: amount) == expected)
+    }
+
+    @Test(arguments: ["010-1234-5678", "02)123-4567", "Seoul", "OO", "l", "12:00", "1.2.3"])
+    func nonPricesAreNotAmounts(token: String) {
+        #expect(PriceParser().amount(from: token) == nil)
+    }
+}
