@@ -1,0 +1,297 @@
+import Foundation
+
+/// Turns OCR words with boxes into menu items, whatever engine read them.
+///
+/// Handles: lines of words under a few degrees of rotation (the skew is estimated from neighbouring words and
+/// removed before grouping), two-column menus (a gutter with names, not prices, on its right), dot leaders, a price
+/// on the line below a centred name, badges beside a name (추천, BEST, 인기, NEW), a description or an English name
+/// under an item, category headers (a short line without a price: 식사류, 주류, [안주]), size header rows (소 중 대)
+/// labelling the price columns below them, unit notes (`단위: 천원`), and footers that are not items (원산지,
+/// phone numbers, addresses, opening hours, 사업자 numbers, card and VAT notes).
+public struct MenuLayoutParser: Sendable {
+    private let priceParser = PriceParser()
+
+    public init() {}
+
+    /// A line of words, in reading order.
+    struct Line {
+        var words: [OCRWord]
+        var text: String { words.map(\.text).joined(separator: " ") }
+        var height: Double { words.map(\.height).sorted()[words.count / 2] }
+        var top: Double { words.map(\.y).min() ?? 0 }
+        var left: Double { words.map(\.x).min() ?? 0 }
+        /// The mean word confidence, weighted by text length.
+        var confidence: Double {
+            let weights = words.map { Double(max(1, $0.text.count)) }
+            let total = weights.reduce(0, +)
+            return zip(words, weights).map { $0.confidence * $1 }.reduce(0, +) / max(total, 1)
+        }
+    }
+
+    /// The items of a page.
+    public func items(from words: [OCRWord]) -> [MenuItem] {
+        let usable = words.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && $0.height > 0 }
+        guard !usable.isEmpty else { return [] }
+        let slope = Self.estimatedSlope(usable)
+        var items: [MenuItem] = []
+        var context = PriceContext()
+        // A unit note anywhere on the page applies to all of it (it is often printed at the bottom).
+        if usable.contains(where: { Self.isUnitNote($0.text) })
+            || Self.isUnitNote(usable.map(\.text).joined(separator: " "))
+        {
+            context.isInThousands = true
+        }
+        for column in columns(of: usable, slope: slope) {
+            items += parse(lines: Self.lines(of: column, slope: slope), context: context)
+        }
+        return items
+    }
+
+    // MARK: - Geometry
+
+    /// The text's slope (dy/dx), from pairs of words that sit side by side: the median of their centre lines.
+    static func estimatedSlope(_ words: [OCRWord]) -> Double {
+        var slopes: [Double] = []
+        let sorted = words.sorted { $0.x < $1.x }
+        for (index, word) in sorted.enumerated() {
+            // The nearest word to the right whose vertical span overlaps most of this one's.
+            for other in sorted[(index + 1)...].prefix(12) {
+                let dx = other.centerX - word.centerX
+                guard dx > word.width / 2, dx < word.height * 20 else { continue }
+                let overlap = min(word.y + word.height, other.y + other.height) - max(word.y, other.y)
+                guard overlap > 0.5 * min(word.height, other.height) else { continue }
+                slopes.append((other.centerY - word.centerY) / dx)
+                break
+            }
+        }
+        guard !slopes.isEmpty else { return 0 }
+        let median = slopes.sorted()[slopes.count / 2]
+        // Beyond ~10 degrees this is not skew but noise; the grouping tolerates small angles anyway.
+        return abs(median) < 0.18 ? median : 0
+    }
+
+    /// Splits the page at vertical gutters that have item names, not prices, on their right.
+    func columns(of words: [OCRWord], slope: Double) -> [[OCRWord]] {
+        let heights = words.map(\.height).sorted()
+        let typicalHeight = heights[heights.count / 2]
+        let minX = words.map(\.x).min() ?? 0
+        let maxX = words.map(\.right).max() ?? 0
+        let bucket = max(1, typicalHeight / 4)
+        let bucketCount = Int((maxX - minX) / bucket) + 1
+        guard bucketCount > 4 else { return [words] }
+        var coverage = [Int](repeating: 0, count: bucketCount)
+        for word in words {
+            let first = Int((word.x - minX) / bucket)
+            let last = min(bucketCount - 1, Int((word.right - minX) / bucket))
+            if first <= last { for index in first...last { coverage[index] += 1 } }
+        }
+        // Candidate gutters: empty runs at least two text heights wide, away from the edges.
+        var candidates: [Double] = []
+        var runStart: Int?
+        for index in 0..<bucketCount {
+            if coverage[index] == 0 {
+                if runStart == nil { runStart = index }
+            } else if let start = runStart {
+                if Double(index - start) * bucket >= 2 * typicalHeight {
+                    candidates.append(minX + Double(start + index) / 2 * bucket)
+                }
+                runStart = nil
+            }
+        }
+        // A gutter between name and price (no leaders) has prices on its right; a column gutter has names.
+        let gutters = candidates.filter { gutter in
+            let lines = Self.lines(of: words, slope: slope)
+            var rightStarts = 0
+            var pricesOnRight = 0
+            for line in lines {
+                guard let first = line.words.first(where: { $0.x > gutter }),
+                    line.words.contains(where: { $0.right < gutter })
+                else { continue }
+                rightStarts += 1
+                if priceParser.amount(from: first.text) != nil || PriceParser.isLabel(first.text) { pricesOnRight += 1 }
+            }
+            return rightStarts >= 2 && Double(pricesOnRight) < 0.5 * Double(rightStarts)
+        }
+        guard !gutters.isEmpty else { return [words] }
+        var columns = Array(repeating: [OCRWord](), count: gutters.count + 1)
+        for word in words {
+            let index = gutters.firstIndex { word.centerX < $0 } ?? gutters.count
+            columns[index].append(word)
+        }
+        return columns.filter { !$0.isEmpty }
+    }
+
+    /// Groups words into lines, top to bottom, after removing the skew.
+    static func lines(of words: [OCRWord], slope: Double) -> [Line] {
+        func level(_ word: OCRWord) -> Double { word.centerY - slope * word.centerX }
+        var lines: [(level: Double, words: [OCRWord])] = []
+        for word in words.sorted(by: { level($0) < level($1) }) {
+            let wordLevel = level(word)
+            if let index = lines.lastIndex(where: { abs($0.level - wordLevel) < 0.5 * word.height }) {
+                lines[index].words.append(word)
+                let count = Double(lines[index].words.count)
+                lines[index].level += (wordLevel - lines[index].level) / count
+            } else {
+                lines.append((wordLevel, [word]))
+            }
+        }
+        return lines.sorted { $0.level < $1.level }.map { Line(words: $0.words.sorted { $0.x < $1.x }) }
+    }
+
+    // MARK: - Lines to items
+
+    static let badges: Set<String> = [
+        "추천", "BEST", "Best", "best", "인기", "NEW", "New", "new", "신메뉴", "★", "☆", "♥", "대표", "강추", "HIT", "[추천]",
+        "(추천)", "[BEST]", "(BEST)", "[NEW]", "(NEW)", "[인기]", "(인기)", "*",
+    ]
+    static let categoryWords: Set<String> = [
+        "식사", "식사류", "요리", "요리류", "안주", "안주류", "주류", "음료", "음료류", "음료수", "사이드", "사이드메뉴", "메인",
+        "메인메뉴", "세트", "세트메뉴", "면류", "밥류", "분식", "점심특선", "특선", "디저트", "후식", "계절메뉴", "추천메뉴",
+        "탕류", "찌개류", "구이류", "튀김류", "전류", "술", "커피", "차", "음료/주류", "MENU", "메뉴",
+    ]
+
+    func parse(lines: [Line], context initialContext: PriceContext) -> [MenuItem] {
+        var items: [MenuItem] = []
+        var context = initialContext
+        var category: String?
+        /// A name seen without a price, waiting for a price on the next line (centred menus).
+        var pendingName: (name: String, confidence: Double, height: Double)?
+        var lastItemHeight: Double?
+        for (index, line) in lines.enumerated() {
+            let text = line.text
+            if Self.isUnitNote(text) {
+                context.isInThousands = true
+                continue
+            }
+            if Self.isFooterOrNoise(text) { continue }
+            if let labels = Self.sizeHeader(text) {
+                context.columnLabels = labels
+                continue
+            }
+            let reading = priceParser.reading(of: text, context: context)
+            let name = Self.cleanName(reading.remainingText)
+            if reading.hasPrice {
+                if let name, Self.containsHangul(name) || pendingName == nil {
+                    items.append(
+                        makeItem(name: name, reading: reading, category: category, confidence: line.confidence))
+                    lastItemHeight = line.height
+                    pendingName = nil
+                } else if let pending = pendingName {
+                    items.append(
+                        makeItem(
+                            name: pending.name, reading: reading, category: category,
+                            confidence: (pending.confidence + line.confidence) / 2))
+                    lastItemHeight = pending.height
+                    pendingName = nil
+                }
+                continue
+            }
+            guard let name else { continue }
+            // No price on this line: a category, a name whose price follows, a description or an English name.
+            let nextHasOnlyPrice =
+                index + 1 < lines.count
+                && {
+                    let next = priceParser.reading(of: lines[index + 1].text, context: context)
+                    return next.hasPrice && Self.cleanName(next.remainingText) == nil
+                }()
+            if Self.isCategory(text) && !nextHasOnlyPrice {
+                category = Self.categoryName(text)
+                pendingName = nil
+                continue
+            }
+            if nextHasOnlyPrice {
+                pendingName = (name, line.confidence, line.height)
+                continue
+            }
+            if var last = items.last, let itemHeight = lastItemHeight, pendingName == nil {
+                if Self.isLatin(name), last.nameEnglish == nil, last.description == nil {
+                    last.nameEnglish = name
+                } else if last.description == nil || line.height < itemHeight * 0.9 {
+                    last.description = [last.description, name].compactMap { $0 }.joined(separator: " ")
+                }
+                items[items.count - 1] = last
+                continue
+            }
+            // A short line before any item, or between items, that is no description: a category header.
+            if name.count <= 10 {
+                category = Self.categoryName(text)
+            }
+        }
+        return items
+    }
+
+    private func makeItem(name: String, reading: PriceReading, category: String?, confidence: Double) -> MenuItem {
+        let isSet = ["세트", "SET", "Set", "코스", "정식"].contains { name.contains($0) }
+        return MenuItem(
+            nameKorean: name, category: category, prices: reading.prices, isMarketPrice: reading.isMarketPrice,
+            isSet: isSet, confidence: max(0, min(1, confidence)), priceErrors: reading.errors)
+    }
+
+    // MARK: - Line kinds
+
+    static func isUnitNote(_ text: String) -> Bool {
+        let compact = text.replacingOccurrences(of: " ", with: "")
+        return compact.contains("단위") && compact.contains("천원") || compact.contains("천원단위")
+    }
+
+    static func isFooterOrNoise(_ text: String) -> Bool {
+        let compact = text.replacingOccurrences(of: " ", with: "")
+        let markers = [
+            "원산지", "사업자", "등록번호", "대표자", "TEL", "Tel", "tel", "전화", "☎", "주소", "영업시간", "운영시간", "브레이크",
+            "라스트오더", "휴무", "정기휴일", "카드", "부가세", "VAT", "vat", "포장", "배달", "www.", "http", "@", "예약문의",
+        ]
+        if markers.contains(where: { compact.contains($0) }) { return true }
+        // Phone numbers: 02-123-4567, 010-1234-5678, 1588-1234.
+        if compact.range(of: #"\d{2,4}[-)\.]\d{3,4}[-\.]\d{4}"#, options: .regularExpression) != nil { return true }
+        if compact.range(of: #"^\d{4}-\d{4}$"#, options: .regularExpression) != nil { return true }
+        // Opening hours: 11:00 ~ 22:00.
+        if compact.range(of: #"\d{1,2}:\d{2}"#, options: .regularExpression) != nil { return true }
+        // Road-name addresses: ...로 12, ...길 3-4, with a 시/구/동.
+        if compact.range(of: #"(시|구|군|동|읍|면).*(로|길)\d"#, options: .regularExpression) != nil { return true }
+        return false
+    }
+
+    /// `소 중 대`, `소 대`, `S M L`, `1인분 2인분`: a row of size labels only.
+    static func sizeHeader(_ text: String) -> [String]? {
+        let tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map(PriceParser.strippingParentheses)
+        guard tokens.count >= 2, tokens.allSatisfy(PriceParser.isLabel) else {
+            // `소·중·대` written with middle dots.
+            let parts = text.split(whereSeparator: { "·•ㆍ,".contains($0) }).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            if parts.count >= 2, parts.allSatisfy(PriceParser.isLabel) { return parts }
+            return nil
+        }
+        return tokens
+    }
+
+    static func isCategory(_ text: String) -> Bool {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let first = trimmed.first, let last = trimmed.last,
+            ("[【<〈《■□◆◇●○▶►-=".contains(first)) || ("]】>〉》".contains(last))
+        {
+            return true
+        }
+        return categoryWords.contains(categoryName(text))
+    }
+
+    static func categoryName(_ text: String) -> String {
+        text.trimmingCharacters(in: CharacterSet(charactersIn: " []【】<>〈〉《》■□◆◇●○▶►-=:"))
+    }
+
+    /// The name without badges and stray punctuation, or nil when nothing is left.
+    static func cleanName(_ text: String) -> String? {
+        let words = text.split(separator: " ").map(String.init).filter { !badges.contains($0) }
+        let joined = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
+        return joined.isEmpty ? nil : joined
+    }
+
+    static func containsHangul(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+    }
+
+    static func isLatin(_ text: String) -> Bool {
+        let letters = text.unicodeScalars.filter { CharacterSet.letters.contains($0) }
+        return !letters.isEmpty && letters.allSatisfy { $0.isASCII }
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import MenuKnowledge
+import Testing
+
+/// Synthetic pages: words placed as an OCR engine would report them.
+struct SyntheticPage {
+    var words: [OCRWord] = []
+    /// Text height in pixels; a character is about as wide as it is high.
+    var height: Double = 20
+    /// Rotation applied to every word (degrees, clockwise), around the origin.
+    var rotationDegrees: Double = 0
+
+    /// Places `text` (split on spaces) starting at `x` on the line whose top is `y`.
+    mutating func add(_ text: String, x: Double, y: Double, height: Double? = nil, confidence: Double = 0.9) {
+        let lineHeight = height ?? self.height
+        var cursor = x
+        for word in text.split(separator: " ") {
+            let width = Double(word.count) * lineHeight * 0.9
+            let angle = rotationDegrees * .pi / 180
+            let shiftedY = y + (cursor + width / 2) * tan(angle)
+            words.append(
+                OCRWord(
+                    text: String(word), x: cursor, y: shiftedY, width: width, height: lineHeight, confidence: confidence
+                ))
+            cursor += width + lineHeight * 0.6
+        }
+    }
+}
+
+struct MenuLayoutParserTests {
+    let parser = MenuLayoutParser()
+
+    func names(_ items: [MenuItem]) -> [String] { items.map(\.nameKorean) }
+
+    @Test func dotLeadersSeparateNameAndPrice() {
+        var page = SyntheticPage()
+        page.add("김치찌개 ........ 8,000", x: 20, y: 20)
+        page.add("된장찌개 ........ 7,500원", x: 20, y: 60)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "된장찌개"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[8000], [7500]])
+    }
+
+    @Test func twoColumnsAreReadColumnByColumn() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,000", x: 20, y: 20)
+        page.add("비빔밥 9,000", x: 20, y: 60)
+        page.add("제육볶음 10,000", x: 20, y: 100)
+        page.add("물냉면 9,000", x: 500, y: 20)
+        page.add("비빔냉면 9,500", x: 500, y: 60)
+        page.add("만두 6,000", x: 500, y: 100)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "비빔밥", "제육볶음", "물냉면", "비빔냉면", "만두"])
+        #expect(items.map { $0.prices.first?.amount } == [8000, 9000, 10000, 9000, 9500, 6000])
+    }
+
+    @Test func wideGapBetweenNameAndPriceIsNotAColumn() {
+        var page = SyntheticPage()
+        page.add("김치찌개", x: 20, y: 20)
+        page.add("8,000", x: 400, y: 20)
+        page.add("순두부찌개", x: 20, y: 60)
+        page.add("8,500", x: 400, y: 60)
+        page.add("공기밥", x: 20, y: 100)
+        page.add("1,000", x: 400, y: 100)
+        #expect(names(parser.items(from: page.words)) == ["김치찌개", "순두부찌개", "공기밥"])
+    }
+
+    @Test(arguments: [-4.0, -2.0, 2.0, 4.0])
+    func rotatedPageStillGroupsLines(degrees: Double) {
+        var page = SyntheticPage(rotationDegrees: degrees)
+        page.add("김치찌개 ...... 8,000", x: 20, y: 40)
+        page.add("된장찌개 ...... 7,000", x: 20, y: 80)
+        page.add("순두부찌개 ...... 8,500", x: 20, y: 120)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "된장찌개", "순두부찌개"])
+        #expect(items.map { $0.prices.first?.amount } == [8000, 7000, 8500])
+    }
+
+    @Test func priceOnTheLineBelowACentredName() {
+        var page = SyntheticPage()
+        page.add("한우 불고기", x: 200, y: 20)
+        page.add("25,000원", x: 215, y: 50)
+        page.add("갈비탕", x: 215, y: 100)
+        page.add("15,000원", x: 215, y: 130)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["한우 불고기", "갈비탕"])
+        #expect(items.map { $0.prices.first?.amount } == [25000, 15000])
+    }
+
+    @Test func badgesAreNotPartOfTheName() {
+        var page = SyntheticPage()
+        page.add("추천 김치찌개 8,000", x: 20, y: 20)
+        page.add("제육볶음 BEST 10,000", x: 20, y: 60)
+        page.add("된장찌개 NEW 7,000", x: 20, y: 100)
+        page.add("[인기] 비빔밥 9,000", x: 20, y: 140)
+        #expect(names(parser.items(from: page.words)) == ["김치찌개", "제육볶음", "된장찌개", "비빔밥"])
+    }
+
+    @Test func descriptionAndEnglishNameAttachToTheItemAbove() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,000", x: 20, y: 20)
+        page.add("Kimchi Stew", x: 20, y: 50, height: 14)
+        page.add("돼지고기 김치찌개 8,500", x: 20, y: 90)
+        page.add("국내산 돼지고기와 묵은지", x: 20, y: 120, height: 14)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "돼지고기 김치찌개"])
+        #expect(items[0].nameEnglish == "Kimchi Stew")
+        #expect(items[1].description == "국내산 돼지고기와 묵은지")
+    }
+
+    @Test func categoryHeadersApplyAndAreNotItems() {
+        var page = SyntheticPage()
+        page.add("식사류", x: 20, y: 20, height: 28)
+        page.add("김치찌개 8,000", x: 20, y: 70)
+        page.add("비빔밥 9,000", x: 20, y: 110)
+        page.add("[주류]", x: 20, y: 160, height: 28)
+        page.add("소주 5,000", x: 20, y: 210)
+        page.add("안주", x: 20, y: 260, height: 28)
+        page.add("골뱅이무침 18,000", x: 20, y: 310)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "비빔밥", "소주", "골뱅이무침"])
+        #expect(items.map(\.category) == ["식사류", "식사류", "주류", "안주"])
+    }
+
+    @Test func sizeHeaderRowLabelsPriceColumns() {
+        var page = SyntheticPage()
+        page.add("소", x: 300, y: 20)
+        page.add("대", x: 420, y: 20)
+        page.add("족발", x: 20, y: 60)
+        page.add("30,000", x: 280, y: 60)
+        page.add("40,000", x: 400, y: 60)
+        page.add("보쌈", x: 20, y: 100)
+        page.add("28,000", x: 280, y: 100)
+        page.add("38,000", x: 400, y: 100)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["족발", "보쌈"])
+        #expect(items[0].prices == [MenuPrice(label: "소", amount: 30000), MenuPrice(label: "대", amount: 40000)])
+        #expect(items[1].prices == [MenuPrice(label: "소", amount: 28000), MenuPrice(label: "대", amount: 38000)])
+    }
+
+    @Test func footersAndNoiseAreNotItems() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,000", x: 20, y: 20)
+        page.add("원산지: 돼지고기(국내산), 쌀(국내산)", x: 20, y: 60)
+        page.add("TEL 02-123-4567", x: 20, y: 100)
+        page.add("서울시 마포구 월드컵로 12", x: 20, y: 140)
+        page.add("영업시간 11:00 ~ 22:00", x: 20, y: 180)
+        page.add("사업자등록번호 123-45-67890", x: 20, y: 220)
+        page.add("카드 결제 가능 / 부가세 포함", x: 20, y: 260)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개"])
+    }
+
+    @Test func unitNoteMakesSmallNumbersThousands() {
+        var page = SyntheticPage()
+        page.add("(단위: 천원)", x: 20, y: 20)
+        page.add("제육볶음 12.0", x: 20, y: 60)
+        page.add("파전 15", x: 20, y: 100)
+        let items = parser.items(from: page.words)
+        #expect(items.map { $0.prices.first?.amount } == [12000, 15000])
+    }
+
+    @Test func marketPriceAndSetFlags() {
+        var page = SyntheticPage()
+        page.add("모둠회 시가", x: 20, y: 20)
+        page.add("점심 정식 12,000", x: 20, y: 60)
+        let items = parser.items(from: page.words)
+        #expect(items.map(\.isMarketPrice) == [true, false])
+        #expect(items.map(\.isSet) == [false, true])
+    }
+
+    @Test func confidenceComesFromTheWords() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,000", x: 20, y: 20, confidence: 0.95)
+        page.add("된장찌개 7,000", x: 20, y: 60, confidence: 0.40)
+        let items = parser.items(from: page.words)
+        #expect(abs(items[0].confidence - 0.95) < 0.001)
+        #expect(abs(items[1].confidence - 0.40) < 0.001)
+    }
+
+    @Test func priceErrorsStayOnTheItem() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,050", x: 20, y: 20)
+        let items = parser.items(from: page.words)
+        #expect(items.first?.prices == [])
+        #expect(items.first?.priceErrors.map(\.amount) == [8050])
+    }
+
+    @Test func emptyInputGivesNoItems() {
+        #expect(parser.items(from: []).isEmpty)
+    }
+}
