@@ -25,6 +25,8 @@ let package = Package(
         .systemLibrary(name: "CFastCGI", pkgConfig: "fcgi", providers: [.apt(["libfcgi-dev"])]),
         .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
 
         // Swift wrappers: each is the only importer of its C module.
         .target(
@@ -43,17 +45,28 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        .target(
+            name: "Vips",
+            dependencies: ["CVips"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Tesseract",
+            dependencies: ["CTesseract"],
+            swiftSettings: swiftSettings
+        ),
+
         // The domain and the API layer: no C module.
         .target(
             name: "MenuKnowledge",
-            dependencies: ["Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Vips", "Tesseract", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Storage/Migrations")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "menu-api",
             dependencies: [
-                "MenuKnowledge", "FastCGI", "Postgres", "Curl",
+                "MenuKnowledge", "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -6,6 +6,8 @@ import Glibc
 import Logging
 import MenuKnowledge
 import Postgres
+import Tesseract
+import Vips
 
 /// `menu-api`: the Menu Knowledge Engine's OCR service.
 struct MenuAPICommand: ParsableCommand {
@@ -13,7 +15,7 @@ struct MenuAPICommand: ParsableCommand {
         commandName: "menu-api",
         abstract: "Menu Knowledge Engine OCR service: a FastCGI responder behind nginx.",
         version: ServiceVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, OCRCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -132,6 +134,57 @@ struct MigrateCommand: ParsableCommand {
             logger.critical("Migration failed: \(error)")
             throw ExitCode(1)
         }
+    }
+}
+
+struct OCRCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocr",
+        abstract: "Run the local OCR tier on image files and print the items as JSON (no server, no database).")
+
+    @Argument(help: "Image files (JPEG, PNG, WebP, HEIC).")
+    var files: [String]
+
+    @Flag(help: "Skip the preprocessing (plain Tesseract on the grey image), to compare.")
+    var noPreprocessing = false
+
+    @Option(help: "Seconds allowed per image.")
+    var deadline: Double = 15
+
+    func run() throws {
+        _ = try loadConfiguration()
+        do {
+            try Vips.initialize(concurrency: 2)
+        } catch {
+            FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
+            throw ExitCode(71)
+        }
+        let engine: TesseractEngine
+        do {
+            engine = try TesseractEngine()
+        } catch {
+            FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
+            throw ExitCode(71)
+        }
+        let provider = TesseractOCRProvider(engine: engine, steps: noPreprocessing ? .none : PreprocessingSteps())
+        var results: [JSONValue] = []
+        var failed = false
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                results.append(
+                    .object([("file", .string(file)), ("success", false), ("failure_reason", "unreadable_file")]))
+                failed = true
+                continue
+            }
+            let result = provider.recognize(
+                PreparedImage(original: Array(data), width: 0, height: 0),
+                deadline: .milliseconds(Int64(deadline * 1000)))
+            failed = failed || !result.isSuccess
+            guard case .object(let fields) = result.json else { continue }
+            results.append(.object([("file", .string(file))] + fields))
+        }
+        print(JSONValue.array(results).encodedString)
+        if failed { throw ExitCode(1) }
     }
 }
 

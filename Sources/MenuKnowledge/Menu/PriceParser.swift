@@ -66,6 +66,12 @@ public struct PriceParser: Sendable {
                 found.append((label, amount, token))
                 continue
             }
+            // 원 printed apart from its amount, and what OCR makes of it (운, 윈, 웜).
+            if Self.wonReadings.contains(token), !found.isEmpty, index > 0,
+                amount(from: tokens[index - 1], context) != nil
+            {
+                continue
+            }
             if let amount = amount(from: token, context) {
                 if pendingRange, let last = found.popLast() {
                     found.append(("최소", last.amount, last.text))
@@ -113,8 +119,10 @@ public struct PriceParser: Sendable {
             text.removeFirst()
             hasCurrencyMark = true
         }
-        while let last = text.last, last == "-" || last == "원" || last == "~" || last == "." || last == "," {
-            if last == "원" { hasCurrencyMark = true }
+        while let last = text.last,
+            last == "-" || last == "원" || last == "운" || last == "~" || last == "." || last == ","
+        {
+            if last == "원" || last == "운" { hasCurrencyMark = true }
             text.removeLast()
         }
         guard !text.isEmpty else { return nil }
@@ -127,6 +135,7 @@ public struct PriceParser: Sendable {
 
     // MARK: - Normalisation and tokens
 
+    static let wonReadings: Set<String> = ["원", "운", "윈", "웜", "원.", "월"]
     static let marketPriceWords: Set<String> = ["시가", "싯가", "시세", "時價", "시가원"]
 
     /// Full-width forms to ASCII, leaders and odd spaces to spaces, range marks to a spaced `~`.

@@ -16,7 +16,19 @@ public struct MenuLayoutParser: Sendable {
     /// A line of words, in reading order.
     struct Line {
         var words: [OCRWord]
-        var text: String { words.map(\.text).joined(separator: " ") }
+        /// The words joined in reading order. Engines often cut Korean words into syllables with boxes nearly
+        /// touching (`복 분 자 주`); a gap under a quarter of the text height is no space.
+        var text: String {
+            var text = ""
+            var previous: OCRWord?
+            let spaceWidth = height * 0.25
+            for word in words {
+                if let previous, word.x - previous.right >= spaceWidth { text += " " }
+                text += word.text
+                previous = word
+            }
+            return text
+        }
         var height: Double { words.map(\.height).sorted()[words.count / 2] }
         var top: Double { words.map(\.y).min() ?? 0 }
         var left: Double { words.map(\.x).min() ?? 0 }

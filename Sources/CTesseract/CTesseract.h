@@ -1,0 +1,3 @@
+#pragma once
+// Tesseract's C API imports into Swift as is; no shims are needed.
+#include <tesseract/capi.h>

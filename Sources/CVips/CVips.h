@@ -1,0 +1,53 @@
+#pragma once
+#include <vips/vips.h>
+
+// libvips operations take optional arguments as a NULL-terminated variadic list, which Swift cannot call: one typed
+// door per operation and option set we use. Each returns 0 on success, -1 with the message in vips_error_buffer().
+
+// Loads from memory; pixels are decoded only when first needed, so the header (size, bands) costs nothing.
+static inline VipsImage *CVips_new_from_buffer(const void *buffer, size_t length) {
+    return vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+}
+// Rotates/flips by the EXIF orientation tag and removes the tag.
+static inline int CVips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
+// Decodes with shrink-on-load where the format allows it (JPEG, WebP, HEIF), fitting width x height.
+static inline int CVips_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, int height) {
+    return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+}
+// Alpha composited over white (a transparent PNG menu is dark text on nothing).
+static inline int CVips_flatten_white(VipsImage *in, VipsImage **out) {
+    VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+    int result = vips_flatten(in, out, "background", white, NULL);
+    vips_area_unref(VIPS_AREA(white));
+    return result;
+}
+static inline int CVips_colourspace_bw(VipsImage *in, VipsImage **out) {
+    return vips_colourspace(in, out, VIPS_INTERPRETATION_B_W, NULL);
+}
+static inline int CVips_extract_first_band(VipsImage *in, VipsImage **out) {
+    return vips_extract_band(in, out, 0, "n", 1, NULL);
+}
+static inline int CVips_resize(VipsImage *in, VipsImage **out, double scale) {
+    return vips_resize(in, out, scale, NULL);
+}
+static inline int CVips_gaussblur(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_gaussblur(in, out, sigma, "precision", VIPS_PRECISION_APPROXIMATE, NULL);
+}
+static inline int CVips_divide(VipsImage *left, VipsImage *right, VipsImage **out) {
+    return vips_divide(left, right, out, NULL);
+}
+static inline int CVips_linear1(VipsImage *in, VipsImage **out, double a, double b) {
+    return vips_linear1(in, out, a, b, "uchar", TRUE, NULL);
+}
+static inline int CVips_invert(VipsImage *in, VipsImage **out) { return vips_invert(in, out, NULL); }
+static inline int CVips_avg(VipsImage *in, double *out) { return vips_avg(in, out, NULL); }
+// The value below which `percent` % of the pixels fall.
+static inline int CVips_percent(VipsImage *in, double percent, int *threshold) {
+    return vips_percent(in, percent, threshold, NULL);
+}
+static inline int CVips_cast_uchar(VipsImage *in, VipsImage **out) { return vips_cast_uchar(in, out, NULL); }
+static inline int CVips_jpegsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality) {
+    return vips_jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE, NULL);
+}
+// VIPS_INIT is a macro; this is the function it calls.
+static inline int CVips_init(const char *program) { return vips_init(program); }

@@ -1,0 +1,67 @@
+/// What one OCR tier made of one image.
+public struct OCRResult: Sendable {
+    /// The tier's wire name: `gpt_vision`, `clova` or `tesseract`.
+    public var provider: String
+    /// False when the tier failed (error, timeout, unusable output); `failureReason` says why.
+    public var isSuccess: Bool
+    /// The extracted items.
+    public var items: [MenuItem]
+    /// The text as the engine read it, line by line.
+    public var rawText: String
+    /// The result's confidence, 0...1.
+    public var confidence: Double
+    /// True when the tier detected handwriting (the local tier cannot tell honestly, and says false).
+    public var hasHandwriting: Bool
+    /// How long the tier took.
+    public var processingTime: Duration
+    /// Tokens and cost, where a provider reports them.
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var estimatedCostUSD: Double?
+    /// Why the tier failed, as a bounded label (`timeout`, `invalid_image`, ...).
+    public var failureReason: String?
+
+    public init(
+        provider: String, isSuccess: Bool, items: [MenuItem], rawText: String, confidence: Double, hasHandwriting: Bool,
+        processingTime: Duration, promptTokens: Int? = nil, completionTokens: Int? = nil,
+        estimatedCostUSD: Double? = nil,
+        failureReason: String? = nil
+    ) {
+        self.provider = provider
+        self.isSuccess = isSuccess
+        self.items = items
+        self.rawText = rawText
+        self.confidence = confidence
+        self.hasHandwriting = hasHandwriting
+        self.processingTime = processingTime
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.estimatedCostUSD = estimatedCostUSD
+        self.failureReason = failureReason
+    }
+
+    /// Price errors over all items.
+    public var priceErrorCount: Int { items.reduce(0) { $0 + $1.priceErrors.count } }
+
+    /// The result as JSON (the CLI's output, and the shape the API reuses).
+    public var json: JSONValue {
+        let milliseconds = Int(
+            processingTime.components.seconds * 1000 + processingTime.components.attoseconds / 1_000_000_000_000_000)
+        return .object([
+            ("provider", .string(provider)), ("success", .bool(isSuccess)), ("menu_count", .int(items.count)),
+            ("confidence", .double((confidence * 1000).rounded() / 1000)), ("has_handwriting", .bool(hasHandwriting)),
+            ("price_error_count", .int(priceErrorCount)), ("processing_time_ms", .int(milliseconds)),
+            ("failure_reason", failureReason.map(JSONValue.string) ?? .null), ("menu_items", .array(items.map(\.json))),
+            ("raw_text", .string(rawText)),
+        ])
+    }
+}
+
+/// An OCR tier: turns image bytes into a result. The local Tesseract tier and the cloud tiers share this.
+public protocol OCRProvider {
+    /// The tier's wire name.
+    var name: String { get }
+    /// Reads one image. Never throws: failures are results with `isSuccess == false`.
+    /// - Note: Blocks the calling thread for at most `deadline`.
+    func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult
+}

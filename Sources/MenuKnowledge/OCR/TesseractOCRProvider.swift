@@ -1,0 +1,59 @@
+public import Tesseract
+
+/// The local tier: libvips preprocessing, Tesseract words with boxes, and the menu layout parser. Needs no keys and
+/// no network.
+///
+/// Page segmentation is sparse text (PSM 11): menus are islands of names and prices with wide gaps, which the
+/// automatic layout analysis tends to cut into the wrong blocks; our layout parser orders the words from their boxes.
+public final class TesseractOCRProvider: OCRProvider {
+    public let name = "tesseract"
+    private let engine: TesseractEngine
+    private let steps: PreprocessingSteps
+    private let layout = MenuLayoutParser()
+
+    /// - Parameters:
+    ///   - engine: this thread's engine (made once per worker: loading the models is expensive).
+    ///   - steps: the preprocessing. Defaults to all steps on.
+    public init(engine: TesseractEngine, steps: PreprocessingSteps = PreprocessingSteps()) {
+        self.engine = engine
+        self.steps = steps
+    }
+
+    public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
+        let clock = ContinuousClock()
+        let start = clock.now
+        func failure(_ reason: String) -> OCRResult {
+            OCRResult(
+                provider: name, isSuccess: false, items: [], rawText: "", confidence: 0, hasHandwriting: false,
+                processingTime: start.duration(to: clock.now), failureReason: reason)
+        }
+        let page: (pixels: [UInt8], width: Int, height: Int)
+        do {
+            page = try ImagePreparation.grayPage(from: image.original, steps: steps)
+        } catch {
+            return failure(error.code)
+        }
+        let remaining = deadline - start.duration(to: clock.now)
+        guard remaining > .milliseconds(100) else { return failure("timeout") }
+        let tesseractWords: [TesseractWord]
+        do {
+            tesseractWords = try engine.recognize(
+                grayPixels: page.pixels, width: page.width, height: page.height, deadline: remaining)
+        } catch {
+            return failure(error.code == "deadline" ? "timeout" : "ocr_failed")
+        }
+        let words = tesseractWords.map {
+            OCRWord(
+                text: $0.text, x: Double($0.left), y: Double($0.top), width: Double($0.width),
+                height: Double($0.height),
+                confidence: max(0, min(1, $0.confidence / 100)))
+        }
+        let items = layout.items(from: words)
+        let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
+        let confidence = items.isEmpty ? 0 : items.map(\.confidence).reduce(0, +) / Double(items.count)
+        return OCRResult(
+            provider: name, isSuccess: true, items: items, rawText: lines.joined(separator: "\n"),
+            confidence: confidence,
+            hasHandwriting: false, processingTime: start.duration(to: clock.now))
+    }
+}

@@ -1,0 +1,127 @@
+import CTesseract
+
+/// A word Tesseract recognised: text, box in pixels, confidence 0...100.
+public struct TesseractWord: Sendable, Equatable {
+    public var text: String
+    public var left: Int
+    public var top: Int
+    public var width: Int
+    public var height: Int
+    /// Tesseract's confidence, 0...100.
+    public var confidence: Double
+}
+
+/// A Tesseract failure, with the step that failed.
+public struct TesseractError: Error, Sendable, CustomStringConvertible {
+    /// A bounded label: `init`, `recognize`, `deadline`, `input`.
+    public var code: String
+    /// What happened.
+    public var message: String
+
+    public var description: String { "tesseract \(code): \(message)" }
+}
+
+/// How Tesseract segments a page.
+public struct PageSegmentation: Sendable, Equatable {
+    let mode: TessPageSegMode
+    /// Automatic layout analysis without orientation detection (PSM 3).
+    public static let automatic = PageSegmentation(mode: PSM_AUTO)
+    /// As much text as possible in no particular order (PSM 11): menus are islands of names and prices, and our
+    /// layout parser puts them in order from the boxes.
+    public static let sparseText = PageSegmentation(mode: PSM_SPARSE_TEXT)
+    /// One uniform block of text (PSM 6).
+    public static let singleBlock = PageSegmentation(mode: PSM_SINGLE_BLOCK)
+}
+
+/// One Tesseract engine: the single owner of its `TessBaseAPI`. Initialising loads the language models (hundreds
+/// of milliseconds), so an engine is made once per worker thread and reused.
+/// - Note: Not thread-safe; use an engine on one thread. `recognize` blocks the calling thread.
+public final class TesseractEngine {
+    private let handle: OpaquePointer
+
+    /// Loads the languages.
+    /// - Parameters:
+    ///   - languages: Tesseract language codes joined with `+`. Defaults to `kor+eng`.
+    ///   - dataPath: the tessdata directory, or nil for the installed default.
+    ///   - segmentation: the page segmentation mode. Defaults to sparse text.
+    /// - Throws: `TesseractError` with code `init` when a language is missing.
+    /// The corresponding C functions are `TessBaseAPICreate` and `TessBaseAPIInit3`.
+    public init(languages: String = "kor+eng", dataPath: String? = nil, segmentation: PageSegmentation = .sparseText)
+        throws(TesseractError)
+    {
+        guard let handle = TessBaseAPICreate() else {
+            throw TesseractError(code: "init", message: "TessBaseAPICreate failed")
+        }
+        guard TessBaseAPIInit3(handle, dataPath, languages) == 0 else {
+            TessBaseAPIDelete(handle)
+            throw TesseractError(
+                code: "init",
+                message: "cannot load languages '\(languages)' (apt install tesseract-ocr-kor tesseract-ocr-eng)")
+        }
+        TessBaseAPISetPageSegMode(handle, segmentation.mode)
+        // The caller already made text dark on light; Tesseract's second, inverted pass would only cost time.
+        TessBaseAPISetVariable(handle, "tessedit_do_invert", "0")
+        // Words are interpreted by our own parser; keep Tesseract from joining dictionary words across the gap.
+        TessBaseAPISetVariable(handle, "preserve_interword_spaces", "1")
+        // Pages arrive scaled to a known size; without this Tesseract guesses the resolution and says so on stderr.
+        TessBaseAPISetVariable(handle, "user_defined_dpi", "300")
+        self.handle = handle
+    }
+
+    deinit {
+        TessBaseAPIEnd(handle)
+        TessBaseAPIDelete(handle)
+    }
+
+    /// Recognises the words of an 8-bit grey image.
+    /// - Parameters:
+    ///   - pixels: `width` x `height` bytes, row by row.
+    ///   - deadline: how long recognition may take; past it Tesseract stops and this throws `deadline`.
+    /// - Returns: the words with their boxes, in Tesseract's order.
+    /// - Note: Blocks the calling thread for up to `deadline`.
+    /// The corresponding C functions are `TessBaseAPISetImage`, `TessBaseAPIRecognize` and the result iterator.
+    public func recognize(grayPixels pixels: [UInt8], width: Int, height: Int, deadline: Duration)
+        throws(TesseractError) -> [TesseractWord]
+    {
+        guard width > 0, height > 0, pixels.count == width * height else {
+            throw TesseractError(code: "input", message: "\(pixels.count) bytes for \(width)x\(height)")
+        }
+        defer { TessBaseAPIClear(handle) }
+        pixels.withUnsafeBufferPointer {
+            TessBaseAPISetImage(handle, $0.baseAddress, Int32(width), Int32(height), 1, Int32(width))
+        }
+        guard let monitor = TessMonitorCreate() else {
+            throw TesseractError(code: "recognize", message: "TessMonitorCreate failed")
+        }
+        defer { TessMonitorDelete(monitor) }
+        let milliseconds = Int32(
+            clamping: deadline.components.seconds * 1000 + deadline.components.attoseconds / 1_000_000_000_000_000)
+        TessMonitorSetDeadlineMSecs(monitor, milliseconds)
+        let status = TessBaseAPIRecognize(handle, monitor)
+        guard status == 0 else {
+            // Recognize returns -1 both for errors and for a passed deadline; the monitor tells which.
+            throw TesseractError(
+                code: TessMonitorGetProgress(monitor) < 100 ? "deadline" : "recognize",
+                message: "recognition stopped (status \(status))")
+        }
+        guard let iterator = TessBaseAPIGetIterator(handle) else { return [] }
+        defer { TessResultIteratorDelete(iterator) }
+        var words: [TesseractWord] = []
+        let pageIterator = TessResultIteratorGetPageIterator(iterator)
+        repeat {
+            guard let textPointer = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
+            let text = String(cString: textPointer)
+            TessDeleteText(textPointer)
+            var left: Int32 = 0, top: Int32 = 0, right: Int32 = 0, bottom: Int32 = 0
+            guard TessPageIteratorBoundingBox(pageIterator, RIL_WORD, &left, &top, &right, &bottom) != 0 else {
+                continue
+            }
+            let confidence = Double(TessResultIteratorConfidence(iterator, RIL_WORD))
+            words.append(
+                TesseractWord(
+                    text: text, left: Int(left), top: Int(top), width: Int(right - left), height: Int(bottom - top),
+                    confidence: confidence))
+        } while TessResultIteratorNext(iterator, RIL_WORD) != 0
+        return words
+    }
+}
