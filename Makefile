@@ -1,5 +1,5 @@
 # menu-api: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test build bench format lint clean
+.PHONY: run test build bench eval format lint clean
 
 run:
 	scripts/run.sh
@@ -13,6 +13,14 @@ build:
 
 bench:
 	scripts/bench.sh
+
+# The local OCR tier on 48 rendered menus with ground truth (deterministic): item P/R/F1 and price accuracy,
+# printed and handwriting-style, next to a naive regex baseline and with preprocessing off.
+eval:
+	scripts/deps.sh eval
+	swift build -c release --product menu-api
+	rm -rf var/eval && python3 scripts/render-menus.py var/eval --count 48
+	python3 scripts/eval.py "$$(swift build -c release --show-bin-path)/menu-api" var/eval
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

@@ -84,7 +84,8 @@ let package = Package(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting"],
+            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a purpose needs, only the missing ones.
-# usage: scripts/deps.sh build|run|test|bench
+# usage: scripts/deps.sh build|run|test|bench|eval
 # As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
 set -euo pipefail
 
-build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev)
-# run: a PostgreSQL server for the local cluster and nginx in front of the responder.
-run=("${build[@]}" postgresql nginx)
+build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libvips-dev libtesseract-dev)
+# run: a PostgreSQL server for the local cluster, nginx in front of the responder, Tesseract's Korean and English
+# models for the local OCR tier.
+run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
 # test: spawn-fcgi for the fd-0 start mode.
 test=("${run[@]}" spawn-fcgi)
 # bench: wrk for load, gcc for the C libfcgi floor responder.
 bench=("${test[@]}" wrk gcc)
+# eval: ImageMagick and the Nanum fonts (printed and handwriting styles) render the menus, python3 scores them.
+eval=("${run[@]}" imagemagick fonts-nanum fonts-nanum-extra python3)
 
 case ${1:-run} in
 build) wanted=("${build[@]}") ;;
 run) wanted=("${run[@]}") ;;
 test) wanted=("${test[@]}") ;;
 bench) wanted=("${bench[@]}") ;;
+eval) wanted=("${eval[@]}") ;;
 *) echo "deps.sh: unknown purpose $1" >&2; exit 2 ;;
 esac
 

@@ -72,12 +72,27 @@ def summarize(label, totals):
 
 def main():
     binary, directory = sys.argv[1], Path(sys.argv[2])
+    show_misses = "--misses" in sys.argv
     truths = {}
     for path in sorted(directory.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         truths[data["image"]] = data["items"]
     images = [directory / name for name in truths]
-    runs = {"preprocessed": run(binary, images, []), "plain": run(binary, images, ["--no-preprocessing"])}
+    quick = "--quick" in sys.argv
+    extra = [a for a in sys.argv[3:] if a not in ("--misses", "--quick")]
+    runs = {"preprocessed": run(binary, images, extra)}
+    if show_misses:
+        for name, truth in truths.items():
+            result = runs["preprocessed"].get(name, {})
+            got = {norm(i["name_ko"]): i for i in result.get("menu_items", [])}
+            want = {norm(i["name_ko"]): i for i in truth}
+            missing = [n for n in want if n not in got]
+            extra = [n for n in got if n not in want]
+            wrong = [(n, [p["amount"] for p in got[n]["prices"]], [p["amount"] for p in want[n]["prices"]])
+                     for n in want if n in got and truth_key(want[n]) != truth_key(got[n])]
+            print(name, result.get("processing_time_ms"), "missing", missing, "extra", extra, "wrong", wrong)
+        return
+    runs["plain"] = runs["preprocessed"] if quick else run(binary, images, ["--no-preprocessing"])
     times = [r["processing_time_ms"] for r in runs["preprocessed"].values()]
     plain_times = [r["processing_time_ms"] for r in runs["plain"].values()]
     print(f"{len(images)} menus; local tier median {statistics.median(times):.0f} ms, max {max(times)} ms "

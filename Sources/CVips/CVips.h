@@ -6,13 +6,15 @@
 
 // Loads from memory; pixels are decoded only when first needed, so the header (size, bands) costs nothing.
 static inline VipsImage *CVips_new_from_buffer(const void *buffer, size_t length) {
-    return vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    // fail_on=truncated: a cut-off upload is an error, not an image with a grey bottom half.
+    return vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 }
 // Rotates/flips by the EXIF orientation tag and removes the tag.
 static inline int CVips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
 // Decodes with shrink-on-load where the format allows it (JPEG, WebP, HEIF), fitting width x height.
 static inline int CVips_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, int height) {
-    return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+    return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN,
+                                 "option_string", "fail_on=truncated", NULL);
 }
 // Alpha composited over white (a transparent PNG menu is dark text on nothing).
 static inline int CVips_flatten_white(VipsImage *in, VipsImage **out) {
@@ -39,6 +41,8 @@ static inline int CVips_divide(VipsImage *left, VipsImage *right, VipsImage **ou
 static inline int CVips_linear1(VipsImage *in, VipsImage **out, double a, double b) {
     return vips_linear1(in, out, a, b, "uchar", TRUE, NULL);
 }
+// size x size median: removes speckle noise, keeps strokes wider than size / 2.
+static inline int CVips_median(VipsImage *in, VipsImage **out, int size) { return vips_median(in, out, size, NULL); }
 static inline int CVips_invert(VipsImage *in, VipsImage **out) { return vips_invert(in, out, NULL); }
 static inline int CVips_avg(VipsImage *in, double *out) { return vips_avg(in, out, NULL); }
 // The value below which `percent` % of the pixels fall.

@@ -101,8 +101,18 @@ public final class VipsImage {
 
     /// Computed into memory now. Loads are sequential (one pass, little memory); an image read several times
     /// (statistics, then pixels) must be materialised first. The corresponding C function is `vips_image_copy_memory`.
+    ///
+    /// A decode that hit damaged data (a truncated JPEG) can still produce pixels, with only a message left in
+    /// libvips' error buffer and a warning on stderr; that message makes this throw, so damage is never OCR'd.
     public func materialized() throws(VipsError) -> VipsImage {
-        guard let copy = vips_image_copy_memory(pointer) else { throw Self.lastError("vips_image_copy_memory") }
+        vips_error_clear()
+        let copy = vips_image_copy_memory(pointer)
+        let message = vips_error_buffer().map { String(cString: $0) } ?? ""
+        guard let copy else { throw Self.lastError("vips_image_copy_memory") }
+        guard message.isEmpty else {
+            g_object_unref(UnsafeMutableRawPointer(copy))
+            throw Self.lastError("vips_image_copy_memory")
+        }
         return VipsImage(copy, source: source)
     }
 
@@ -127,6 +137,11 @@ public final class VipsImage {
         guard high - low > 8 else { return self }
         let scale = 255 / Double(high - low)
         return try apply("vips_linear") { CVips_linear1(pointer, $0, scale, -Double(low) * scale) }
+    }
+
+    /// A `size` x `size` median filter. The corresponding C function is `vips_median`.
+    public func medianFiltered(size: Int = 3) throws(VipsError) -> VipsImage {
+        try apply("vips_median") { CVips_median(pointer, $0, Int32(size)) }
     }
 
     /// Negative. The corresponding C function is `vips_invert`.

@@ -151,6 +151,12 @@ struct OCRCommand: ParsableCommand {
     @Option(help: "Seconds allowed per image.")
     var deadline: Double = 15
 
+    @Option(help: "Tesseract languages.")
+    var languages: String = "kor"
+
+    @Flag(help: "Add a 3x3 median noise filter (to measure it).")
+    var median = false
+
     func run() throws {
         _ = try loadConfiguration()
         do {
@@ -161,12 +167,14 @@ struct OCRCommand: ParsableCommand {
         }
         let engine: TesseractEngine
         do {
-            engine = try TesseractEngine()
+            engine = try TesseractEngine(languages: languages)
         } catch {
             FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
             throw ExitCode(71)
         }
-        let provider = TesseractOCRProvider(engine: engine, steps: noPreprocessing ? .none : PreprocessingSteps())
+        var steps = noPreprocessing ? PreprocessingSteps.none : PreprocessingSteps()
+        if median { steps.removesNoise = true }
+        let provider = TesseractOCRProvider(engine: engine, steps: steps)
         var results: [JSONValue] = []
         var failed = false
         for file in files {

@@ -63,3 +63,32 @@ struct CommandLineTests {
                 ?? 0 >= 1)
     }
 }
+
+/// `menu-api ocr`: the local pipeline from the command line, no server or database.
+struct OCRCommandTests {
+    @Test func printsTheItemsOfAFixtureAsJSON() throws {
+        let directory = try TestEnvironment.makeTemporaryDirectory("ocr")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let image = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures/menu-thousands-market.jpg"
+        let status = try ChildProcess.run(
+            try TestEnvironment.responderBinary(), ["ocr", image], logPath: directory + "/out.json",
+            timeout: .seconds(60))
+        #expect(status == 0)
+        let output = try String(contentsOfFile: directory + "/out.json", encoding: .utf8)
+        // stdout and stderr share the log; the JSON array is the line that starts with '['.
+        let json = try #require(output.split(separator: "\n").first { $0.hasPrefix("[") })
+        let results = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        #expect(results.count == 1)
+        #expect(results.first?["provider"] as? String == "tesseract")
+        #expect(results.first?["success"] as? Bool == true)
+        let items = try #require(results.first?["menu_items"] as? [[String: Any]])
+        #expect(items.count == 5)
+        #expect(items.allSatisfy { ($0["name_ko"] as? String)?.isEmpty == false })
+    }
+
+    @Test func unreadableFileExitsNonZero() throws {
+        let status = try ChildProcess.run(
+            try TestEnvironment.responderBinary(), ["ocr", "/nonexistent/menu.jpg"], timeout: .seconds(60))
+        #expect(status == 1)
+    }
+}

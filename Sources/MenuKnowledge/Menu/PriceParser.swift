@@ -171,9 +171,31 @@ public struct PriceParser: Sendable {
             }
         }
         flush()
-        text = output
+        text = Self.withoutRepeatedRuns(output)
         text = text.replacingOccurrences(of: "~", with: " ~ ")
         return text
+    }
+
+    /// Runs of one character three or more times (not digits or separators): what engines read dot leaders as
+    /// (`eeee`, `이이이이`). No menu name repeats a syllable three times; `000` in prices is kept.
+    static func withoutRepeatedRuns(_ text: String) -> String {
+        var output = ""
+        var run: [Character] = []
+        func flush() {
+            // Letters OCR confuses with digits (8,OOO) are left for the price repair.
+            if run.count >= 3, let first = run.first, !first.isNumber, !",. OolIS|".contains(first) {
+                output += " "
+            } else {
+                output += String(run)
+            }
+            run.removeAll()
+        }
+        for character in text {
+            if let last = run.last, last != character { flush() }
+            run.append(character)
+        }
+        flush()
+        return output
     }
 
     /// Splits on spaces, `/` and `|`: the separators of size variants (`소 9,000 / 대 12,000`).

@@ -42,7 +42,9 @@ public struct MenuLayoutParser: Sendable {
 
     /// The items of a page.
     public func items(from words: [OCRWord]) -> [MenuItem] {
-        let usable = words.filter { !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && $0.height > 0 }
+        let usable = words.filter {
+            !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && $0.height > 0 && !Self.isLeaderDebris($0.text)
+        }
         guard !usable.isEmpty else { return [] }
         let slope = Self.estimatedSlope(usable)
         var items: [MenuItem] = []
@@ -53,7 +55,7 @@ public struct MenuLayoutParser: Sendable {
         {
             context.isInThousands = true
         }
-        for column in columns(of: usable, slope: slope) {
+        for column in columns(of: usable, slope: slope, context: context) {
             items += parse(lines: Self.lines(of: column, slope: slope), context: context)
         }
         return items
@@ -61,20 +63,23 @@ public struct MenuLayoutParser: Sendable {
 
     // MARK: - Geometry
 
-    /// The text's slope (dy/dx), from pairs of words that sit side by side: the median of their centre lines.
+    /// The text's slope (dy/dx): for each word, the neighbour to its right that best continues its line (within
+    /// ±10 degrees, preferring the flattest and nearest), and the median over all such pairs.
     static func estimatedSlope(_ words: [OCRWord]) -> Double {
         var slopes: [Double] = []
         let sorted = words.sorted { $0.x < $1.x }
         for (index, word) in sorted.enumerated() {
-            // The nearest word to the right whose vertical span overlaps most of this one's.
-            for other in sorted[(index + 1)...].prefix(12) {
+            var best: (score: Double, slope: Double)?
+            for other in sorted[(index + 1)...] {
                 let dx = other.centerX - word.centerX
-                guard dx > word.width / 2, dx < word.height * 20 else { continue }
-                let overlap = min(word.y + word.height, other.y + other.height) - max(word.y, other.y)
-                guard overlap > 0.5 * min(word.height, other.height) else { continue }
-                slopes.append((other.centerY - word.centerY) / dx)
-                break
+                if dx > word.height * 25 { break }
+                guard dx > word.width / 2, abs(other.height - word.height) < 0.5 * word.height else { continue }
+                let dy = other.centerY - word.centerY
+                guard abs(dy) < 0.18 * dx + 0.3 * word.height else { continue }
+                let score = abs(dy) + 0.05 * dx
+                if best == nil || score < best?.score ?? 0 { best = (score, dy / dx) }
             }
+            if let best { slopes.append(best.slope) }
         }
         guard !slopes.isEmpty else { return 0 }
         let median = slopes.sorted()[slopes.count / 2]
@@ -83,7 +88,7 @@ public struct MenuLayoutParser: Sendable {
     }
 
     /// Splits the page at vertical gutters that have item names, not prices, on their right.
-    func columns(of words: [OCRWord], slope: Double) -> [[OCRWord]] {
+    func columns(of words: [OCRWord], slope: Double, context: PriceContext = PriceContext()) -> [[OCRWord]] {
         let heights = words.map(\.height).sorted()
         let typicalHeight = heights[heights.count / 2]
         let minX = words.map(\.x).min() ?? 0
@@ -110,19 +115,23 @@ public struct MenuLayoutParser: Sendable {
                 runStart = nil
             }
         }
-        // A gutter between name and price (no leaders) has prices on its right; a column gutter has names.
+        // A gutter between name and price (no leaders) has names on its left and prices on its right; a column
+        // gutter has the left column's prices on its left and the right column's names on its right.
+        let lines = Self.lines(of: words, slope: slope)
         let gutters = candidates.filter { gutter in
-            let lines = Self.lines(of: words, slope: slope)
-            var rightStarts = 0
+            var straddling = 0
             var pricesOnRight = 0
+            var pricesOnLeft = 0
             for line in lines {
                 guard let first = line.words.first(where: { $0.x > gutter }),
-                    line.words.contains(where: { $0.right < gutter })
+                    let last = line.words.last(where: { $0.right < gutter })
                 else { continue }
-                rightStarts += 1
-                if priceParser.amount(from: first.text) != nil || PriceParser.isLabel(first.text) { pricesOnRight += 1 }
+                straddling += 1
+                if isPriceLike(first.text, context) { pricesOnRight += 1 }
+                if isPriceLike(last.text, context) { pricesOnLeft += 1 }
             }
-            return rightStarts >= 2 && Double(pricesOnRight) < 0.5 * Double(rightStarts)
+            return straddling >= 2 && Double(pricesOnRight) < 0.5 * Double(straddling)
+                && Double(pricesOnLeft) >= 0.5 * Double(straddling)
         }
         guard !gutters.isEmpty else { return [words] }
         var columns = Array(repeating: [OCRWord](), count: gutters.count + 1)
@@ -148,6 +157,13 @@ public struct MenuLayoutParser: Sendable {
             }
         }
         return lines.sorted { $0.level < $1.level }.map { Line(words: $0.words.sorted { $0.x < $1.x }) }
+    }
+
+    /// A price, a price label, a market price word, or 원 on its own.
+    private func isPriceLike(_ text: String, _ context: PriceContext) -> Bool {
+        priceParser.amount(from: text, context) != nil || PriceParser.isLabel(text)
+            || PriceParser.marketPriceWords.contains(PriceParser.strippingParentheses(text))
+            || PriceParser.wonReadings.contains(text)
     }
 
     // MARK: - Lines to items
@@ -237,6 +253,17 @@ public struct MenuLayoutParser: Sendable {
         return MenuItem(
             nameKorean: name, category: category, prices: reading.prices, isMarketPrice: reading.isMarketPrice,
             isSet: isSet, confidence: max(0, min(1, confidence)), priceErrors: reading.errors)
+    }
+
+    /// What an engine makes of dot leaders: `eeeerrree`, `cecccse`, `......`, `·····`. Runs of the glyphs dots turn
+    /// into, at least three long, with no other letter. (`Coffee` has C and f: not debris.)
+    static func isLeaderDebris(_ text: String) -> Bool {
+        let debris: Set<Character> = [
+            "e", "c", "r", "s", "o", "a", ".", ",", ":", ";", "·", "•", "…", "-", "_", "'", "`", "~", "=", "°",
+        ]
+        return text.count >= 3 && text.allSatisfy { debris.contains($0) }
+            && text.filter({ $0 == "e" || $0 == "c" || $0 == "r" || $0 == "." || $0 == "·" }).count * 10 >= text.count
+                * 6
     }
 
     // MARK: - Line kinds

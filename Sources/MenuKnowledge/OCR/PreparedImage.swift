@@ -29,6 +29,9 @@ public struct PreprocessingSteps: Sendable, Equatable {
     public var flattensBackground = true
     /// Percentile contrast stretch.
     public var stretchesContrast = true
+    /// A 3x3 median against sensor noise and JPEG speckle. Off by default: on the eval set it cost printed item
+    /// F1 (0.83 → 0.79 with kor+eng) and 0.4 s per image; Tesseract's own binarisation copes with the noise.
+    public var removesNoise = false
     /// Light text on a dark board becomes dark on light.
     public var invertsDarkBoards = true
     /// The long side the engine reads at, in pixels (text height follows).
@@ -41,6 +44,7 @@ public struct PreprocessingSteps: Sendable, Equatable {
         var steps = PreprocessingSteps()
         steps.flattensBackground = false
         steps.stretchesContrast = false
+        steps.removesNoise = false
         steps.invertsDarkBoards = false
         steps.targetLongSide = 0
         return steps
@@ -78,6 +82,9 @@ public enum ImagePreparation {
             image = try image.grayscale().materialized()
             if steps.invertsDarkBoards, try image.average() < 110 {
                 image = try image.inverted()
+            }
+            if steps.removesNoise {
+                image = try image.medianFiltered(size: 3)
             }
             if steps.flattensBackground {
                 image = try image.flattenedBackground(sigma: Double(max(image.width, image.height)) / 40)

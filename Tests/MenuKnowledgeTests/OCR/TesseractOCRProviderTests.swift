@@ -1,0 +1,94 @@
+import Foundation
+import MenuKnowledge
+import MenuKnowledgeTesting
+import Tesseract
+import Testing
+import Vips
+
+/// The local tier end to end on committed menu images rendered by `scripts/render-menus.py`, each with its ground
+/// truth beside it: real libvips, real Tesseract (Debian 12's 5.3 with the kor model), our layout parser.
+@Suite(.serialized) struct TesseractOCRProviderTests {
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+
+    struct Truth: Decodable {
+        struct Item: Decodable {
+            struct Price: Decodable, Equatable {
+                var label: String?
+                var amount: Int
+            }
+            var name_ko: String
+            var prices: [Price]
+            var market_price: Bool
+            var category: String
+        }
+        var image: String
+        var items: [Item]
+    }
+
+    static func truth(_ name: String) throws -> Truth {
+        let data = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(name).json"))
+        return try JSONDecoder().decode(Truth.self, from: data)
+    }
+
+    static func recognize(_ file: String) throws -> OCRResult {
+        try Vips.initialize()
+        let provider = TesseractOCRProvider(engine: try TesseractEngine())
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(file)"))
+        return provider.recognize(PreparedImage(original: Array(bytes), width: 0, height: 0), deadline: .seconds(30))
+    }
+
+    /// Names compare without spaces, as `make eval` scores them: Tesseract sometimes cuts a Korean word in two
+    /// (`뚝배 기불고기`), which is an OCR error the layout parser cannot tell from a real space.
+    static func compact(_ text: String?) -> String? { text.map { $0.filter { $0 != " " } } }
+
+    @Test(arguments: ["menu-thousands-market", "menu-rotated", "menu-leaders"])
+    func readsEveryItemOfAPrintedMenuExactly(fixture: String) throws {
+        let truth = try Self.truth(fixture)
+        let result = try Self.recognize(truth.image)
+        #expect(result.isSuccess)
+        #expect(result.provider == "tesseract")
+        #expect(result.items.map { Self.compact($0.nameKorean) } == truth.items.map { Self.compact($0.name_ko) })
+        #expect(
+            result.items.map { $0.prices.map { Truth.Item.Price(label: $0.label, amount: $0.amount) } }
+                == truth.items.map(\.prices))
+        #expect(result.items.map { Self.compact($0.category) } == truth.items.map { Self.compact($0.category) })
+        #expect(result.items.map(\.isMarketPrice) == truth.items.map(\.market_price))
+        #expect(result.priceErrorCount == 0)
+        #expect(result.confidence > 0.5 && result.confidence <= 1)
+        #expect(!result.hasHandwriting)
+    }
+
+    @Test func notAnImageIsAFailedResultNotACrash() throws {
+        try Vips.initialize()
+        let provider = TesseractOCRProvider(engine: try TesseractEngine())
+        let result = provider.recognize(
+            PreparedImage(original: Array("not an image".utf8), width: 0, height: 0), deadline: .seconds(5))
+        #expect(!result.isSuccess)
+        #expect(result.failureReason == "invalid_image")
+        #expect(result.items.isEmpty)
+    }
+
+    @Test func truncatedJPEGIsInvalid() throws {
+        try Vips.initialize()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(Self.fixtures)/menu-thousands-market.jpg"))
+        let truncated = Array(bytes.prefix(bytes.count / 3))
+        var thrown: ImageError?
+        do { _ = try ImagePreparation.grayPage(from: truncated) } catch { thrown = error }
+        #expect(thrown?.code == "invalid_image")
+    }
+
+    @Test func grayPageIsScaledToTheTargetAndOneBytePerPixel() throws {
+        try Vips.initialize()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(Self.fixtures)/menu-rotated.jpg"))
+        let header = try VipsImage.header(of: Array(bytes))
+        let page = try ImagePreparation.grayPage(from: Array(bytes))
+        #expect(header.loader == "jpegload_buffer")
+        #expect(page.pixels.count == page.width * page.height)
+        // Pages over the target are shrunk to it, pages under two thirds of it enlarged, the rest left alone.
+        let target = PreprocessingSteps().targetLongSide
+        let longSide = max(header.width, header.height)
+        let expected = longSide > target || longSide < target * 2 / 3 ? target : longSide
+        #expect(abs(max(page.width, page.height) - expected) <= 1)
+        #expect(abs(Double(page.width) / Double(page.height) - Double(header.width) / Double(header.height)) < 0.01)
+    }
+}
