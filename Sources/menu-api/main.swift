@@ -154,6 +154,9 @@ struct OCRCommand: ParsableCommand {
     @Option(help: "Tesseract languages.")
     var languages: String = "kor"
 
+    @Option(help: "Long side, in pixels, the page is scaled to before OCR.")
+    var longSide: Int = PreprocessingSteps().targetLongSide
+
     @Flag(help: "Add a 3x3 median noise filter (to measure it).")
     var median = false
 
@@ -174,6 +177,7 @@ struct OCRCommand: ParsableCommand {
         }
         var steps = noPreprocessing ? PreprocessingSteps.none : PreprocessingSteps()
         if median { steps.removesNoise = true }
+        if !noPreprocessing { steps.targetLongSide = longSide }
         let provider = TesseractOCRProvider(engine: engine, steps: steps)
         var results: [JSONValue] = []
         var failed = false
