@@ -41,6 +41,10 @@ static inline int CVips_divide(VipsImage *left, VipsImage *right, VipsImage **ou
 static inline int CVips_linear1(VipsImage *in, VipsImage **out, double a, double b) {
     return vips_linear1(in, out, a, b, "uchar", TRUE, NULL);
 }
+// Unsharp mask on the L channel (or the only band): crisper stroke edges for blurred photos.
+static inline int CVips_sharpen(VipsImage *in, VipsImage **out, double sigma) {
+    return vips_sharpen(in, out, "sigma", sigma, NULL);
+}
 // size x size median: removes speckle noise, keeps strokes wider than size / 2.
 static inline int CVips_median(VipsImage *in, VipsImage **out, int size) { return vips_median(in, out, size, NULL); }
 static inline int CVips_invert(VipsImage *in, VipsImage **out) { return vips_invert(in, out, NULL); }

@@ -139,6 +139,13 @@ public final class VipsImage {
         return try apply("vips_linear") { CVips_linear1(pointer, $0, scale, -Double(low) * scale) }
     }
 
+    /// Unsharp-masked with a Gaussian of `sigma`. The corresponding C function is `vips_sharpen`.
+    public func sharpened(sigma: Double = 1) throws(VipsError) -> VipsImage {
+        let sharp = try apply("vips_sharpen") { CVips_sharpen(pointer, $0, sigma) }
+        // vips_sharpen works in LABS and hands back 16-bit for a grey input: back to 8-bit grey.
+        return try sharp.grayscale()
+    }
+
     /// A `size` x `size` median filter. The corresponding C function is `vips_median`.
     public func medianFiltered(size: Int = 3) throws(VipsError) -> VipsImage {
         try apply("vips_median") { CVips_median(pointer, $0, Int32(size)) }

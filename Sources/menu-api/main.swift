@@ -157,6 +157,9 @@ struct OCRCommand: ParsableCommand {
     @Option(help: "Long side, in pixels, the page is scaled to before OCR.")
     var longSide: Int = PreprocessingSteps().targetLongSide
 
+    @Flag(help: "Add an unsharp mask (to measure it).")
+    var sharpen = false
+
     @Flag(help: "Add a 3x3 median noise filter (to measure it).")
     var median = false
 
@@ -177,6 +180,7 @@ struct OCRCommand: ParsableCommand {
         }
         var steps = noPreprocessing ? PreprocessingSteps.none : PreprocessingSteps()
         if median { steps.removesNoise = true }
+        if sharpen { steps.sharpens = true }
         if !noPreprocessing { steps.targetLongSide = longSide }
         let provider = TesseractOCRProvider(engine: engine, steps: steps)
         var results: [JSONValue] = []

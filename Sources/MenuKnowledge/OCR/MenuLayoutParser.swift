@@ -320,7 +320,10 @@ public struct MenuLayoutParser: Sendable {
 
     /// The name without badges and stray punctuation, or nil when nothing is left.
     static func cleanName(_ text: String) -> String? {
-        let words = text.split(separator: " ").map(String.init).filter { !badges.contains($0) }
+        // Lone jamo (ㄴ, ㅇ, ㅅ) are never written in a name: they are what an engine makes of leaders and specks.
+        let withoutJamo = String(
+            text.unicodeScalars.filter { !(0x3131...0x318E).contains($0.value) }.map(Character.init))
+        let words = withoutJamo.split(separator: " ").map(String.init).filter { !badges.contains($0) }
         let joined = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
         return joined.isEmpty ? nil : joined
     }

@@ -186,6 +186,15 @@ struct MenuLayoutParserTests {
         #expect(items.first?.priceErrors.map(\.amount) == [8050])
     }
 
+    @Test func leaderDebrisIsNotPartOfTheName() {
+        var page = SyntheticPage()
+        page.add("막걸리ㄴㄴㅇㄴㄴ 5,000", x: 20, y: 20)
+        page.add("해물파전 eeeerrreee 29,600", x: 20, y: 60)
+        page.add("계란말이 이이이이 9,000", x: 20, y: 100)
+        page.add("Coffee 4,000", x: 20, y: 140)
+        #expect(names(parser.items(from: page.words)) == ["막걸리", "해물파전", "계란말이", "Coffee"])
+    }
+
     @Test func emptyInputGivesNoItems() {
         #expect(parser.items(from: []).isEmpty)
     }
