@@ -1,11 +1,15 @@
 # menu-api: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test build bench eval format lint clean
+.PHONY: run test test-asan build bench eval format lint clean
 
 run:
 	scripts/run.sh
 
 test:
 	scripts/test.sh
+
+# Every test again with AddressSanitizer, the responder processes included.
+test-asan:
+	SANITIZE=address scripts/test.sh
 
 build:
 	scripts/deps.sh build

@@ -98,7 +98,12 @@ public final class FastCGIServer: Sendable {
             }
             usleep(10_000)
         }
-        for thread in threads { pthread_join(thread, nil) }
+        // Each thread is joined once, whoever calls shutdown again (joining twice is undefined behaviour).
+        let unjoined = self.threads.withLock { threads in
+            defer { threads.removeAll() }
+            return threads
+        }
+        for thread in unjoined { pthread_join(thread, nil) }
         return true
     }
 
