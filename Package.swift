@@ -81,6 +81,8 @@ let package = Package(
         .testTarget(
             name: "FastCGITests", dependencies: ["FastCGI", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "VipsTests", dependencies: ["Vips", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",

@@ -5,14 +5,20 @@
 // door per operation and option set we use. Each returns 0 on success, -1 with the message in vips_error_buffer().
 
 // Loads from memory; pixels are decoded only when first needed, so the header (size, bands) costs nothing.
+// Random access (the default): the HEIF loader seeks, and the page is read several times anyway.
 static inline VipsImage *CVips_new_from_buffer(const void *buffer, size_t length) {
     // fail_on=truncated: a cut-off upload is an error, not an image with a grey bottom half.
-    return vips_image_new_from_buffer(buffer, length, "", "access", VIPS_ACCESS_SEQUENTIAL, "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
+    return vips_image_new_from_buffer(buffer, length, "", "fail_on", VIPS_FAIL_ON_TRUNCATED, NULL);
 }
 // Rotates/flips by the EXIF orientation tag and removes the tag.
 static inline int CVips_autorot(VipsImage *in, VipsImage **out) { return vips_autorot(in, out, NULL); }
 // Decodes with shrink-on-load where the format allows it (JPEG, WebP, HEIF), fitting width x height.
 static inline int CVips_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, int height) {
+    return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
+}
+// The same, refusing truncated data. Only for JPEG: libvips 8.14's HEIF loader rejects the option string, and
+// truncated PNG/WebP fail in their decoders anyway.
+static inline int CVips_thumbnail_buffer_strict(void *buffer, size_t length, VipsImage **out, int width, int height) {
     return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN,
                                  "option_string", "fail_on=truncated", NULL);
 }

@@ -26,11 +26,25 @@ public struct PageSegmentation: Sendable, Equatable {
     let mode: TessPageSegMode
     /// Automatic layout analysis without orientation detection (PSM 3).
     public static let automatic = PageSegmentation(mode: PSM_AUTO)
-    /// As much text as possible in no particular order (PSM 11): menus are islands of names and prices, and our
-    /// layout parser puts them in order from the boxes.
+    /// As much text as possible in no particular order (PSM 11).
     public static let sparseText = PageSegmentation(mode: PSM_SPARSE_TEXT)
     /// One uniform block of text (PSM 6).
     public static let singleBlock = PageSegmentation(mode: PSM_SINGLE_BLOCK)
+    /// One column of text of variable sizes (PSM 4).
+    public static let singleColumn = PageSegmentation(mode: PSM_SINGLE_COLUMN)
+
+    /// The mode for a PSM number (3, 4, 6, 11), or nil.
+    public init?(number: Int) {
+        switch number {
+        case 3: self = .automatic
+        case 4: self = .singleColumn
+        case 6: self = .singleBlock
+        case 11: self = .sparseText
+        default: return nil
+        }
+    }
+
+    private init(mode: TessPageSegMode) { self.mode = mode }
 }
 
 /// One Tesseract engine: the single owner of its `TessBaseAPI`. Initialising loads the language models (hundreds
@@ -44,10 +58,10 @@ public final class TesseractEngine {
     ///   - languages: Tesseract language codes joined with `+`. Defaults to `kor`: Korean's model reads the Latin
     ///     letters and digits of menus too, and adding `eng` measured 30% slower and read 대 as `CH`.
     ///   - dataPath: the tessdata directory, or nil for the installed default.
-    ///   - segmentation: the page segmentation mode. Defaults to sparse text.
+    ///   - segmentation: the page segmentation mode. Defaults to a single uniform block (PSM 6).
     /// - Throws: `TesseractError` with code `init` when a language is missing.
     /// The corresponding C functions are `TessBaseAPICreate` and `TessBaseAPIInit3`.
-    public init(languages: String = "kor", dataPath: String? = nil, segmentation: PageSegmentation = .sparseText)
+    public init(languages: String = "kor", dataPath: String? = nil, segmentation: PageSegmentation = .singleBlock)
         throws(TesseractError)
     {
         guard let handle = TessBaseAPICreate() else {

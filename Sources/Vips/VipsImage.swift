@@ -54,15 +54,20 @@ public final class VipsImage {
     }
 
     /// Decodes `bytes` fitted inside `width` x `height`, shrinking during the decode where the format allows (JPEG
-    /// decodes at 1/2, 1/4 or 1/8 scale directly), never enlarging, and applying the EXIF orientation.
+    /// decodes at 1/2, 1/4 or 1/8 scale directly), never enlarging, and applying the EXIF orientation. A truncated
+    /// JPEG is refused unless `refusingTruncatedJPEG` is false.
     /// - Throws: `VipsError` for an unreadable image.
     /// The corresponding C function is `vips_thumbnail_buffer`.
-    public static func thumbnail(of bytes: [UInt8], fittingWidth width: Int, height: Int) throws(VipsError) -> VipsImage
-    {
+    public static func thumbnail(
+        of bytes: [UInt8], fittingWidth width: Int, height: Int, refusingTruncatedJPEG: Bool = true
+    ) throws(VipsError) -> VipsImage {
         var copy = bytes
         var output: UnsafeMutablePointer<CVips.VipsImage>?
+        let isStrict = refusingTruncatedJPEG && bytes.starts(with: [0xFF, 0xD8, 0xFF])
         let status = copy.withUnsafeMutableBytes {
-            CVips_thumbnail_buffer($0.baseAddress, $0.count, &output, Int32(width), Int32(height))
+            isStrict
+                ? CVips_thumbnail_buffer_strict($0.baseAddress, $0.count, &output, Int32(width), Int32(height))
+                : CVips_thumbnail_buffer($0.baseAddress, $0.count, &output, Int32(width), Int32(height))
         }
         guard status == 0, let output else { throw lastError("vips_thumbnail_buffer") }
         return VipsImage(output, source: copy)
@@ -83,6 +88,17 @@ public final class VipsImage {
         return String(cString: value)
     }
 
+    /// The EXIF orientation (1 upright ... 8), or 1 when the image has none.
+    public var orientation: Int {
+        var value: Int32 = 1
+        guard vips_image_get_typeof(pointer, "orientation") != 0,
+            vips_image_get_int(pointer, "orientation", &value) == 0
+        else {
+            return 1
+        }
+        return Int(value)
+    }
+
     /// Upright according to the EXIF orientation. The corresponding C function is `vips_autorot`.
     public func autorotated() throws(VipsError) -> VipsImage {
         try apply("vips_autorot") { CVips_autorot(pointer, $0) }
@@ -99,8 +115,7 @@ public final class VipsImage {
         return try image.apply("vips_cast_uchar") { CVips_cast_uchar(image.pointer, $0) }
     }
 
-    /// Computed into memory now. Loads are sequential (one pass, little memory); an image read several times
-    /// (statistics, then pixels) must be materialised first. The corresponding C function is `vips_image_copy_memory`.
+    /// Computed into memory now, so a pipeline read several times (statistics, then pixels) is computed once. The corresponding C function is `vips_image_copy_memory`.
     ///
     /// A decode that hit damaged data (a truncated JPEG) can still produce pixels, with only a message left in
     /// libvips' error buffer and a warning on stderr; that message makes this throw, so damage is never OCR'd.

@@ -157,6 +157,9 @@ struct OCRCommand: ParsableCommand {
     @Option(help: "Long side, in pixels, the page is scaled to before OCR.")
     var longSide: Int = PreprocessingSteps().targetLongSide
 
+    @Option(help: "Tesseract page segmentation mode: 3, 4, 6 or 11.")
+    var psm: Int = 6
+
     @Flag(help: "Add an unsharp mask (to measure it).")
     var sharpen = false
 
@@ -173,7 +176,8 @@ struct OCRCommand: ParsableCommand {
         }
         let engine: TesseractEngine
         do {
-            engine = try TesseractEngine(languages: languages)
+            engine = try TesseractEngine(
+                languages: languages, segmentation: PageSegmentation(number: psm) ?? .singleBlock)
         } catch {
             FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
             throw ExitCode(71)

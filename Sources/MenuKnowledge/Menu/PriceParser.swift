@@ -114,7 +114,7 @@ public struct PriceParser: Sendable {
         var hasCurrencyMark = false
         // Currency marks: ₩, and the backslash OCR reads it as; W only directly before a digit.
         while let first = text.first,
-            first == "₩" || first == "\\" || (first == "W" && text.dropFirst().first?.isASCIIDigit == true)
+            Self.currencyMarks.contains(first) || (first == "W" && text.dropFirst().first?.isASCIIDigit == true)
         {
             text.removeFirst()
             hasCurrencyMark = true
@@ -135,6 +135,8 @@ public struct PriceParser: Sendable {
 
     // MARK: - Normalisation and tokens
 
+    /// ₩ and what OCR reads it as (`\\`, `#`), with the quotes that stick to it.
+    static let currencyMarks: Set<Character> = ["₩", "\\", "#", "”", "“", "\"", "'", "`"]
     static let wonReadings: Set<String> = ["원", "운", "윈", "웜", "원.", "월"]
     static let marketPriceWords: Set<String> = ["시가", "싯가", "시세", "時價", "시가원"]
 
@@ -231,14 +233,16 @@ public struct PriceParser: Sendable {
     /// `소9,000`, `2인분30,000`: a label glued to its amount.
     static func splitGluedLabel(_ token: String) -> (String, String)? {
         let bare = strippingParentheses(token)
-        guard let firstDigit = bare.firstIndex(where: { $0.isASCIIDigit || $0 == "₩" || $0 == "\\" }) else {
+        guard let firstDigit = bare.firstIndex(where: { $0.isASCIIDigit || currencyMarks.contains($0) }) else {
             return nil
         }
         var labelEnd = firstDigit
         // `2인분30,000`: the label itself starts with digits; the amount starts at the first digit after a non-digit.
         if firstDigit == bare.startIndex {
             guard let afterCount = bare.firstIndex(where: { !$0.isASCIIDigit }),
-                let amountStart = bare[afterCount...].firstIndex(where: { $0.isASCIIDigit || $0 == "₩" })
+                let amountStart = bare[afterCount...].firstIndex(where: {
+                    $0.isASCIIDigit || currencyMarks.contains($0)
+                })
             else { return nil }
             labelEnd = amountStart
         }

@@ -257,7 +257,15 @@ public struct MenuLayoutParser: Sendable {
 
     /// What an engine makes of dot leaders: `eeeerrree`, `cecccse`, `......`, `·····`. Runs of the glyphs dots turn
     /// into, at least three long, with no other letter. (`Coffee` has C and f: not debris.)
+    /// Hangul syllables the Korean model reads dot leaders as.
+    static let leaderSyllables: Set<Character> = ["이", "아", "에", "애", "의", "으", "마", "미", "니", "피", "시", "나", "네"]
+
     static func isLeaderDebris(_ text: String) -> Bool {
+        if text.count >= 4, text.allSatisfy({ leaderSyllables.contains($0) || $0 == "0" || $0 == "." }),
+            text.filter({ $0 == "이" || $0 == "아" || $0 == "에" }).count * 10 >= text.count * 6
+        {
+            return true
+        }
         let debris: Set<Character> = [
             "e", "c", "r", "s", "o", "a", ".", ",", ":", ";", "·", "•", "…", "-", "_", "'", "`", "~", "=", "°",
         ]
@@ -324,8 +332,26 @@ public struct MenuLayoutParser: Sendable {
         let withoutJamo = String(
             text.unicodeScalars.filter { !(0x3131...0x318E).contains($0.value) }.map(Character.init))
         let words = withoutJamo.split(separator: " ").map(String.init).filter { !badges.contains($0) }
-        let joined = words.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
+            .map(withoutTrailingLeaderSyllables)
+        // A leftover word of leader syllables only (`니` after `이이이` was cut) is debris too, unless it is all.
+        let kept = words.count > 1 ? words.filter { !$0.allSatisfy(leaderSyllables.contains) || $0.count > 2 } : words
+        let joined = kept.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
         return joined.isEmpty ? nil : joined
+    }
+
+    /// `막걸리이이`, `매실차이피미`: leader debris glued to a name. A trailing run of three leader syllables, or of
+    /// two that are both 이/아/에, goes; a single 이 stays (계란말이, 오징어).
+    static func withoutTrailingLeaderSyllables(_ word: String) -> String {
+        var characters = Array(word)
+        var runStart = characters.count
+        while runStart > 0, leaderSyllables.contains(characters[runStart - 1]) { runStart -= 1 }
+        let run = characters[runStart...]
+        let vowels = run.filter { $0 == "이" || $0 == "아" || $0 == "에" }.count
+        guard runStart >= 2, run.count >= 3 || (run.count == 2 && vowels == 2) else {
+            return word
+        }
+        characters.removeSubrange(runStart...)
+        return String(characters)
     }
 
     static func containsHangul(_ text: String) -> Bool {

@@ -20,6 +20,10 @@ struct PriceParserTests {
         Case(line: "김치찌개 ₩8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
         Case(line: "김치찌개 \\8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
         Case(line: "김치찌개 ￦8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "김치찌개 \\#8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(
+            line: "닭볶음탕 소”\\15,600 대#30,100", name: "닭볶음탕",
+            prices: [.init(label: "소", amount: 15600), .init(label: "대", amount: 30100)]),
         Case(line: "김치찌개 8.000", name: "김치찌개", prices: [.init(amount: 8000)]),
         Case(line: "김치찌개 8천원", name: "김치찌개", prices: [.init(amount: 8000)]),
         Case(line: "보쌈 1만2천원", name: "보쌈", prices: [.init(amount: 12000)]),

@@ -192,7 +192,9 @@ struct MenuLayoutParserTests {
         page.add("해물파전 eeeerrreee 29,600", x: 20, y: 60)
         page.add("계란말이 이이이이 9,000", x: 20, y: 100)
         page.add("Coffee 4,000", x: 20, y: 140)
-        #expect(names(parser.items(from: page.words)) == ["막걸리", "해물파전", "계란말이", "Coffee"])
+        page.add("매실차이피미이이이니 3,000", x: 20, y: 180)
+        page.add("오징어 이이이아아아마에마마아 12,000", x: 20, y: 220)
+        #expect(names(parser.items(from: page.words)) == ["막걸리", "해물파전", "계란말이", "Coffee", "매실차", "오징어"])
     }
 
     @Test func emptyInputGivesNoItems() {

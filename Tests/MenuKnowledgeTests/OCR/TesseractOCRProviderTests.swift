@@ -41,7 +41,7 @@ import Vips
     /// (`뚝배 기불고기`), which is an OCR error the layout parser cannot tell from a real space.
     static func compact(_ text: String?) -> String? { text.map { $0.filter { $0 != " " } } }
 
-    @Test(arguments: ["menu-thousands-market", "menu-rotated", "menu-leaders"])
+    @Test(arguments: ["menu-thousands-market", "menu-rotated", "menu-sizes-blurred", "menu-dark-board"])
     func readsEveryItemOfAPrintedMenuExactly(fixture: String) throws {
         let truth = try Self.truth(fixture)
         let result = try Self.recognize(truth.image)
