@@ -12,16 +12,25 @@ public struct VipsError: Error, Sendable, CustomStringConvertible {
 
 /// Process-wide libvips state.
 public enum Vips {
-    /// Starts libvips. Call once from `main` (or a test) before any image is made.
+    /// Starts libvips, once per process: later calls reuse the first call's outcome (`vips_init` must not run
+    /// twice at the same time, and tests call this from parallel threads).
     /// - Parameter concurrency: threads libvips may use per operation. Defaults to 1: the service's parallelism
     ///   comes from its worker threads, and more would oversubscribe the cores.
     /// - Throws: `VipsError` when libvips cannot start.
     /// The corresponding C function is `vips_init`.
     public static func initialize(concurrency: Int = 1) throws(VipsError) {
-        guard CVips_init("menu-api") == 0 else { throw VipsImage.lastError("vips_init") }
+        try startup.get()
         vips_concurrency_set(Int32(concurrency))
+    }
+
+    /// Swift runs a static `let` initialiser exactly once, whatever the threads.
+    private static let startup: Result<Void, VipsError> = start()
+
+    private static func start() -> Result<Void, VipsError> {
+        guard CVips_init("menu-api") == 0 else { return .failure(VipsImage.lastError("vips_init")) }
         // Operation caching keeps decoded images alive between requests: memory the service never reuses.
         vips_cache_set_max(0)
+        return .success(())
     }
 }
 
@@ -115,19 +124,11 @@ public final class VipsImage {
         return try image.apply("vips_cast_uchar") { CVips_cast_uchar(image.pointer, $0) }
     }
 
-    /// Computed into memory now, so a pipeline read several times (statistics, then pixels) is computed once. The corresponding C function is `vips_image_copy_memory`.
-    ///
-    /// A decode that hit damaged data (a truncated JPEG) can still produce pixels, with only a message left in
-    /// libvips' error buffer and a warning on stderr; that message makes this throw, so damage is never OCR'd.
+    /// Computed into memory now, so a pipeline read several times (statistics, then pixels) is computed once.
+    /// Fails when decoding fails, a truncated JPEG included (loads use `fail_on=truncated`).
+    /// The corresponding C function is `vips_image_copy_memory`.
     public func materialized() throws(VipsError) -> VipsImage {
-        vips_error_clear()
-        let copy = vips_image_copy_memory(pointer)
-        let message = vips_error_buffer().map { String(cString: $0) } ?? ""
-        guard let copy else { throw Self.lastError("vips_image_copy_memory") }
-        guard message.isEmpty else {
-            g_object_unref(UnsafeMutableRawPointer(copy))
-            throw Self.lastError("vips_image_copy_memory")
-        }
+        guard let copy = vips_image_copy_memory(pointer) else { throw Self.lastError("vips_image_copy_memory") }
         return VipsImage(copy, source: source)
     }
 

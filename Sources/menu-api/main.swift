@@ -197,7 +197,7 @@ struct OCRCommand: ParsableCommand {
                 continue
             }
             let result = provider.recognize(
-                PreparedImage(original: Array(data), width: 0, height: 0),
+                PreparedImage(original: Array(data)),
                 deadline: .milliseconds(Int64(deadline * 1000)))
             failed = failed || !result.isSuccess
             guard case .object(let fields) = result.json else { continue }

@@ -1,17 +1,13 @@
-public import Vips
+import Vips
 
-/// An upload decoded once, with what each OCR tier reads made from it.
+/// An image as a tier receives it. Today the uploaded bytes; the upload pipeline (issue 5) adds the variants each
+/// tier reads (a JPEG sized for GPT vision, the page for Tesseract and CLOVA), made once per upload.
 public struct PreparedImage {
     /// The bytes as uploaded.
     public var original: [UInt8]
-    /// Width and height of the upright image.
-    public var width: Int
-    public var height: Int
 
-    public init(original: [UInt8], width: Int, height: Int) {
+    public init(original: [UInt8]) {
         self.original = original
-        self.width = width
-        self.height = height
     }
 }
 

@@ -34,7 +34,7 @@ import Vips
         try Vips.initialize()
         let provider = TesseractOCRProvider(engine: try TesseractEngine())
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(file)"))
-        return provider.recognize(PreparedImage(original: Array(bytes), width: 0, height: 0), deadline: .seconds(30))
+        return provider.recognize(PreparedImage(original: Array(bytes)), deadline: .seconds(30))
     }
 
     /// Names compare without spaces, as `make eval` scores them: Tesseract sometimes cuts a Korean word in two
@@ -62,7 +62,7 @@ import Vips
         try Vips.initialize()
         let provider = TesseractOCRProvider(engine: try TesseractEngine())
         let result = provider.recognize(
-            PreparedImage(original: Array("not an image".utf8), width: 0, height: 0), deadline: .seconds(5))
+            PreparedImage(original: Array("not an image".utf8)), deadline: .seconds(5))
         #expect(!result.isSuccess)
         #expect(result.failureReason == "invalid_image")
         #expect(result.items.isEmpty)
