@@ -144,7 +144,9 @@ def render(menu, path, rng):
         y += int(line * 0.8)
     height = y + 60
     background, ink = ("#1f3b2d", "#f4f1e8") if menu["dark"] else ("#fbf8f0", "#1a1a1a")
-    command = ["convert", "-size", f"{width}x{height}", f"xc:{background}", "-font", FONTS + menu["font"], "-fill", ink]
+    # -seed makes ImageMagick's noise the same on every run: the set is deterministic end to end.
+    command = ["convert", "-seed", str(menu["seed"]), "-size", f"{width}x{height}", f"xc:{background}",
+               "-font", FONTS + menu["font"], "-fill", ink]
     for x, y_pos, point, text in draws:
         command += ["-pointsize", str(point), "-annotate", f"+{int(x)}+{int(y_pos + point)}", text]
     if menu["uneven"]:
@@ -157,6 +159,8 @@ def render(menu, path, rng):
         command += ["-attenuate", "0.35", "+noise", "Gaussian"]
     if menu["jpeg"]:
         command += ["-quality", str(menu["jpeg"])]
+    # No creation/modification time in the PNG: byte-identical files run after run.
+    command += ["-define", "png:exclude-chunk=date,time"]
     command.append(path)
     subprocess.run(command, check=True)
 
@@ -171,6 +175,7 @@ def main():
     rng = random.Random(args.seed)
     for index in range(args.count):
         menu = make_menu(rng, index)
+        menu["seed"] = args.seed + index
         name = f"menu-{index:03d}-{'hand' if menu['handwriting'] else 'print'}"
         extension = "jpg" if menu["jpeg"] else "png"
         render(menu, os.path.join(args.out, f"{name}.{extension}"), rng)

@@ -336,7 +336,9 @@ public struct MenuLayoutParser: Sendable {
         // A leftover word of leader syllables only (`니` after `이이이` was cut) is debris too, unless it is all.
         let kept = words.count > 1 ? words.filter { !$0.allSatisfy(leaderSyllables.contains) || $0.count > 2 } : words
         let joined = kept.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
-        return joined.isEmpty ? nil : joined
+        // A name has letters: a run of symbols (`…*……`) is debris, not a dish.
+        guard joined.unicodeScalars.contains(where: { CharacterSet.letters.contains($0) }) else { return nil }
+        return joined
     }
 
     /// `막걸리이이`, `매실차이피미`: leader debris glued to a name. A trailing run of three leader syllables, or of

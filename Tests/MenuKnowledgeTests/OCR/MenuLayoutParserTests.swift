@@ -197,6 +197,13 @@ struct MenuLayoutParserTests {
         #expect(names(parser.items(from: page.words)) == ["막걸리", "해물파전", "계란말이", "Coffee", "매실차", "오징어"])
     }
 
+    @Test func symbolRunsAreNotNames() {
+        var page = SyntheticPage()
+        page.add("…*…*…… 11,200", x: 20, y: 20)
+        page.add("비빔밥 9,000", x: 20, y: 60)
+        #expect(names(parser.items(from: page.words)) == ["비빔밥"])
+    }
+
     @Test func emptyInputGivesNoItems() {
         #expect(parser.items(from: []).isEmpty)
     }
