@@ -14,9 +14,6 @@ public enum Curl {
                 message: String(cString: curl_easy_strerror(code)))
         }
     }
-
-    /// The linked libcurl's version text, for the start-up log line.
-    public static var version: String { String(cString: curl_version()) }
 }
 
 /// A libcurl failure, carrying the operation, the `CURLcode` and libcurl's text.

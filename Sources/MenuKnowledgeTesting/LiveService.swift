@@ -112,15 +112,6 @@ public final class LiveService {
         }
     }
 
-    /// Starts a new responder after the previous one stopped (same socket, same nginx).
-    public func restartResponder() throws {
-        _ = try? responder.stop()
-        responder = try Self.startResponder(
-            listen: listen, arguments: responderArguments, environment: responderEnvironment, socketPath: socketPath,
-            logPath: directory + "/responder-\(UUID().uuidString.prefix(6)).log")
-        try responder.waitForLog("serving")
-    }
-
     /// Sends a request through nginx.
     public func request(
         _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],

@@ -50,11 +50,7 @@ public struct MenuLayoutParser: Sendable {
         var items: [MenuItem] = []
         var context = PriceContext()
         // A unit note anywhere on the page applies to all of it (it is often printed at the bottom).
-        if usable.contains(where: { Self.isUnitNote($0.text) })
-            || Self.isUnitNote(usable.map(\.text).joined(separator: " "))
-        {
-            context.isInThousands = true
-        }
+        if Self.isUnitNote(usable.map(\.text).joined(separator: " ")) { context.isInThousands = true }
         for column in columns(of: usable, slope: slope, context: context) {
             items += parse(lines: Self.lines(of: column, slope: slope), context: context)
         }
