@@ -59,7 +59,7 @@ let package = Package(
         // The domain and the API layer: no C module.
         .target(
             name: "MenuKnowledge",
-            dependencies: ["Postgres", "Vips", "Tesseract", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Curl", "Vips", "Tesseract", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Storage/Migrations")],
             swiftSettings: swiftSettings
         ),

@@ -11,6 +11,7 @@ public struct Configuration: Sendable {
     public var database: Database
     public var fastCGI: FastCGI
     public var limits: Limits
+    public var ocr: OCR
     /// Registers `/api/v1/_test/*` routes used by the end-to-end tests (`MENU_API_TEST_ROUTES=1`).
     /// Defaults to false, and refused in production.
     public var enablesTestRoutes: Bool
@@ -56,6 +57,7 @@ public struct Configuration: Sendable {
         database = Database()
         fastCGI = FastCGI()
         limits = Limits()
+        ocr = OCR()
         enablesTestRoutes = false
         migrationsDirectory = nil
     }
@@ -82,6 +84,7 @@ public struct Configuration: Sendable {
             try reader.integer("MENU_API_MAX_BODY_BYTES", in: 1...1_073_741_824) ?? limits.maxBodyBytes
         enablesTestRoutes = try reader.flag("MENU_API_TEST_ROUTES") ?? false
         migrationsDirectory = try reader.nonEmpty("MENU_API_MIGRATIONS_DIR")
+        try readOCR(from: reader)
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")

@@ -113,10 +113,17 @@ public final class VipsImage {
         try apply("vips_autorot") { CVips_autorot(pointer, $0) }
     }
 
+    /// Without its alpha channel, transparent parts made white (paper), as a JPEG needs. Unchanged when opaque.
+    /// The corresponding C function is `vips_flatten`.
+    public func flattenedOntoWhite() throws(VipsError) -> VipsImage {
+        guard hasAlpha else { return self }
+        return try apply("vips_flatten") { CVips_flatten_white(pointer, $0) }
+    }
+
     /// One band of 8-bit grey, alpha flattened onto white.
     public func grayscale() throws(VipsError) -> VipsImage {
         var image = self
-        if hasAlpha { image = try image.apply("vips_flatten") { CVips_flatten_white(image.pointer, $0) } }
+        image = try image.flattenedOntoWhite()
         if image.bands >= 3 { image = try image.apply("vips_colourspace") { CVips_colourspace_bw(image.pointer, $0) } }
         if image.bands > 1 {
             image = try image.apply("vips_extract_band") { CVips_extract_first_band(image.pointer, $0) }

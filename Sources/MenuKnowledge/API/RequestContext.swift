@@ -61,4 +61,20 @@ public enum LogKey {
     public static let status = "mke.response.status"
     public static let durationMilliseconds = "mke.response.ms"
     public static let error = "mke.error"
+    public static let provider = "mke.ocr.provider"
+    public static let tier = "mke.tier"
+    public static let retryReason = "mke.ocr.retry_reason"
+    public static let retryDelayMilliseconds = "mke.ocr.retry_delay_ms"
+}
+
+extension Duration {
+    /// Whole milliseconds, for logs and JSON.
+    public var milliseconds: Int {
+        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    /// Seconds as a floating-point number.
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
+    }
 }

@@ -20,12 +20,15 @@ public struct OCRResult: Sendable {
     public var estimatedCostUSD: Double?
     /// Why the tier failed, as a bounded label (`timeout`, `invalid_image`, ...).
     public var failureReason: String?
+    /// A sentence for operators and clients saying what happened (never a provider's own text, which may quote
+    /// part of a key).
+    public var failureMessage: String?
 
     public init(
         provider: String, isSuccess: Bool, items: [MenuItem], rawText: String, confidence: Double, hasHandwriting: Bool,
         processingTime: Duration, promptTokens: Int? = nil, completionTokens: Int? = nil,
         estimatedCostUSD: Double? = nil,
-        failureReason: String? = nil
+        failureReason: String? = nil, failureMessage: String? = nil
     ) {
         self.provider = provider
         self.isSuccess = isSuccess
@@ -38,6 +41,18 @@ public struct OCRResult: Sendable {
         self.completionTokens = completionTokens
         self.estimatedCostUSD = estimatedCostUSD
         self.failureReason = failureReason
+        self.failureMessage = failureMessage
+    }
+
+    /// A failed attempt of `provider`.
+    public static func failure(
+        provider: String, reason: String, message: String, processingTime: Duration, promptTokens: Int? = nil,
+        completionTokens: Int? = nil, estimatedCostUSD: Double? = nil
+    ) -> OCRResult {
+        OCRResult(
+            provider: provider, isSuccess: false, items: [], rawText: "", confidence: 0, hasHandwriting: false,
+            processingTime: processingTime, promptTokens: promptTokens, completionTokens: completionTokens,
+            estimatedCostUSD: estimatedCostUSD, failureReason: reason, failureMessage: message)
     }
 
     /// Price errors over all items.

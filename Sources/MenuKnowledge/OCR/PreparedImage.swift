@@ -11,6 +11,61 @@ public struct PreparedImage {
     }
 }
 
+/// The encoded images the cloud tiers send, each sized to what the provider uses.
+public enum ProviderImages {
+    /// OpenAI's high-detail vision input: fitted inside 2048x2048, then the short side at most 768 px (the API
+    /// rescales to this itself; pixels beyond it cost bytes and upload time but no accuracy). Never enlarged.
+    public static let visionBox = (longSide: 2048, shortSide: 768)
+
+    /// The size OpenAI's high-detail rule gives an upright image of `width` x `height`.
+    public static func visionSize(width: Int, height: Int) -> (width: Int, height: Int) {
+        var scale = min(1, Double(visionBox.longSide) / Double(max(width, height)))
+        scale *= min(1, Double(visionBox.shortSide) / (Double(min(width, height)) * scale))
+        return (max(1, Int((Double(width) * scale).rounded())), max(1, Int((Double(height) * scale).rounded())))
+    }
+
+    /// A JPEG for GPT vision: upright (EXIF applied), transparency on white, sized by ``visionSize(width:height:)``
+    /// and decoded with shrink-on-load.
+    /// - Throws: `ImageError` (`invalid_image`) when the bytes are not a readable image.
+    /// - Note: Blocks the calling thread while libvips decodes and encodes.
+    public static func visionJPEG(from bytes: [UInt8]) throws(ImageError) -> [UInt8] {
+        do {
+            let header = try VipsImage.header(of: bytes)
+            let isQuarterTurn = (5...8).contains(header.orientation)
+            let upright = isQuarterTurn ? (header.height, header.width) : (header.width, header.height)
+            let size = visionSize(width: upright.0, height: upright.1)
+            // thumbnail fits inside the box keeping the aspect ratio; one extra pixel of slack avoids a rounding
+            // step down to 767.
+            let image = try VipsImage.thumbnail(of: bytes, fittingWidth: size.width, height: size.height + 1)
+            return try image.flattenedOntoWhite().jpegBytes(quality: 85)
+        } catch {
+            throw ImageError(code: "invalid_image", message: error.message)
+        }
+    }
+
+    /// The largest side sent to CLOVA: enough for small print on a phone photo, far below its 50 MB limit.
+    public static let documentLongSide = 2500
+
+    /// The image for a document OCR service that takes JPEG or PNG: the upload itself when it already is one and is
+    /// not larger than ``documentLongSide`` (no re-encoding loss), otherwise an upright JPEG fitted to it.
+    /// - Returns: the bytes and CLOVA's format name (`jpg` or `png`).
+    /// - Note: Blocks the calling thread while libvips decodes and encodes.
+    public static func documentImage(from bytes: [UInt8]) throws(ImageError) -> (bytes: [UInt8], format: String) {
+        do {
+            let header = try VipsImage.header(of: bytes)
+            let loader = header.loader ?? ""
+            let fits = max(header.width, header.height) <= documentLongSide
+            // EXIF rotation is only honoured by us, not necessarily by the service: rotated uploads are re-encoded.
+            if fits, header.orientation == 1, loader.hasPrefix("jpegload") { return (bytes, "jpg") }
+            if fits, loader.hasPrefix("pngload") { return (bytes, "png") }
+            let image = try VipsImage.thumbnail(of: bytes, fittingWidth: documentLongSide, height: documentLongSide)
+            return (try image.flattenedOntoWhite().jpegBytes(quality: 90), "jpg")
+        } catch {
+            throw ImageError(code: "invalid_image", message: error.message)
+        }
+    }
+}
+
 /// Why an image cannot be read.
 public struct ImageError: Error, Sendable, CustomStringConvertible {
     /// `invalid_image` or `image_too_large`.
