@@ -1,0 +1,54 @@
+public import Curl
+public import Logging
+public import Tesseract
+
+extension TierRouter {
+    /// The configured chain for the calling thread: its providers share `client` (one easy handle, connections kept
+    /// to each provider) and, when the local tier is on, one Tesseract engine made by `makeTesseractEngine`.
+    /// - Throws: `TesseractError` when the local tier is configured and its languages cannot be loaded.
+    public static func make(
+        configuration: Configuration.OCR, client: HTTPClient, logger: Logger,
+        makeTesseractEngine: () throws(TesseractError) -> TesseractEngine = { () throws(TesseractError) in
+            try TesseractEngine()
+        }
+    ) throws(TesseractError) -> TierRouter {
+        var tiers: [OCRTier] = []
+        for name in configuration.tierNames {
+            let bar = tiers.isEmpty ? configuration.primaryMinimumConfidence : configuration.fallbackMinimumConfidence
+            switch name {
+            case "gpt_vision":
+                tiers.append(
+                    OCRTier(
+                        provider: OpenAIVisionProvider(configuration: configuration.openAI, client: client, logger: logger),
+                        minimumConfidence: bar, timeout: configuration.openAI.timeout))
+            case "clova":
+                tiers.append(
+                    OCRTier(
+                        provider: ClovaOCRProvider(configuration: configuration.clova, client: client, logger: logger),
+                        minimumConfidence: bar, timeout: configuration.clova.timeout))
+            default:
+                tiers.append(
+                    OCRTier(
+                        provider: TesseractOCRProvider(engine: try makeTesseractEngine()), minimumConfidence: bar,
+                        timeout: configuration.tesseractTimeout))
+            }
+        }
+        return TierRouter(tiers: tiers, maximumItems: configuration.maximumItems, deadline: configuration.imageDeadline)
+    }
+
+    /// What changes results: the tiers, models, prompt version and bars. Part of the cache key, so a deployment
+    /// that changes any of them does not serve results computed the old way.
+    public static func pipelineVersion(of configuration: Configuration.OCR) -> String {
+        var parts = ["v1"]
+        for name in configuration.tierNames {
+            switch name {
+            case "gpt_vision": parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
+            case "clova": parts.append("clova:V2")
+            default: parts.append("tesseract:kor:psm6")
+            }
+        }
+        parts.append("bars:\(configuration.primaryMinimumConfidence):\(configuration.fallbackMinimumConfidence)")
+        parts.append("max:\(configuration.maximumItems)")
+        return parts.joined(separator: "|")
+    }
+}

@@ -1,0 +1,76 @@
+import Vips
+
+/// An uploaded file checked to be an image the tiers can read, before any pixel is decoded.
+public struct UploadedImage: Sendable {
+    /// The formats restaurants' phones and scanners produce.
+    public enum Format: String, Sendable {
+        case jpeg, png, webp, heic
+    }
+
+    /// The bytes as uploaded.
+    public var bytes: [UInt8]
+    /// Sniffed from the bytes, never from the name or the part's Content-Type.
+    public var format: Format
+    /// Upright dimensions (EXIF orientation applied).
+    public var width: Int
+    public var height: Int
+
+    /// The format the leading bytes announce, or nil.
+    public static func sniffedFormat(of bytes: [UInt8]) -> Format? {
+        if bytes.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if bytes.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+        if bytes.count >= 12, bytes.starts(with: Array("RIFF".utf8)), Array(bytes[8..<12]) == Array("WEBP".utf8) {
+            return .webp
+        }
+        // ISO BMFF: a `ftyp` box whose major or compatible brands name HEIF.
+        if bytes.count >= 16, Array(bytes[4..<8]) == Array("ftyp".utf8) {
+            let boxSize = Int(bytes[0]) << 24 | Int(bytes[1]) << 16 | Int(bytes[2]) << 8 | Int(bytes[3])
+            let end = min(bytes.count, max(16, boxSize))
+            let heifBrands: Set<String> = ["heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1", "avif"]
+            var offset = 8
+            while offset + 4 <= end {
+                if offset != 12, heifBrands.contains(String(decoding: bytes[offset..<offset + 4], as: UTF8.self)) {
+                    return .heic
+                }
+                offset += 4
+            }
+        }
+        return nil
+    }
+
+    /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels`, and for JPEG (the
+    /// format truncated uploads come in) a complete stream, checked by a 1/8-scale decode that costs a few ms.
+    /// - Throws: `ImageError` with code `invalid_image` or `image_too_large`.
+    /// - Note: Blocks the calling thread while libvips reads.
+    public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> UploadedImage {
+        guard !bytes.isEmpty else { throw ImageError(code: "invalid_image", message: "The file is empty") }
+        guard let format = sniffedFormat(of: bytes) else {
+            throw ImageError(code: "invalid_image", message: "The file is not a JPEG, PNG, WebP or HEIC image")
+        }
+        let header: VipsImage
+        do {
+            header = try VipsImage.header(of: bytes)
+        } catch {
+            throw ImageError(code: "invalid_image", message: "The \(format.rawValue.uppercased()) image cannot be read")
+        }
+        // A decompression bomb is refused on its header, before a pixel is allocated.
+        guard header.width > 0, header.height > 0, header.width * header.height <= maxPixels else {
+            throw ImageError(
+                code: "image_too_large",
+                message: "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
+        }
+        if format == .jpeg {
+            do {
+                _ = try VipsImage.thumbnail(
+                    of: bytes, fittingWidth: max(1, header.width / 8), height: max(1, header.height / 8)
+                ).materialized()
+            } catch {
+                throw ImageError(code: "invalid_image", message: "The JPEG image is truncated or corrupt")
+            }
+        }
+        let isQuarterTurn = (5...8).contains(header.orientation)
+        return UploadedImage(
+            bytes: bytes, format: format, width: isQuarterTurn ? header.height : header.width,
+            height: isQuarterTurn ? header.width : header.height)
+    }
+}

@@ -1,0 +1,32 @@
+import MenuKnowledge
+import Testing
+
+/// FIPS 180-4 test vectors, checked against `sha256sum` too.
+struct SHA256Tests {
+    @Test(arguments: [
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
+        ("김치찌개 8,000원", "f32f72c1ae9d3490331668bf508b85202da745e4aba580fdcebfaca094fc23f4"),
+    ])
+    func knownDigests(input: String, digest: String) {
+        #expect(SHA256.hexHash(Array(input.utf8)) == digest)
+    }
+
+    @Test func millionAsMatchesTheStandardVector() {
+        let input = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        #expect(SHA256.hexHash(input) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    @Test func incrementalUpdatesEqualOneShot() {
+        let input = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        var hasher = SHA256()
+        for chunk in stride(from: 0, to: input.count, by: 37) {
+            hasher.update(input[chunk..<min(chunk + 37, input.count)])
+        }
+        #expect(SHA256.hex(hasher.finalize()) == SHA256.hexHash(input))
+    }
+}
