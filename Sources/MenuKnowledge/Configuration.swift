@@ -12,6 +12,7 @@ public struct Configuration: Sendable {
     public var fastCGI: FastCGI
     public var limits: Limits
     public var ocr: OCR
+    public var uploads: Uploads
     /// Registers `/api/v1/_test/*` routes used by the end-to-end tests (`MENU_API_TEST_ROUTES=1`).
     /// Defaults to false, and refused in production.
     public var enablesTestRoutes: Bool
@@ -58,6 +59,7 @@ public struct Configuration: Sendable {
         fastCGI = FastCGI()
         limits = Limits()
         ocr = OCR()
+        uploads = Uploads()
         enablesTestRoutes = false
         migrationsDirectory = nil
     }
@@ -85,6 +87,7 @@ public struct Configuration: Sendable {
         enablesTestRoutes = try reader.flag("MENU_API_TEST_ROUTES") ?? false
         migrationsDirectory = try reader.nonEmpty("MENU_API_MIGRATIONS_DIR")
         try readOCR(from: reader)
+        try readUploads(from: reader)
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")

@@ -15,7 +15,7 @@ struct MenuAPICommand: ParsableCommand {
         commandName: "menu-api",
         abstract: "Menu Knowledge Engine OCR service: a FastCGI responder behind nginx.",
         version: ServiceVersion.current,
-        subcommands: [ServeCommand.self, MigrateCommand.self, OCRCommand.self],
+        subcommands: [ServeCommand.self, MigrateCommand.self, RestaurantsCommand.self, OCRCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }
@@ -81,6 +81,15 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(71)  // EX_OSERR
         }
 
+        let orchestrator: UploadOrchestrator
+        do {
+            orchestrator = try makeOrchestrator(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("Cannot start the OCR pipeline: \(error)")
+            throw ExitCode(71)
+        }
+        markInterruptedTasks(configuration: configuration, logger: logger)
+
         let server = FastCGIServer(listener: listener, workerCount: configuration.fastCGI.workers, logger: logger)
         try server.start { workerIndex in
             var workerLogger = logger
@@ -90,7 +99,8 @@ struct ServeCommand: ParsableCommand {
                     url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
                 logger: workerLogger)
             return FastCGIAPIResponder(
-                router: .application(configuration: configuration, database: database, logger: workerLogger),
+                router: .application(
+                    configuration: configuration, database: database, orchestrator: orchestrator, logger: workerLogger),
                 maxBodyBytes: configuration.limits.maxBodyBytes, logger: workerLogger)
         }
         logger.info(
@@ -109,6 +119,120 @@ struct ServeCommand: ParsableCommand {
             logger.warning("Shutdown grace period over with requests still running")
         }
         logger.info("Stopped")
+    }
+}
+
+/// The OCR pipeline every worker shares: lanes made on demand, each with its own HTTP client, Tesseract engine and
+/// database connection. One engine is loaded now so a missing language pack stops start-up instead of every upload.
+func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
+    try Vips.initialize(concurrency: 1)
+    if configuration.ocr.tierNames.contains("tesseract") {
+        _ = try TesseractEngine()
+    }
+    let ocr = configuration.ocr
+    let database = configuration.database
+    let lanes = OCRLanePool(capacity: configuration.uploads.ocrConcurrency) {
+        let client = try HTTPClient(connectTimeout: ocr.connectTimeout)
+        var laneLogger = logger
+        laneLogger[metadataKey: "mke.lane"] = "\(UUID().uuidString.prefix(8))"
+        let router = try TierRouter.make(configuration: ocr, client: client, logger: laneLogger)
+        let connection = PostgresConnection(
+            configuration: .init(url: database.url, connectTimeout: database.connectTimeout), logger: laneLogger)
+        return OCRLane(router: router, database: connection)
+    }
+    logger.info(
+        "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.joined(separator: ","))"])
+    return UploadOrchestrator(
+        lanes: lanes, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
+        cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
+        maxPixels: configuration.uploads.maxPixels, singleFlightWait: ocr.imageDeadline + .seconds(15))
+}
+
+/// Tasks whose process died mid-upload end `interrupted`, so none stays `processing` for ever. An unreachable
+/// database is not fatal here: the service starts and the sweep runs at the next start.
+func markInterruptedTasks(configuration: Configuration, logger: Logger) {
+    let connection = PostgresConnection(
+        configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+        logger: logger)
+    defer { connection.close() }
+    do {
+        let count = try PostgresUploadStore(connection: connection).markInterruptedTasks()
+        if count > 0 { logger.warning("Marked interrupted upload tasks", metadata: ["mke.count": "\(count)"]) }
+    } catch {
+        logger.warning("Could not check for interrupted tasks", metadata: ["mke.error": "\(error)"])
+    }
+}
+
+struct RestaurantsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restaurants", abstract: "Manage restaurants and their API keys.",
+        subcommands: [CreateRestaurantCommand.self, AddKeyCommand.self])
+}
+
+struct CreateRestaurantCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create", abstract: "Create a restaurant; prints its id and a new API key (shown once).")
+
+    @Option(help: "The restaurant's name.")
+    var name: String
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let (configuration, logger) = try loadConfiguration()
+        let connection = PostgresConnection(
+            configuration: .init(
+                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+            logger: logger)
+        do {
+            let created = try PostgresRestaurantStore(connection: connection).create(name: name)
+            if json {
+                print(
+                    JSONValue.object([
+                        ("id", .string(created.id.uuidString.lowercased())), ("api_key", .string(created.apiKey)),
+                    ]).encodedString)
+            } else {
+                print("restaurant_id: \(created.id.uuidString.lowercased())")
+                print("api_key: \(created.apiKey)")
+            }
+        } catch {
+            logger.critical("Cannot create the restaurant: \(String(reflecting: error))")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct AddKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add-key", abstract: "Issue another API key for a restaurant (shown once).")
+
+    @Argument(help: "The restaurant id.")
+    var restaurantID: String
+
+    func run() throws {
+        let (configuration, logger) = try loadConfiguration()
+        guard let id = UUID(uuidString: restaurantID) else {
+            FileHandle.standardError.write(Data("menu-api: '\(restaurantID)' is not a UUID\n".utf8))
+            throw ExitCode(64)
+        }
+        let connection = PostgresConnection(
+            configuration: .init(
+                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+            logger: logger)
+        do {
+            let store = PostgresRestaurantStore(connection: connection)
+            guard try store.exists(id) else {
+                FileHandle.standardError.write(Data("menu-api: no restaurant has id \(id)\n".utf8))
+                throw ExitCode(1)
+            }
+            print("api_key: \(try store.addKey(to: id))")
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            logger.critical("Cannot add a key: \(String(reflecting: error))")
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -96,3 +96,26 @@ public struct MenuItem: Sendable, Equatable {
         ])
     }
 }
+
+extension MenuItem {
+    /// Reads back what ``json`` wrote (cached results); nil when a required field is missing.
+    public init?(json: JSONValue) {
+        guard let name = json["name_ko"]?.stringValue, let rawPrices = json["prices"]?.arrayValue else { return nil }
+        var prices: [MenuPrice] = []
+        for rawPrice in rawPrices {
+            guard let amount = rawPrice["amount"]?.intValue else { return nil }
+            prices.append(MenuPrice(label: rawPrice["label"]?.stringValue, amount: amount))
+        }
+        let errors = (json["price_errors"]?.arrayValue ?? []).compactMap { raw -> PriceError? in
+            guard let text = raw["text"]?.stringValue, let amount = raw["amount"]?.intValue,
+                let reason = raw["reason"]?.stringValue.flatMap(PriceError.Reason.init(rawValue:))
+            else { return nil }
+            return PriceError(text: text, amount: amount, reason: reason)
+        }
+        self.init(
+            nameKorean: name, nameEnglish: json["name_en"]?.stringValue, description: json["description"]?.stringValue,
+            category: json["category"]?.stringValue, prices: prices,
+            isMarketPrice: json["market_price"]?.boolValue ?? false, isSet: json["is_set"]?.boolValue ?? false,
+            confidence: json["confidence"]?.doubleValue ?? 0, priceErrors: errors)
+    }
+}

@@ -19,7 +19,8 @@ extension TierRouter {
             case "gpt_vision":
                 tiers.append(
                     OCRTier(
-                        provider: OpenAIVisionProvider(configuration: configuration.openAI, client: client, logger: logger),
+                        provider: OpenAIVisionProvider(
+                            configuration: configuration.openAI, client: client, logger: logger),
                         minimumConfidence: bar, timeout: configuration.openAI.timeout))
             case "clova":
                 tiers.append(
@@ -42,7 +43,8 @@ extension TierRouter {
         var parts = ["v1"]
         for name in configuration.tierNames {
             switch name {
-            case "gpt_vision": parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
+            case "gpt_vision":
+                parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
             case "clova": parts.append("clova:V2")
             default: parts.append("tesseract:kor:psm6")
             }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Postgres
 
 /// Restaurants and their API keys in PostgreSQL.
@@ -18,7 +18,7 @@ public struct PostgresRestaurantStore {
     public func create(name: String) throws -> (id: UUID, apiKey: String) {
         try connection.withTransaction {
             let rows = try connection.query("INSERT INTO restaurants (name) VALUES (\(name)) RETURNING id")
-            guard let row = rows.first else { throw PostgresError(code: .unexpectedResult, message: "no id returned") }
+            guard let row = rows.first else { throw StorageError("INSERT ... RETURNING id returned no row") }
             let id = try row.decode(UUID.self, column: "id")
             return (id, try addKey(to: id))
         }

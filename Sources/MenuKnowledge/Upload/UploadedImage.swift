@@ -57,7 +57,8 @@ public struct UploadedImage: Sendable {
         guard header.width > 0, header.height > 0, header.width * header.height <= maxPixels else {
             throw ImageError(
                 code: "image_too_large",
-                message: "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
+                message:
+                    "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
         }
         if format == .jpeg {
             do {

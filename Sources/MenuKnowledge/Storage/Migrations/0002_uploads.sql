@@ -30,7 +30,11 @@ CREATE TABLE upload_tasks (
     successful integer NOT NULL DEFAULT 0,
     failed integer NOT NULL DEFAULT 0,
     created_at timestamptz NOT NULL DEFAULT now(),
-    completed_at timestamptz
+    completed_at timestamptz,
+    -- The database session of the worker running the task: when that session is gone (the process died), a task
+    -- still 'processing' can never finish, and the next start marks it 'interrupted'.
+    owner_pid integer,
+    owner_backend_start timestamptz
 );
 CREATE INDEX upload_tasks_restaurant ON upload_tasks (restaurant_id, created_at DESC);
 CREATE INDEX upload_tasks_processing ON upload_tasks (created_at) WHERE status = 'processing';

@@ -1,0 +1,37 @@
+extension Configuration {
+    /// The upload route's limits.
+    public struct Uploads: Sendable {
+        /// Files per request (`UPLOAD_MAX_FILES`). Defaults to 20.
+        public var maxFiles = 20
+        /// Bytes per file (`UPLOAD_MAX_FILE_BYTES`). Defaults to 10,485,760 (10 MB).
+        public var maxFileBytes = 10_485_760
+        /// Pixels per image, checked on the header before decoding (`UPLOAD_MAX_PIXELS`). Defaults to 40,000,000.
+        public var maxPixels = 40_000_000
+        /// Files of one request read at once (`UPLOAD_PARALLELISM`). Defaults to 4.
+        public var parallelism = 4
+        /// Images read at once in the whole process, over all requests (`OCR_CONCURRENCY`). Defaults to 8.
+        public var ocrConcurrency = 8
+        /// How long a cached result is served (`OCR_CACHE_TTL_SECONDS`). Defaults to 2,592,000 s (30 days).
+        public var cacheTimeToLive: Duration = .seconds(2_592_000)
+        /// Whether the B2B routes need a restaurant API key (`B2B_AUTH=required|optional`). Defaults to optional,
+        /// and is always required when `APP_ENV=production`.
+        public var requiresAPIKey = false
+    }
+
+    mutating func readUploads(from reader: EnvironmentReader) throws(ConfigurationError) {
+        uploads.maxFiles = try reader.integer("UPLOAD_MAX_FILES", in: 1...1000) ?? uploads.maxFiles
+        uploads.maxFileBytes =
+            try reader.integer("UPLOAD_MAX_FILE_BYTES", in: 1...1_073_741_824) ?? uploads.maxFileBytes
+        uploads.maxPixels = try reader.integer("UPLOAD_MAX_PIXELS", in: 1...1_000_000_000) ?? uploads.maxPixels
+        uploads.parallelism = try reader.integer("UPLOAD_PARALLELISM", in: 1...64) ?? uploads.parallelism
+        uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency
+        uploads.cacheTimeToLive =
+            try reader.seconds("OCR_CACHE_TTL_SECONDS", in: 1...31_536_000) ?? uploads.cacheTimeToLive
+        let auth = try reader.choice("B2B_AUTH", ["required", "optional"])
+        if auth == "optional", isProduction {
+            throw ConfigurationError(
+                variable: "B2B_AUTH", reason: "API keys are always required when APP_ENV=production")
+        }
+        uploads.requiresAPIKey = isProduction || auth == "required"
+    }
+}

@@ -1,0 +1,240 @@
+import Dispatch
+public import Logging
+import Synchronization
+
+/// One file of an upload, as the route received it.
+public struct UploadedFile: Sendable {
+    /// The client's file name (for the response only; never trusted for the format).
+    public var name: String
+    public var bytes: [UInt8]
+
+    public init(name: String, bytes: [UInt8]) {
+        self.name = name
+        self.bytes = bytes
+    }
+}
+
+/// What became of one file.
+public struct FileOutcome: Sendable {
+    public var index: Int
+    public var fileName: String
+    public var imageSHA256: [UInt8]?
+    public var cached: Bool
+    public var processingTime: Duration
+    /// The canonical result (what the cache stores and `result_hash` digests); nil for a failed file.
+    public var result: JSONValue?
+    public var resultHash: String?
+    public var items: [MenuItem]
+    /// `invalid_image`, `image_too_large`, `no_menu_items`, `ocr_failed`, ...; nil on success.
+    public var errorCode: String?
+    public var errorMessage: String?
+    /// The tiers' run; nil for cache hits and files refused before OCR.
+    public var routed: RoutedOCRResult?
+
+    public var isSuccess: Bool { errorCode == nil }
+
+    /// The file's entry in the upload response.
+    public var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("file", .string(fileName)), ("status", isSuccess ? "success" : "failed"),
+        ]
+        if let result, isSuccess {
+            members += [
+                ("provider", result["provider"] ?? .null), ("menu_count", .int(items.count)),
+                ("confidence", result["confidence"] ?? .null),
+                ("fallback_triggered", result["fallback_triggered"] ?? false),
+                ("fallback_reason", result["fallback_reason"] ?? .null),
+                ("processing_time_ms", .int(processingTime.milliseconds)),
+                ("result_hash", resultHash.map(JSONValue.string) ?? .null), ("cached", .bool(cached)),
+                ("menu_items", .array(items.map(\.json))), ("tier", result["tier"] ?? .null),
+                ("meets_confidence_bar", result["meets_confidence_bar"] ?? .null),
+                ("has_handwriting", result["has_handwriting"] ?? false),
+                ("fallback_codes", result["fallback_codes"] ?? .array([])),
+                ("price_error_count", result["price_error_count"] ?? 0),
+            ]
+        } else {
+            members += [
+                (
+                    "error",
+                    .object([
+                        ("code", .string(errorCode ?? "error")), ("message", .string(errorMessage ?? "")),
+                    ])
+                ),
+                ("processing_time_ms", .int(processingTime.milliseconds)), ("cached", false),
+            ]
+        }
+        if let routed {
+            members.append(("attempts", .array(routed.attempts.map(\.json))))
+        }
+        return .object(members)
+    }
+
+    /// The cacheable form of a routed result: no times, no attempts, so equal readings hash equally.
+    static func canonicalResult(of routed: RoutedOCRResult) -> JSONValue {
+        let result = routed.result
+        return .object([
+            ("provider", .string(result.provider)), ("tier", .int(routed.tierIndex + 1)),
+            ("menu_count", .int(result.items.count)),
+            ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
+            ("meets_confidence_bar", .bool(routed.meetsBar)), ("has_handwriting", .bool(result.hasHandwriting)),
+            ("fallback_triggered", .bool(routed.fallbackTriggered)),
+            ("fallback_reason", routed.fallbackReason.map(JSONValue.string) ?? .null),
+            ("fallback_codes", .array(routed.fallbackTriggers.map { .string($0.code) })),
+            ("price_error_count", .int(result.priceErrorCount)), ("menu_items", .array(result.items.map(\.json))),
+        ])
+    }
+}
+
+/// Runs the files of one upload through the cache and the tiers, in parallel.
+///
+/// Per file: check the image (format from its bytes, header, pixel limit); key = SHA-256(SHA-256(bytes) ‖ pipeline
+/// version); an unexpired cache entry answers at once; otherwise, under the key's lock (single flight across
+/// processes), check again, run the tiers, and store a result that has items. With the database unreachable, files
+/// are still read, just not cached.
+public struct UploadOrchestrator: Sendable {
+    public let lanes: OCRLanePool
+    /// See ``TierRouter/pipelineVersion(of:)``.
+    public let pipelineVersion: String
+    public let cacheTimeToLive: Duration
+    /// Files of one request read at once. Defaults to 4.
+    public let parallelism: Int
+    public let maxPixels: Int
+    /// How long a duplicate waits for the first upload of the same image.
+    public let singleFlightWait: Duration
+
+    public init(
+        lanes: OCRLanePool, pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4,
+        maxPixels: Int = 40_000_000, singleFlightWait: Duration = .seconds(60)
+    ) {
+        self.lanes = lanes
+        self.pipelineVersion = pipelineVersion
+        self.cacheTimeToLive = cacheTimeToLive
+        self.parallelism = parallelism
+        self.maxPixels = maxPixels
+        self.singleFlightWait = singleFlightWait
+    }
+
+    /// - Returns: one outcome per file, in the files' order.
+    /// - Note: Blocks the calling thread until every file is done (bounded by the per-image deadline).
+    public func process(_ files: [UploadedFile], logger: Logger) -> [FileOutcome] {
+        guard !files.isEmpty else { return [] }
+        let next = Atomic<Int>(0)
+        let outcomes = Mutex<[FileOutcome?]>(Array(repeating: nil, count: files.count))
+        DispatchQueue.concurrentPerform(iterations: min(parallelism, files.count)) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < files.count else { return }
+                let outcome = process(files[index], index: index, logger: logger)
+                outcomes.withLock { $0[index] = outcome }
+            }
+        }
+        return outcomes.withLock { $0 }.enumerated().map { index, outcome in
+            outcome
+                ?? FileOutcome(
+                    index: index, fileName: files[index].name, cached: false, processingTime: .zero, items: [],
+                    errorCode: "internal_error", errorMessage: "The file was not processed")
+        }
+    }
+
+    private func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var outcome = FileOutcome(
+            index: index, fileName: file.name, cached: false, processingTime: .zero, items: [])
+        func finish() -> FileOutcome {
+            outcome.processingTime = start.duration(to: clock.now)
+            return outcome
+        }
+        do {
+            _ = try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+        } catch {
+            outcome.errorCode = error.code
+            outcome.errorMessage = error.message
+            return finish()
+        }
+        let imageSHA256 = SHA256.hash(file.bytes)
+        outcome.imageSHA256 = imageSHA256
+        let key = SHA256.hash(imageSHA256 + Array(pipelineVersion.utf8))
+        do {
+            try lanes.withLane { lane in
+                let cache = PostgresCacheStore(connection: lane.database)
+                func useCached(_ entry: PostgresCacheStore.Entry) {
+                    outcome.cached = true
+                    outcome.result = entry.result
+                    outcome.resultHash = entry.resultHash
+                    outcome.items = (entry.result["menu_items"]?.arrayValue ?? []).compactMap(MenuItem.init(json:))
+                }
+                func compute() -> RoutedOCRResult {
+                    let routed = lane.router.recognize(PreparedImage(original: file.bytes))
+                    apply(routed, to: &outcome)
+                    return routed
+                }
+                if let entry = try? cache.entry(for: key) {
+                    useCached(entry)
+                    return
+                }
+                var hasComputed = false
+                do {
+                    try cache.withLock(for: key, timeout: singleFlightWait) {
+                        // Another upload of this image may have finished while this one waited for the lock.
+                        if let entry = try cache.entry(for: key) {
+                            useCached(entry)
+                            return
+                        }
+                        hasComputed = true
+                        let routed = compute()
+                        guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
+                            !routed.result.items.isEmpty
+                        else { return }
+                        do {
+                            try cache.store(
+                                .init(result: result, resultHash: hash), for: key, imageSHA256: imageSHA256,
+                                pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
+                        } catch {
+                            logger.warning(
+                                "OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                        }
+                    }
+                } catch {
+                    guard !hasComputed else { return }
+                    logger.warning(
+                        "OCR cache unavailable; reading without it",
+                        metadata: [LogKey.error: "\(String(reflecting: error))"])
+                    _ = compute()
+                }
+            }
+        } catch {
+            logger.error("No OCR lane could be made", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            outcome.errorCode = "ocr_unavailable"
+            outcome.errorMessage = "The OCR engine could not be started"
+        }
+        return finish()
+    }
+
+    /// Fills `outcome` from a fresh run: success when some tier returned items, otherwise the clearest failure.
+    private func apply(_ routed: RoutedOCRResult, to outcome: inout FileOutcome) {
+        outcome.routed = routed
+        let result = routed.result
+        if result.isSuccess, !result.items.isEmpty {
+            let canonical = FileOutcome.canonicalResult(of: routed)
+            outcome.result = canonical
+            outcome.resultHash = SHA256.hexHash(canonical.encoded)
+            outcome.items = result.items
+            return
+        }
+        let reasons = routed.attempts.compactMap(\.result.failureReason)
+        if !reasons.isEmpty, reasons.allSatisfy({ $0 == "invalid_image" }) {
+            outcome.errorCode = "invalid_image"
+            outcome.errorMessage = "The image cannot be decoded"
+        } else if routed.attempts.contains(where: { $0.result.isSuccess }) {
+            outcome.errorCode = "no_menu_items"
+            outcome.errorMessage = "No menu items were found in the image"
+        } else {
+            outcome.errorCode = "ocr_failed"
+            outcome.errorMessage =
+                "Every OCR tier failed: "
+                + routed.attempts.map { "\($0.provider): \($0.result.failureReason ?? "error")" }.joined(
+                    separator: ", ")
+        }
+    }
+}
