@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import MenuKnowledge
+import MenuKnowledgeTesting
+import Postgres
+import Testing
+
+/// A migrated scratch schema with one restaurant, for the upload suites.
+struct UploadFixture {
+    let schema: ScratchSchema
+    let connection: PostgresConnection
+    let restaurant: UUID
+    let apiKey: String
+
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+
+    init() throws {
+        schema = try ScratchSchema()
+        connection = schema.makeConnection()
+        let migrator = try Migrator(
+            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
+        _ = try migrator.migrate(on: connection, logger: Logger(label: "test.migrate"))
+        (restaurant, apiKey) = try PostgresRestaurantStore(connection: connection).create(name: "테스트 식당")
+    }
+
+    func drop() {
+        connection.close()
+        schema.drop()
+    }
+
+    static func image(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(name)")))
+    }
+
+    var uploadPath: String { "/api/v1/b2b/restaurants/\(restaurant.uuidString.lowercased())/menus/upload-images" }
+
+    /// POSTs `files` (name, bytes) as `curl -F files=@...` does.
+    static func upload(
+        _ service: LiveService, path: String, files: [(String, [UInt8])], headers: [(String, String)] = []
+    ) throws -> TestHTTPResponse {
+        var form = MultipartBody()
+        for (name, bytes) in files { form.addFile(bytes, filename: name) }
+        return try service.request(
+            "POST", path, headers: [("Content-Type", form.contentType)] + headers, body: form.body,
+            timeout: .seconds(120))
+    }
+
+    func count(_ sql: String) throws -> Int {
+        try connection.query(PostgresQuery(unsafeSQL: sql)).first?.decode(Int.self, at: 0) ?? -1
+    }
+}
