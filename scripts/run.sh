@@ -22,6 +22,12 @@ export DATABASE_URL=${DATABASE_URL:-$(scripts/pg.sh url var/postgres)}
 [ -f .env ] && { set -a; source .env; set +a; }
 export MENU_API_SOCKET_MODE=${MENU_API_SOCKET_MODE:-0666}
 "$binary" migrate
+# A demo restaurant, made once and kept in var/ (its key cannot be read back from the database).
+if [ ! -s var/demo-restaurant ]; then
+    "$binary" restaurants create --name "Demo restaurant" > var/demo-restaurant.tmp && mv var/demo-restaurant.tmp var/demo-restaurant
+fi
+demo_id=$(sed -n 's/^restaurant_id: //p' var/demo-restaurant)
+demo_key=$(sed -n 's/^api_key: //p' var/demo-restaurant)
 
 socket=$root/var/run/menu-api.sock
 responder_pid= nginx_pid=
@@ -55,6 +61,12 @@ menu-api is running (Ctrl-C stops it):
   readiness  http://127.0.0.1:$port/api/v1/health/ready
   database   $DATABASE_URL
   logs       var/log/menu-api.log, var/nginx/logs/
+
+demo restaurant (var/demo-restaurant):
+  restaurant_id  $demo_id
+  api_key        $demo_key
+  upload         curl -H "Authorization: Bearer $demo_key" -F "files=@menu.jpg" \
+                   http://127.0.0.1:$port/api/v1/b2b/restaurants/$demo_id/menus/upload-images
 
 MSG
 wait "$responder_pid"
