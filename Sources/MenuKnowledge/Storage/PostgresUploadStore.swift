@@ -68,18 +68,24 @@ public struct PostgresUploadStore {
         let codes = (result?["fallback_codes"]?.arrayValue ?? []).compactMap(\.stringValue)
         let priceCount = outcome.items.reduce(0) { $0 + $1.prices.count }
         let priceErrorCount = outcome.items.reduce(0) { $0 + $1.priceErrors.count }
+        let priceErrorItemCount = outcome.items.filter { !$0.priceErrors.isEmpty }.count
+        // Handwriting any tier saw counts, even when a later tier (which cannot tell) gave the final result.
+        let hasHandwriting =
+            routed?.attempts.contains { $0.result.hasHandwriting } ?? result?["has_handwriting"]?.boolValue ?? false
         let attempts = JSONValue.array(routed?.attempts.map(\.json) ?? [])
         let errorKind: String? = outcome.errorCode
         try connection.query(
             """
-            INSERT INTO ocr_events (restaurant_id, task_id, image_sha256, cached, provider, tier, attempts,
+            INSERT INTO ocr_events (restaurant_id, task_id, image_sha256, cached, is_run, provider, tier, attempts,
                 fallback_triggered, fallback_codes, has_handwriting, item_count, price_count, price_error_count,
-                confidence, processing_ms, status, error_kind, prompt_tokens, completion_tokens, estimated_cost_usd)
+                price_error_item_count, confidence, processing_ms, status, error_kind, prompt_tokens, completion_tokens, estimated_cost_usd)
             VALUES (\(restaurant), \(task), \(outcome.imageSHA256), \(outcome.cached),
+                \(!outcome.cached && !(routed?.attempts.isEmpty ?? true)),
                 \(result?["provider"]?.stringValue ?? routed?.result.provider), \(result?["tier"]?.intValue),
                 \(attempts.encodedString)::jsonb, \(result?["fallback_triggered"]?.boolValue ?? (routed?.fallbackTriggered ?? false)),
-                string_to_array(\(codes.joined(separator: ",")), ','), \(result?["has_handwriting"]?.boolValue ?? false),
-                \(outcome.items.count), \(priceCount), \(priceErrorCount), \(result?["confidence"]?.doubleValue),
+                string_to_array(\(codes.joined(separator: ",")), ','), \(hasHandwriting),
+                \(outcome.items.count), \(priceCount), \(priceErrorCount), \(priceErrorItemCount),
+                \(result?["confidence"]?.doubleValue),
                 \(outcome.processingTime.milliseconds), \(outcome.isSuccess ? "success" : "failed"), \(errorKind),
                 \(outcome.cached ? 0 : routed?.promptTokens ?? 0), \(outcome.cached ? 0 : routed?.completionTokens ?? 0),
                 \(outcome.cached ? 0 : routed?.estimatedCostUSD ?? 0))

@@ -79,6 +79,8 @@ CREATE TABLE ocr_events (
     task_id uuid,
     image_sha256 bytea,
     cached boolean NOT NULL,
+    -- True when the file reached a provider: not a cache hit, not refused before OCR. Metrics call these "runs".
+    is_run boolean NOT NULL,
     provider text,
     tier integer,
     attempts jsonb NOT NULL DEFAULT '[]',
@@ -88,6 +90,7 @@ CREATE TABLE ocr_events (
     item_count integer NOT NULL DEFAULT 0,
     price_count integer NOT NULL DEFAULT 0,
     price_error_count integer NOT NULL DEFAULT 0,
+    price_error_item_count integer NOT NULL DEFAULT 0,
     confidence double precision,
     processing_ms integer NOT NULL,
     status text NOT NULL CHECK (status IN ('success', 'failed')),
