@@ -13,6 +13,9 @@ public struct Configuration: Sendable {
     public var limits: Limits
     public var ocr: OCR
     public var uploads: Uploads
+    /// The admin routes' bearer token (`ADMIN_TOKEN`). No default; required in production. Without it, in
+    /// development, admin routes answer loopback clients only.
+    public var adminToken: Secret?
     /// Registers `/api/v1/_test/*` routes used by the end-to-end tests (`MENU_API_TEST_ROUTES=1`).
     /// Defaults to false, and refused in production.
     public var enablesTestRoutes: Bool
@@ -60,6 +63,7 @@ public struct Configuration: Sendable {
         limits = Limits()
         ocr = OCR()
         uploads = Uploads()
+        adminToken = nil
         enablesTestRoutes = false
         migrationsDirectory = nil
     }
@@ -88,6 +92,7 @@ public struct Configuration: Sendable {
         migrationsDirectory = try reader.nonEmpty("MENU_API_MIGRATIONS_DIR")
         try readOCR(from: reader)
         try readUploads(from: reader)
+        try readAdmin(from: reader)
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")

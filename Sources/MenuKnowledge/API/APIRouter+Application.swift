@@ -20,6 +20,7 @@ extension APIRouter {
             UploadController(database: database, orchestrator: orchestrator, limits: configuration.uploads)
                 .addRoutes(to: &router)
         }
+        MetricsController(database: database, adminToken: configuration.adminToken).addRoutes(to: &router)
         if configuration.enablesTestRoutes {
             DiagnosticsController().addRoutes(to: &router)
         }

@@ -53,7 +53,8 @@ public struct KPIReport: Sendable {
                 "cache_hit_rate", "> 30%", OCRMetrics.percent(metrics.cacheHitRate), hasData: hasFiles,
                 metrics.cacheHitRate > 0.30),
             kpi(
-                "error_rate", "< 1%", OCRMetrics.percent(metrics.errorRate), hasData: hasFiles, metrics.errorRate < 0.01),
+                "error_rate", "< 1%", OCRMetrics.percent(metrics.errorRate), hasData: hasFiles, metrics.errorRate < 0.01
+            ),
         ]
         var alerts: [Alert] = []
         if hasRuns, metrics.tier1SuccessRate < 0.70 {
@@ -77,7 +78,8 @@ public struct KPIReport: Sendable {
         if hasRuns, metrics.fallbackRate > 0.20 {
             alerts.append(
                 Alert(
-                    level: "warning", rule: "tier_2_fallback_rate > 20%", value: OCRMetrics.percent(metrics.fallbackRate),
+                    level: "warning", rule: "tier_2_fallback_rate > 20%",
+                    value: OCRMetrics.percent(metrics.fallbackRate),
                     action: "Tier 1 신뢰도 저하: 이미지 전처리 로직 재검토"))
         }
         // Over 10 s is already critical; the 5 s warning would only repeat it.
