@@ -38,10 +38,17 @@ struct UploadFixture {
     static func upload(
         _ service: LiveService, path: String, files: [(String, [UInt8])], headers: [(String, String)] = []
     ) throws -> TestHTTPResponse {
+        try upload(port: service.port, path: path, files: files, headers: headers)
+    }
+
+    /// The same through nginx's port, for callers on other threads.
+    static func upload(
+        port: Int, path: String, files: [(String, [UInt8])], headers: [(String, String)] = []
+    ) throws -> TestHTTPResponse {
         var form = MultipartBody()
         for (name, bytes) in files { form.addFile(bytes, filename: name) }
-        return try service.request(
-            "POST", path, headers: [("Content-Type", form.contentType)] + headers, body: form.body,
+        return try TestHTTPClient.request(
+            "POST", path, port: port, headers: [("Content-Type", form.contentType)] + headers, body: form.body,
             timeout: .seconds(120))
     }
 

@@ -44,7 +44,9 @@ struct KPIReportTests {
     }
 
     static let ruleCases: [RuleCase] = [
-        RuleCase(metrics: metrics(tier1: 69, fallbacks: 31), rules: ["tier_1_success_rate < 70%", "tier_2_fallback_rate > 20%"], severity: 2),
+        RuleCase(
+            metrics: metrics(tier1: 69, fallbacks: 31),
+            rules: ["tier_1_success_rate < 70%", "tier_2_fallback_rate > 20%"], severity: 2),
         RuleCase(metrics: metrics(tier1: 70, fallbacks: 20), rules: [], severity: 0),
         RuleCase(metrics: metrics(tier1: 79, fallbacks: 21), rules: ["tier_2_fallback_rate > 20%"], severity: 1),
         RuleCase(metrics: metrics(files: 1000, errors: 21), rules: ["error_rate > 2%"], severity: 2),

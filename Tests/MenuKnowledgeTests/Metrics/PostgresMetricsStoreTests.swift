@@ -52,7 +52,8 @@ struct PostgresMetricsStoreTests {
             #expect(metrics.cacheHits == 1, "window \(name)")
         }
         // The roll-up really ran, and a second call (with the hours now rolled up) gives the same figures.
-        #expect(try connection.query("SELECT count(*) AS n FROM ocr_event_hours").first?.decode(Int.self, at: 0) ?? 0 >= 6)
+        #expect(
+            try connection.query("SELECT count(*) AS n FROM ocr_event_hours").first?.decode(Int.self, at: 0) ?? 0 >= 6)
         let again = try store.metrics(for: .all)
         #expect(again.runs == 11)
         #expect(again.processingMilliseconds == 33_000)
@@ -110,7 +111,9 @@ struct PostgresMetricsStoreTests {
         try Self.insertEvent(connection, ago: 40_000, milliseconds: 12_000, status: "failed")
         let metrics = try PostgresMetricsStore(connection: connection).metrics(for: .all)
         let text = MetricsFormat.prometheus(metrics)
-        let sample = try Regex(#"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+Inf]+$"#)
+        let sample = try Regex(
+            #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+Inf]+$"#
+        )
         var values: [String: Double] = [:]
         for line in text.split(separator: "\n") {
             if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
@@ -139,7 +142,8 @@ struct PostgresMetricsStoreTests {
             connection.close()
             schema.drop()
         }
-        let json = MetricsFormat.json(try PostgresMetricsStore(connection: connection).metrics(for: .all), window: "all")
+        let json = MetricsFormat.json(
+            try PostgresMetricsStore(connection: connection).metrics(for: .all), window: "all")
         #expect(json["total_count"] == .int(0))
         #expect(json["tier_1_success_rate"] == .string("0.0%"))
         #expect(json["avg_processing_time_ms"] == .int(0))
