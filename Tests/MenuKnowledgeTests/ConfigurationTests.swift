@@ -1,4 +1,6 @@
+import Foundation
 import MenuKnowledge
+import MenuKnowledgeTesting
 import Testing
 
 struct ConfigurationTests {
@@ -25,7 +27,7 @@ struct ConfigurationTests {
             "MENU_API_SOCKET_MODE": "0666",
             "MENU_API_WORKERS": "32", "MENU_API_BACKLOG": "512", "MENU_API_SHUTDOWN_GRACE_SECONDS": "10",
             "MENU_API_MAX_BODY_BYTES": "1048576", "MENU_API_TEST_ROUTES": "0",
-            "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations",
+            "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations", "ADMIN_TOKEN": "a-long-enough-admin-token",
         ])
         #expect(configuration.isProduction)
         #expect(configuration.logLevel == "debug")
@@ -38,6 +40,8 @@ struct ConfigurationTests {
         #expect(configuration.fastCGI.shutdownGracePeriod == .seconds(10))
         #expect(configuration.limits.maxBodyBytes == 1_048_576)
         #expect(configuration.migrationsDirectory == "/usr/share/menu-api/migrations")
+        #expect(configuration.adminToken == Secret("a-long-enough-admin-token"))
+        #expect(configuration.uploads.requiresAPIKey)
     }
 
     @Test func emptyValueMeansDefault() throws {
@@ -63,6 +67,69 @@ struct ConfigurationTests {
     @Test func testRoutesAreRefusedInProduction() {
         #expect(throws: ConfigurationError.self) {
             try Configuration(environment: ["APP_ENV": "production", "MENU_API_TEST_ROUTES": "1"])
+        }
+    }
+}
+
+/// The shipped environment sample is the documentation operators copy: it must parse, and give the defaults.
+struct EnvironmentSampleTests {
+    @Test func sampleParsesToTheDefaults() throws {
+        let path = MenuKnowledgeTesting.TestEnvironment.repositoryRoot + "/conf/menu-api.env.example"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var variables: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            variables[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        #expect(variables.count >= 40)
+        let sample = try Configuration(environment: variables)
+        let defaults = Configuration()
+        #expect(sample.fastCGI.workers == defaults.fastCGI.workers)
+        #expect(sample.uploads.maxFiles == defaults.uploads.maxFiles)
+        #expect(sample.uploads.cacheTimeToLive == defaults.uploads.cacheTimeToLive)
+        #expect(sample.ocr.tierNames == ["tesseract"])
+        #expect(sample.ocr.imageDeadline == defaults.ocr.imageDeadline)
+        #expect(sample.ocr.openAI.baseURL == defaults.ocr.openAI.baseURL)
+        #expect(sample.ocr.openAI.inputPricePerMillionTokens == defaults.ocr.openAI.inputPricePerMillionTokens)
+        #expect(sample.adminToken == nil)
+        // Every variable the service reads appears in the sample.
+        let source =
+            try String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuKnowledge/Configuration+OCR.swift", encoding: .utf8)
+            + String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuKnowledge/Configuration+Uploads.swift", encoding: .utf8)
+        for match in source.matches(of: /reader\.[a-zA-Z]+\("([A-Z0-9_]+)"/) {
+            #expect(variables[String(match.1)] != nil, "\(match.1) is missing from the sample")
+        }
+    }
+
+    @Test func secretsAreRedactedWhenPrinted() throws {
+        let configuration = try Configuration(environment: [
+            "OPENAI_API_KEY": "sk-live-secret-value",
+            "CLOVA_OCR_URL": "https://x.apigw.ntruss.com/custom/v1/1/k/general",
+            "CLOVA_OCR_SECRET": "clova-secret-value", "ADMIN_TOKEN": "admin-secret-value-123",
+        ])
+        let printed = "\(configuration) \(String(reflecting: configuration))"
+        #expect(!printed.contains("sk-live-secret-value"))
+        #expect(!printed.contains("clova-secret-value"))
+        #expect(!printed.contains("admin-secret-value-123"))
+        #expect(configuration.ocr.tierNames == ["gpt_vision", "clova", "tesseract"])
+    }
+
+    @Test(arguments: [
+        ("OCR_TIERS", "gpt_vision,ocr"), ("OCR_TIERS", "tesseract,tesseract"), ("OCR_TIER1_MIN_CONFIDENCE", "1.5"),
+        ("OPENAI_BASE_URL", "api.openai.com"), ("UPLOAD_MAX_FILES", "0"), ("B2B_AUTH", "sometimes"),
+        ("ADMIN_TOKEN", "short"), ("OCR_TIERS", "gpt_vision"),
+    ])
+    func badOCRAndUploadValuesNameTheirVariable(variable: String, value: String) {
+        #expect {
+            try Configuration(environment: [variable: value])
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            // OCR_TIERS=gpt_vision without a key names the missing key.
+            return error.variable == variable || error.variable == "OPENAI_API_KEY"
         }
     }
 }
