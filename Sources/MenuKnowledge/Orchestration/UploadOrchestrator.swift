@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 public import Logging
 import Synchronization
 
@@ -101,6 +102,14 @@ public struct UploadOrchestrator: Sendable {
     public let maxPixels: Int
     /// How long a duplicate waits for the first upload of the same image.
     public let singleFlightWait: Duration
+    /// When expired cache rows were last deleted (seconds since the epoch; 0 never). Lookups ignore expired rows
+    /// anyway; the purge only keeps the table from growing, so once an hour per process is plenty.
+    private let lastPurge = PurgeClock()
+
+    /// Shared between copies of the orchestrator (it is a struct): one clock per process.
+    private final class PurgeClock: Sendable {
+        let seconds = Atomic<Int>(0)
+    }
 
     public init(
         lanes: OCRLanePool, pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4,
@@ -186,6 +195,7 @@ public struct UploadOrchestrator: Sendable {
                         guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
                             !routed.result.items.isEmpty
                         else { return }
+                        purgeExpiredEntriesHourly(cache, logger: logger)
                         do {
                             try cache.store(
                                 .init(result: result, resultHash: hash), for: key, imageSHA256: imageSHA256,
@@ -209,6 +219,20 @@ public struct UploadOrchestrator: Sendable {
             outcome.errorMessage = "The OCR engine could not be started"
         }
         return finish()
+    }
+
+    private func purgeExpiredEntriesHourly(_ cache: PostgresCacheStore, logger: Logger) {
+        let now = Int(Date().timeIntervalSince1970)
+        let last = lastPurge.seconds.load(ordering: .relaxed)
+        guard now - last >= 3600,
+            lastPurge.seconds.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
+        else { return }
+        do {
+            let purged = try cache.purgeExpired()
+            if purged > 0 { logger.debug("Purged expired OCR results", metadata: ["mke.count": "\(purged)"]) }
+        } catch {
+            logger.warning("Cache purge failed", metadata: [LogKey.error: "\(String(reflecting: error))"])
+        }
     }
 
     /// Fills `outcome` from a fresh run: success when some tier returned items, otherwise the clearest failure.

@@ -11,6 +11,11 @@ public struct PostgresCacheStore {
         /// The canonical result JSON as stored.
         public var result: JSONValue
         public var resultHash: String
+
+        public init(result: JSONValue, resultHash: String) {
+            self.result = result
+            self.resultHash = resultHash
+        }
     }
 
     public let connection: PostgresConnection
