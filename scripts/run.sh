@@ -65,8 +65,10 @@ menu-api is running (Ctrl-C stops it):
 demo restaurant (var/demo-restaurant):
   restaurant_id  $demo_id
   api_key        $demo_key
-  upload         curl -H "Authorization: Bearer $demo_key" -F "files=@menu.jpg" \
-                   http://127.0.0.1:$port/api/v1/b2b/restaurants/$demo_id/menus/upload-images
+  upload:
+    curl -H "Authorization: Bearer $demo_key" -F "files=@menu.jpg" http://127.0.0.1:$port/api/v1/b2b/restaurants/$demo_id/menus/upload-images
+  metrics (from this machine):
+    curl http://127.0.0.1:$port/api/v1/admin/ocr/metrics
 
 MSG
 wait "$responder_pid"

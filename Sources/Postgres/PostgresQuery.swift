@@ -43,5 +43,11 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation {
             binds.append(value.postgresData)
             sql += "$\(binds.count)"
         }
+
+        /// Binds `value`, or SQL NULL for nil. (Spelled out so an optional reads as a bind, not as a debug string.)
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            binds.append(value.map(\.postgresData) ?? .null)
+            sql += "$\(binds.count)"
+        }
     }
 }
