@@ -154,13 +154,6 @@ public struct UploadOrchestrator: Sendable {
             outcome.processingTime = start.duration(to: clock.now)
             return outcome
         }
-        do {
-            _ = try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
-        } catch {
-            outcome.errorCode = error.code
-            outcome.errorMessage = error.message
-            return finish()
-        }
         let imageSHA256 = SHA256.hash(file.bytes)
         outcome.imageSHA256 = imageSHA256
         let key = SHA256.hash(imageSHA256 + Array(pipelineVersion.utf8))
@@ -178,8 +171,17 @@ public struct UploadOrchestrator: Sendable {
                     apply(routed, to: &outcome)
                     return routed
                 }
+                // A hit needs no inspection: these exact bytes were checked when the result was stored.
                 if let entry = try? cache.entry(for: key) {
                     useCached(entry)
+                    return
+                }
+                do throws(ImageError) {
+                    _ = try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+                } catch {
+                    outcome.errorCode = error.code
+                    outcome.errorMessage = error.message
+                    outcome.imageSHA256 = nil
                     return
                 }
                 var hasComputed = false
