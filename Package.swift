@@ -83,6 +83,8 @@ let package = Package(
         .testTarget(
             name: "VipsTests", dependencies: ["Vips", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "CurlTests", dependencies: ["Curl", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",
