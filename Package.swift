@@ -88,7 +88,10 @@ let package = Package(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract"],
+            dependencies: [
+                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
