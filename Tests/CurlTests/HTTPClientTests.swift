@@ -85,6 +85,40 @@ import Testing
         #expect(server.requests.first?.method == "DELETE")
     }
 
+    @Test(arguments: ["PUT", "PATCH", "DELETE"])
+    func bodyIsSentWithAnyMethod(method: String) throws {
+        let payload = Array(#"{"name_ko":"김치찌개","price":8000}"#.utf8)
+        let server = try FakeHTTPServer { request in FakeHTTPReply(status: 200, body: request.body) }
+        defer { server.stop() }
+        let client = try TestClients.make()
+
+        let response = try client.send(
+            HTTPClientRequest(
+                url: server.baseURL + "/menus/1", method: method, headers: [("Content-Type", "application/json")],
+                body: payload),
+            timeout: .seconds(5))
+
+        let received = try #require(server.requests.first)
+        #expect(received.method == method)
+        #expect(received.body == payload)
+        #expect(received.header("content-length") == String(payload.count))
+        #expect(response.body == payload)
+    }
+
+    @Test func headerWithAnEmptyValueIsSentEmpty() throws {
+        let server = try FakeHTTPServer { _ in FakeHTTPReply(status: 204) }
+        defer { server.stop() }
+        let client = try TestClients.make()
+
+        _ = try client.send(
+            HTTPClientRequest(url: server.baseURL + "/", headers: [("X-Empty", ""), ("X-Full", "1")]),
+            timeout: .seconds(5))
+
+        let received = try #require(server.requests.first)
+        #expect(received.header("x-empty") == "")
+        #expect(received.header("x-full") == "1")
+    }
+
     @Test func responseHeaderNamesAreLowerCasedAndValuesTrimmed() throws {
         let server = try FakeHTTPServer { _ in
             FakeHTTPReply(
