@@ -305,6 +305,82 @@ import Vips
         #expect(openAI.callCount == 1 + maxRetries)
     }
 
+    /// A minimal `chat.completion` (contract §4) with an empty menu, for hand-made servers.
+    static let emptyMenuCompletion: FakeHTTPReply = {
+        let message: JSONValue = .object([
+            ("role", "assistant"), ("content", #"{"has_handwriting":false,"items":[]}"#), ("refusal", .null),
+        ])
+        let choice: JSONValue = .object([
+            ("index", 0), ("message", message), ("logprobs", .null), ("finish_reason", "stop"),
+        ])
+        let completion: JSONValue = .object([
+            ("id", "chatcmpl-hand"), ("object", "chat.completion"), ("created", 1_760_000_000),
+            ("model", "gpt-4o-mini-2024-07-18"), ("choices", .array([choice])),
+            ("usage", .object([("prompt_tokens", 8500), ("completion_tokens", 12), ("total_tokens", 8512)])),
+        ])
+        return .json(200, completion.encoded)
+    }()
+
+    /// A provider for a hand-made server standing in for OpenAI.
+    static func provider(for server: FakeHTTPServer) throws -> OpenAIVisionProvider {
+        var configuration = Configuration().ocr.openAI
+        configuration.apiKey = Secret("sk-test")
+        configuration.baseURL = server.baseURL + "/v1"
+        return try provider(configuration)
+    }
+
+    static func errorBody(_ status: Int) -> String {
+        #"{"error":{"message":"status \#(status)","type":"server_error","param":null,"code":null}}"#
+    }
+
+    @Test func retryAfterAsAnHTTPDateIsHonoured() throws {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        // Two seconds ahead at one-second resolution: a wait of more than one second.
+        let date = formatter.string(from: Date().addingTimeInterval(2))
+        let script = ReplyScript([
+            .json(429, Self.errorBody(429), headers: [("retry-after", date)]), Self.emptyMenuCompletion,
+        ])
+        let server = try FakeHTTPServer(handler: script.reply(to:))
+        defer { server.stop() }
+        let provider = try Self.provider(for: server)
+
+        let (result, elapsed) = try Support.measured {
+            provider.recognize(try Support.image("small-menu.png"), deadline: .seconds(10))
+        }
+
+        #expect(result.isSuccess, "\(Support.describe(result))")
+        #expect(server.requests.count == 2)
+        // Backoff alone would have waited at most 0.5 s.
+        #expect(elapsed >= .seconds(1), "Retry-After: \(date)")
+    }
+
+    @Test func shouldRetryHeaderOverridesTheStatus() throws {
+        let noRetry = ReplyScript([
+            .json(500, Self.errorBody(500), headers: [("x-should-retry", "false")]), Self.emptyMenuCompletion,
+        ])
+        let retry = ReplyScript([
+            .json(400, Self.errorBody(400), headers: [("x-should-retry", "true")]), Self.emptyMenuCompletion,
+        ])
+        let stopped = try FakeHTTPServer(handler: noRetry.reply(to:))
+        defer { stopped.stop() }
+        let retried = try FakeHTTPServer(handler: retry.reply(to:))
+        defer { retried.stop() }
+        let image = try Support.image("small-menu.png")
+
+        let failed = try Self.provider(for: stopped).recognize(image, deadline: .seconds(10))
+        let recovered = try Self.provider(for: retried).recognize(image, deadline: .seconds(10))
+
+        #expect(!failed.isSuccess)
+        #expect(failed.failureReason == "http_500")
+        #expect(stopped.requests.count == 1)
+        #expect(recovered.isSuccess, "\(Support.describe(recovered))")
+        #expect(recovered.items.isEmpty)
+        #expect(retried.requests.count == 2)
+    }
+
     @Test func quotaExceededFailsAfterOneCall() throws {
         let openAI = try FakeOpenAIServer()
         openAI.script([.quotaExceeded, .menu(items: [FakeMenuItem("김치찌개", 8000)])])

@@ -77,3 +77,24 @@ enum ProviderTestSupport {
             + "message=\(result.failureMessage ?? "-") items=\(result.items.map(\.nameKorean))"
     }
 }
+
+/// Replies in order, then the last one for every further request; thread-safe, as a server handler must be. For the
+/// headers the scripted fakes do not send (`Retry-After` as a date, `x-should-retry`).
+final class ReplyScript: @unchecked Sendable {
+    // Sendable: `replies` is immutable and `next` is only touched under `lock`.
+    private let replies: [FakeHTTPReply]
+    private let lock = NSLock()
+    private var next = 0
+
+    init(_ replies: [FakeHTTPReply]) {
+        precondition(!replies.isEmpty, "a script needs a reply")
+        self.replies = replies
+    }
+
+    func reply(to request: FakeHTTPRequest) -> FakeHTTPReply {
+        lock.withLock {
+            defer { next += 1 }
+            return replies[min(next, replies.count - 1)]
+        }
+    }
+}
