@@ -200,6 +200,26 @@ import Vips
         #expect(abs(result.confidence - confidences.reduce(0, +) / 3) < 1e-9)
     }
 
+    @Test func tokenOutsideTheTopTwentyLowersItsItemWithoutZeroingIt() throws {
+        let openAI = try FakeOpenAIServer()
+        // -9999 is the API's marker for "outside the top 20" (contract §6), not a real log-probability.
+        openAI.script([
+            .menu(
+                items: [
+                    FakeMenuItem("김치찌개", 8000, confidence: 1),
+                    FakeMenuItem("된장찌개", 7500, confidence: 1, valueLogprob: -9999),
+                ], logprob: log(0.81))
+        ])
+
+        let result = try Self.recognize(openAI)
+
+        #expect(result.isSuccess, "\(Support.describe(result))")
+        let confidences = result.items.map(\.confidence)
+        try #require(confidences.count == 2)
+        #expect(abs(confidences[0] - 0.9) < 1e-9)
+        #expect(confidences[1] > 0 && confidences[1] < 0.01, "\(confidences)")
+    }
+
     @Test func withoutLogprobsTheStatedConfidenceStands() throws {
         let openAI = try FakeOpenAIServer()
         openAI.script([
@@ -388,6 +408,21 @@ import Vips
         let result = try Self.recognize(openAI)
 
         #expect(!result.isSuccess)
+        #expect(result.failureReason == "quota_exceeded")
+        #expect(openAI.callCount == 1)
+    }
+
+    @Test func olderQuotaBodyWithANullCodeIsStillQuota() throws {
+        // Older quota bodies said so only in `type` (contract §7.2).
+        let openAI = try FakeOpenAIServer()
+        openAI.script([
+            .error(
+                status: 429, type: "insufficient_quota", code: nil, message: "You exceeded your current quota."),
+            .menu(items: [FakeMenuItem("김치찌개", 8000)]),
+        ])
+
+        let result = try Self.recognize(openAI)
+
         #expect(result.failureReason == "quota_exceeded")
         #expect(openAI.callCount == 1)
     }
