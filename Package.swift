@@ -83,10 +83,15 @@ let package = Package(
         .testTarget(
             name: "VipsTests", dependencies: ["Vips", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "CurlTests", dependencies: ["Curl", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuKnowledgeTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract"],
+            dependencies: [
+                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),

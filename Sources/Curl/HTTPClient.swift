@@ -51,10 +51,12 @@ public final class HTTPClient {
         let accumulator = ResponseAccumulator(maxBodyBytes: maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         defer { curl_slist_free_all(headerList) }
-        // curl adds `Expect: 100-continue` to large POSTs and then waits up to a second for the interim answer;
-        // providers answer directly, so the header only costs a round trip.
-        for (name, value) in request.headers + [("Expect", "")] {
-            let line = value.isEmpty ? "\(name):" : "\(name): \(value)"
+        // CURLOPT_HTTPHEADER reads `Name:` as "remove this header" and `Name;` as "send it with an empty value", so
+        // a caller's empty value takes the second form. The one removal is ours: curl adds `Expect: 100-continue`
+        // to large POSTs and then waits up to a second for the interim answer; providers answer directly, so the
+        // header only costs a round trip.
+        let lines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" } + ["Expect:"]
+        for line in lines {
             guard let appended = curl_slist_append(headerList, line) else {
                 throw HTTPClientError(code: .transport, message: "curl_slist_append failed (out of memory)")
             }
@@ -80,16 +82,22 @@ public final class HTTPClient {
             set(CCurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
             set(CCurl_setopt_write_function(handle, CURLOPT_HEADERFUNCTION, receiveHeader))
             set(CCurl_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
-            switch request.method {
-            case "GET": set(CCurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
-            case "POST":
+            if request.method == "GET" && body.isEmpty {
+                set(CCurl_setopt_long(handle, CURLOPT_HTTPGET, 1))
+            } else if request.method == "POST" || !body.isEmpty {
+                // A body goes out through curl's POST machinery whatever the method; CUSTOMREQUEST then only renames
+                // the method (CURLOPT_CUSTOMREQUEST alone sends no body at all).
                 set(CCurl_setopt_long(handle, CURLOPT_POST, 1))
                 set(CCurl_setopt_long(handle, CURLOPT_POSTFIELDSIZE, body.count))
                 // Points into `request.body`, alive for this closure, which encloses curl_easy_perform.
                 set(
                     CCurl_setopt_pointer(
                         handle, CURLOPT_POSTFIELDS, UnsafeMutableRawPointer(mutating: body.baseAddress)))
-            default: set(CCurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
+                if request.method != "POST" {
+                    set(CCurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
+                }
+            } else {
+                set(CCurl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method))
             }
             guard setup == CURLE_OK else { return setup }
             // The accumulator is referenced by `context` only as an unretained pointer: keep it alive across the call.

@@ -9,8 +9,9 @@ public import Logging
 /// is the mean of the items' confidences, which the parser takes from their words' `inferConfidence`.
 ///
 /// Errors are classified by the body's `code`, not the status: the service reports its concurrency limit (0025) and
-/// quota (0023) as HTTP 400. 0025, 0500, 0501, `inferResult: ERROR` and API-gateway 429/5xx are retried with
-/// backoff inside the deadline; everything else fails at once.
+/// quota (0023) as HTTP 400, and a template that is not deployed (1021) possibly as a 5xx. 0025, 0500, 0501,
+/// `inferResult: ERROR` and API-gateway 429/5xx are retried with backoff inside the deadline; everything else fails at
+/// once.
 public final class ClovaOCRProvider: OCRProvider {
     public let name = "clova"
 
@@ -114,6 +115,9 @@ public final class ClovaOCRProvider: OCRProvider {
         case "0023": return .fail(reason: "quota_exceeded", message: message)
         case "0002": return .fail(reason: "unauthorized", message: message)
         case "0500", "0501": return .retry(reason: "server_error", message: message, delay: nil)
+        // Wrong URL, bad body or version, domain or template not set up: the contract (§6.2) says not to retry, and
+        // 1021 may come with a 5xx status, which the fallback below would retry.
+        case "0001", "0011", "0021", "0022", "0028", "1021": return .fail(reason: "bad_request", message: message)
         default: break
         }
         switch response.status {

@@ -93,7 +93,10 @@ struct FakeHTTPConnection {
     private static func encode(_ reply: FakeHTTPReply, bodyBytes: Int, closes: Bool) -> [UInt8] {
         var head = "HTTP/1.1 \(reply.status) \(FakeHTTPReply.reasonPhrase(for: reply.status))\r\n"
         for (name, value) in reply.headers { head += "\(name): \(value)\r\n" }
-        if !reply.headers.contains(where: { $0.0.lowercased() == "content-length" }) {
+        // A reply that frames its own body (`Transfer-Encoding: chunked`, written into `body` by the test) must not
+        // also announce a length (RFC 9112 §6.2).
+        let framing: Set<String> = ["content-length", "transfer-encoding"]
+        if !reply.headers.contains(where: { framing.contains($0.0.lowercased()) }) {
             head += "content-length: \(reply.body.count)\r\n"
         }
         if closes { head += "connection: close\r\n" }

@@ -40,8 +40,8 @@ public struct FakeHTTPReply: Sendable {
 
     /// The status code.
     public var status: Int
-    /// Headers to send. The server adds `Content-Length` unless one is given here, and `Connection: close` when the
-    /// request asked for it.
+    /// Headers to send. The server adds `Content-Length` unless one or a `Transfer-Encoding` is given here (then
+    /// `body` is sent as is, already framed), and `Connection: close` when the request asked for it.
     public var headers: [(String, String)]
     /// The body.
     public var body: [UInt8]

@@ -29,6 +29,10 @@ public final class FakeHTTPServer: @unchecked Sendable {
     /// Every request received, in order of arrival, including those whose reply failed on purpose.
     public var requests: [FakeHTTPRequest] { state.lock.withLock { state.received } }
 
+    /// How many TCP connections were accepted so far: a client that keeps its connection alive opens one for several
+    /// requests.
+    public var acceptedConnections: Int { state.lock.withLock { state.accepted } }
+
     /// Binds 127.0.0.1 on an ephemeral port and starts accepting.
     /// - Parameter handler: turns each request into a reply; called on connection threads.
     /// - Throws: `TestEnvironmentError` naming the socket call that failed.
@@ -96,8 +100,8 @@ public final class FakeHTTPServer: @unchecked Sendable {
 extension FakeHTTPServer {
     /// What the accept thread and the connection threads share.
     final class State: @unchecked Sendable {
-        // Sendable: `listener` and `handler` are immutable; `received` and `isStopped` are only touched under `lock`;
-        // the dispatch groups are thread-safe.
+        // Sendable: `listener` and `handler` are immutable; `received`, `accepted` and `stopped` are only touched
+        // under `lock`; the dispatch groups are thread-safe.
 
         /// How long a blocked thread waits before it looks at the stop flag again.
         static let pollSliceMilliseconds: Int32 = 20
@@ -108,6 +112,7 @@ extension FakeHTTPServer {
         let handler: @Sendable (FakeHTTPRequest) -> FakeHTTPReply
         let lock = NSLock()
         var received: [FakeHTTPRequest] = []
+        var accepted = 0
         private var stopped = false
         private let acceptThread = DispatchGroup()
         private let connectionThreads = DispatchGroup()
@@ -152,6 +157,7 @@ extension FakeHTTPServer {
                 guard client >= 0 else { continue }
                 // accept4 needs _GNU_SOURCE, which Glibc's module does not expose; children must not inherit clients.
                 _ = fcntl(client, F_SETFD, FD_CLOEXEC)
+                lock.withLock { accepted += 1 }
                 connectionThreads.enter()
                 Thread { [self] in
                     var connection = FakeHTTPConnection(descriptor: client, server: self)
