@@ -29,52 +29,65 @@ public struct PostgresMetricsStore {
         public static func named(_ name: String) -> Window? { known.first { $0.name == name } }
     }
 
-    /// Aggregates the hours that are over and not yet rolled up. Concurrent callers serialise on the state row;
-    /// the second finds nothing left to do.
+    /// Aggregates the hours that are over and not yet rolled up. Most calls find nothing to do with one read;
+    /// concurrent callers that have work serialise on the state row, and the second finds it done.
     /// - Note: Blocks the calling thread; the first call over a large history scans it once.
     public func rollUp() throws {
+        let check =
+            "SELECT rolled_until < date_trunc('hour', now()) - interval '1 hour' AS behind FROM ocr_rollup_state"
+        guard try connection.query(PostgresQuery(unsafeSQL: check)).first?.decode(Bool.self, column: "behind") == true
+        else { return }
         try connection.withTransaction {
-            try connection.query("SELECT rolled_until FROM ocr_rollup_state WHERE id = 1 FOR UPDATE")
-            let range = """
-                occurred_at >= (SELECT rolled_until FROM ocr_rollup_state WHERE id = 1)
-                AND occurred_at < date_trunc('hour', now()) - interval '1 hour'
+            let state = try connection.query(
                 """
+                SELECT rolled_until::text AS rolled_until,
+                    (date_trunc('hour', now()) - interval '1 hour')::text AS cutoff,
+                    rolled_until < date_trunc('hour', now()) - interval '1 hour' AS behind
+                FROM ocr_rollup_state WHERE id = 1 FOR UPDATE
+                """)
+            guard let row = state.first, try row.decode(Bool.self, column: "behind") else { return }
+            // Bound as values, so the planner sees the real range (a sub-select would look like a third of the table).
+            let binds: [PostgresData] = [
+                .text(try row.decode(String.self, column: "rolled_until")),
+                .text(try row.decode(String.self, column: "cutoff")),
+            ]
+            let range = "occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz"
             try connection.query(
                 PostgresQuery(
                     unsafeSQL: """
                         INSERT INTO ocr_event_hours
                         SELECT date_trunc('hour', occurred_at), \(Self.aggregateColumns)
                         FROM ocr_events WHERE \(range) GROUP BY 1
-                        """))
+                        """, binds: binds))
             try connection.query(
                 PostgresQuery(
                     unsafeSQL: """
                         INSERT INTO ocr_event_hour_buckets
                         SELECT date_trunc('hour', occurred_at), \(Self.bucketExpression), count(*)
                         FROM ocr_events WHERE is_run AND \(range) GROUP BY 1, 2
-                        """))
+                        """, binds: binds))
             try connection.query(
                 PostgresQuery(
                     unsafeSQL: """
                         INSERT INTO ocr_event_hour_providers
                         SELECT date_trunc('hour', occurred_at), provider, count(*)
                         FROM ocr_events WHERE is_run AND provider IS NOT NULL AND \(range) GROUP BY 1, 2
-                        """))
+                        """, binds: binds))
             try connection.query(
-                """
-                UPDATE ocr_rollup_state SET rolled_until = greatest(rolled_until, date_trunc('hour', now()) - interval '1 hour')
-                WHERE id = 1
-                """)
+                PostgresQuery(
+                    unsafeSQL:
+                        "UPDATE ocr_rollup_state SET rolled_until = $2::timestamptz WHERE rolled_until = $1::timestamptz",
+                    binds: [binds[0], binds[1]]))
         }
     }
 
     /// The metrics of `window`, ending now.
     public func metrics(for window: Window) throws -> OCRMetrics {
         try rollUp()
-        let parts = windowParts(window)
+        let parts = try windowParts(window)
         var metrics = OCRMetrics()
-        metrics.add(try aggregate(rawWhere: parts.raw))
-        metrics.add(try aggregate(hoursWhere: parts.hours))
+        for raw in parts.raw { metrics.add(try aggregate(rawWhere: raw, binds: parts.binds)) }
+        metrics.add(try aggregate(hoursWhere: parts.hours, binds: parts.binds))
         return metrics
     }
 
@@ -82,7 +95,17 @@ public struct PostgresMetricsStore {
     public func hourlySeries(for window: Window) throws -> [(hour: Date, runs: Int, fallbacks: Int, milliseconds: Int)]
     {
         try rollUp()
-        let parts = windowParts(window)
+        let parts = try windowParts(window)
+        let binds = parts.binds
+        let rawSeries = parts.raw.map {
+            """
+            UNION ALL
+            SELECT date_trunc('hour', occurred_at), count(*) FILTER (WHERE is_run),
+                count(*) FILTER (WHERE is_run AND fallback_triggered),
+                coalesce(sum(processing_ms) FILTER (WHERE is_run), 0)
+            FROM ocr_events WHERE \($0) GROUP BY 1
+            """
+        }.joined(separator: "\n")
         let rows = try connection.query(
             PostgresQuery(
                 unsafeSQL: """
@@ -90,14 +113,10 @@ public struct PostgresMetricsStore {
                         sum(processing_ms)::bigint AS processing_ms
                     FROM (
                         SELECT hour, runs, fallbacks, processing_ms FROM ocr_event_hours WHERE \(parts.hours)
-                        UNION ALL
-                        SELECT date_trunc('hour', occurred_at), count(*) FILTER (WHERE is_run),
-                            count(*) FILTER (WHERE is_run AND fallback_triggered),
-                            coalesce(sum(processing_ms) FILTER (WHERE is_run), 0)
-                        FROM ocr_events WHERE \(parts.raw) GROUP BY 1
+                        \(rawSeries)
                     ) parts
                     GROUP BY hour ORDER BY hour
-                    """))
+                    """, binds: binds))
         return try rows.map { row in
             (
                 try row.decode(Date.self, column: "hour"), try row.decode(Int.self, column: "runs"),
@@ -108,20 +127,27 @@ public struct PostgresMetricsStore {
 
     // MARK: - SQL
 
-    /// Conditions (SQL) for the roll-up hours and for the raw events that make up `window` together. Built from
-    /// constants only: the window's length is one of ours, never client text.
-    private func windowParts(_ window: Window) -> (hours: String, raw: String) {
-        let rolledUntil = "(SELECT rolled_until FROM ocr_rollup_state WHERE id = 1)"
+    /// Conditions for the roll-up hours and for the raw events that make up `window` together, with their binds
+    /// (`$1` the roll-up watermark, `$2` the window's length in seconds). Values are bound, never spliced: only
+    /// constant SQL text is assembled here.
+    private func windowParts(_ window: Window) throws -> (hours: String, raw: [String], binds: [PostgresData]) {
+        let watermark =
+            try connection.query("SELECT rolled_until::text AS rolled_until FROM ocr_rollup_state WHERE id = 1")
+            .first?.decode(String.self, column: "rolled_until") ?? "-infinity"
         guard let length = window.length else {
-            return ("true", "occurred_at >= \(rolledUntil)")
+            return ("hour < $1::timestamptz", ["occurred_at >= $1::timestamptz"], [.text(watermark)])
         }
-        let start = "(now() - make_interval(secs => \(length.seconds)))"
+        let start = "(now() - make_interval(secs => $2::float8))"
         let firstWholeHour = "date_trunc('hour', \(start) + interval '1 hour' - interval '1 microsecond')"
+        // Two plain ranges rather than one OR, so each is an index range scan: the partial first hour, and
+        // everything after the roll-ups. They never overlap, and with the hours between they cover the window.
         return (
-            "hour >= \(firstWholeHour) AND hour < \(rolledUntil)",
-            """
-            occurred_at >= \(start) AND (occurred_at < \(firstWholeHour) OR occurred_at >= \(rolledUntil))
-            """
+            "hour >= \(firstWholeHour) AND hour < $1::timestamptz",
+            [
+                "occurred_at >= \(start) AND occurred_at < least(\(firstWholeHour), $1::timestamptz)",
+                "occurred_at >= greatest($1::timestamptz, \(start))",
+            ],
+            [.text(watermark), .text(String(length.seconds))]
         )
     }
 
@@ -147,16 +173,17 @@ public struct PostgresMetricsStore {
         "price_error_items", "processing_ms", "prompt_tokens", "completion_tokens", "cost_usd", "last_event",
     ]
 
-    private func aggregate(rawWhere condition: String) throws -> OCRMetrics {
+    private func aggregate(rawWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
         let totals = try connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.aggregateColumns) FROM ocr_events WHERE \(condition)"))
+            PostgresQuery(unsafeSQL: "SELECT \(Self.aggregateColumns) FROM ocr_events WHERE \(condition)", binds: binds)
+        )
         var metrics = try Self.metrics(from: totals.first)
         for row in try connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT \(Self.bucketExpression) AS bucket, count(*) AS runs FROM ocr_events
                     WHERE is_run AND \(condition) GROUP BY 1
-                    """))
+                    """, binds: binds))
         {
             let bucket = try row.decode(Int.self, column: "bucket")
             if metrics.buckets.indices.contains(bucket) {
@@ -168,7 +195,7 @@ public struct PostgresMetricsStore {
                 unsafeSQL: """
                     SELECT provider, count(*) AS runs FROM ocr_events
                     WHERE is_run AND provider IS NOT NULL AND \(condition) GROUP BY 1
-                    """))
+                    """, binds: binds))
         {
             metrics.runsByProvider[try row.decode(String.self, column: "provider"), default: 0] +=
                 try row.decode(Int.self, column: "runs")
@@ -176,21 +203,22 @@ public struct PostgresMetricsStore {
         return metrics
     }
 
-    private func aggregate(hoursWhere condition: String) throws -> OCRMetrics {
+    private func aggregate(hoursWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
         let sums = Self.columnNames.dropLast().map {
             "coalesce(sum(\($0)), 0)::\($0 == "cost_usd" ? "float8" : "bigint")"
         }
         let totals = try connection.query(
             PostgresQuery(
                 unsafeSQL:
-                    "SELECT \(sums.joined(separator: ", ")), max(last_event) FROM ocr_event_hours WHERE \(condition)"))
+                    "SELECT \(sums.joined(separator: ", ")), max(last_event) FROM ocr_event_hours WHERE \(condition)",
+                binds: binds))
         var metrics = try Self.metrics(from: totals.first)
         for row in try connection.query(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT bucket, sum(runs)::bigint AS runs FROM ocr_event_hour_buckets
                     WHERE \(condition) GROUP BY 1
-                    """))
+                    """, binds: binds))
         {
             let bucket = try row.decode(Int.self, column: "bucket")
             if metrics.buckets.indices.contains(bucket) {
@@ -202,7 +230,7 @@ public struct PostgresMetricsStore {
                 unsafeSQL: """
                     SELECT provider, sum(runs)::bigint AS runs FROM ocr_event_hour_providers
                     WHERE \(condition) GROUP BY 1
-                    """))
+                    """, binds: binds))
         {
             metrics.runsByProvider[try row.decode(String.self, column: "provider"), default: 0] +=
                 try row.decode(Int.self, column: "runs")

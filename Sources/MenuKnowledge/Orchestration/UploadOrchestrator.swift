@@ -129,7 +129,7 @@ public struct UploadOrchestrator: Sendable {
         guard !files.isEmpty else { return [] }
         let next = Atomic<Int>(0)
         let outcomes = Mutex<[FileOutcome?]>(Array(repeating: nil, count: files.count))
-        DispatchQueue.concurrentPerform(iterations: min(parallelism, files.count)) { _ in
+        let work: @Sendable () -> Void = {
             while true {
                 let index = next.add(1, ordering: .relaxed).oldValue
                 guard index < files.count else { return }
@@ -137,6 +137,21 @@ public struct UploadOrchestrator: Sendable {
                 outcomes.withLock { $0[index] = outcome }
             }
         }
+        // Threads of their own, not DispatchQueue.concurrentPerform: libdispatch caps that at the CPU count, and
+        // these threads mostly wait on providers, so the configured parallelism must hold on a 2-core machine too.
+        // The calling worker thread takes one share itself.
+        let helpers = min(parallelism, files.count) - 1
+        let finished = DispatchSemaphore(value: 0)
+        for _ in 0..<helpers {
+            let thread = Thread {
+                work()
+                finished.signal()
+            }
+            thread.stackSize = 8 << 20  // Tesseract recurses deeply; glibc's default for pthreads
+            thread.start()
+        }
+        work()
+        for _ in 0..<helpers { finished.wait() }
         return outcomes.withLock { $0 }.enumerated().map { index, outcome in
             outcome
                 ?? FileOutcome(
