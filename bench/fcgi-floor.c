@@ -1,5 +1,7 @@
 /* The floor of this architecture for `make bench`: the smallest multithreaded libfcgi responder, answering the
  * health JSON with the same headers as menu-api. Whatever menu-api adds costs the difference to this.
+ * It reads every byte of a request body (FCGI_STDIN) before answering, so for the upload benchmark it is the floor of
+ * nginx receiving a POST, passing it over FastCGI and answering: what is left for menu-api is its own work.
  * usage: fcgi-floor SOCKET_PATH THREADS */
 #include <fcgiapp.h>
 #include <pthread.h>
@@ -18,7 +20,10 @@ static void *serve(void *unused) {
     FCGX_Request request;
     if (FCGX_InitRequest(&request, listen_fd, 0) != 0) return NULL;
     char head[256];
+    char sink[65536];
     while (FCGX_Accept_r(&request) == 0) {
+        /* The body to its end, then dropped: menu-api reads it all too before it can answer. */
+        while (FCGX_GetStr(sink, (int)sizeof sink, request.in) > 0) continue;
         const char *id = FCGX_GetParam("REQUEST_ID", request.envp);
         int n = snprintf(head, sizeof head,
                          "Status: 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nX-Request-Id: %s\r\n"

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: wrk through nginx on GET /api/v1/health against (a) menu-api, (b) nginx answering the same JSON
 # itself, (c) the C libfcgi floor (bench/fcgi-floor.c), all in one run so the ratios hold on a noisy machine.
+# Then the Upload section (issue 5):
+#   cache hit   wrk POSTs one ~1 MB menu photo, already read once, to the upload route, against the C floor receiving
+#               the same POST; two rounds, each followed by the responder's RSS
+#   fan-out     one request with 20 distinct small menus to a second responder whose only tier is GPT vision, served
+#               by scripts/fake-openai.py answering after BENCH_OPENAI_DELAY seconds: wall time against 20 x delay
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS ("8 32": one round per wrk connection count), BENCH_WORKERS (16
-# responder threads, the default), BENCH_KEEPALIVE (8, as in nginx/menu-api.conf).
+# responder threads, the default), BENCH_KEEPALIVE (8, as in nginx/menu-api.conf), BENCH_UPLOAD_CONNECTIONS (4),
+# BENCH_UPLOAD_FILES (20), BENCH_OPENAI_DELAY (1), BENCH_UPLOAD_PARALLELISM ("4 8": one fan-out per value).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,6 +18,14 @@ seconds=${BENCH_SECONDS:-10}
 connection_counts=${BENCH_CONNECTIONS:-8 32}
 workers=${BENCH_WORKERS:-16}
 keepalive=${BENCH_KEEPALIVE:-8}
+upload_connections=${BENCH_UPLOAD_CONNECTIONS:-4}
+upload_files=${BENCH_UPLOAD_FILES:-20}
+openai_delay=${BENCH_OPENAI_DELAY:-1}
+upload_parallelisms=${BENCH_UPLOAD_PARALLELISM:-4 8}
+# The responders get their settings from this script only: a key or tier list exported in the shell must neither
+# reach a real vendor nor change what is measured.
+unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL CLOVA_OCR_URL CLOVA_OCR_SECRET OCR_TIERS OCR_LOCAL_TIER \
+    UPLOAD_PARALLELISM OCR_CONCURRENCY B2B_AUTH APP_ENV
 
 scripts/deps.sh bench
 swift build -c release --product menu-api
@@ -20,6 +34,16 @@ binary=$(swift build -c release --show-bin-path)/menu-api
 work=$(mktemp -d /tmp/menu-api-bench.XXXXXX)
 chmod 755 "$work"
 pids=()
+# Stops one process this script started (TERM, then KILL after 5 s) and forgets it.
+stop_process() {
+    local pid=$1 i kept=()
+    kill -TERM "$pid" 2>/dev/null || true
+    for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    for i in "${pids[@]}"; do [ "$i" = "$pid" ] || kept+=("$i"); done
+    pids=("${kept[@]}")
+}
 cleanup() {
     # TERM for menu-api and nginx; libfcgi turns SIGTERM into a "shutdown pending" flag the C floor never checks.
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -32,6 +56,14 @@ cleanup() {
 trap cleanup EXIT
 
 gcc -O2 -o "$work/fcgi-floor" bench/fcgi-floor.c $(pkg-config --cflags --libs fcgi) -lpthread
+# The upload images, rendered before anything is measured so ImageMagick takes no CPU from a round.
+scripts/render-bench-images.py photo "$work/photo.jpg" >/dev/null
+set_number=0
+for parallelism in $upload_parallelisms; do
+    set_number=$((set_number + 1))
+    scripts/render-bench-images.py small "$work/menus-$set_number" --count "$upload_files" --seed "$set_number" \
+        >/dev/null
+done
 scripts/pg.sh init "$work/pg" "$(free_port 56432)" --fast
 export DATABASE_URL=$(scripts/pg.sh url "$work/pg")
 "$binary" migrate >/dev/null
@@ -59,19 +91,22 @@ pids+=($!)
 sleep 0.5
 
 # wrk prints "Requests/sec: N" and, with --latency, lines "50% 1.23ms"; normalise latencies to milliseconds.
+# usage: measure PORT CONNECTIONS [PATH [WRK_OPTIONS...]]   (PATH defaults to the health route)
 measure() {
-    local port=$1 connections=$2 out
-    curl -fsS "http://127.0.0.1:$port/api/v1/health" >/dev/null
-    wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$port/api/v1/health" >/dev/null  # warm-up
-    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "http://127.0.0.1:$port/api/v1/health")
+    local port=$1 connections=$2 path=${3:-/api/v1/health} out
+    shift $(($# < 3 ? $# : 3))
+    [ "$path" = /api/v1/health ] && curl -fsS "http://127.0.0.1:$port$path" >/dev/null
+    wrk -t2 -c"$connections" -d2s "$@" "http://127.0.0.1:$port$path" >/dev/null  # warm-up
+    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" "http://127.0.0.1:$port$path")
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out")
+    errors=$(awk '/Non-2xx|Socket errors|^responses without .*: [1-9]/ {print}' <<<"$out")
     [ -n "$errors" ] && echo "  warning: $errors" >&2
     echo "$rps $(to_ms "$p50") $(to_ms "$p99")"
 }
+rss() { awk '/VmRSS/ {print $2, $3}' "/proc/$1/status"; }
 to_ms() {
     awk -v v="$1" 'BEGIN { n = v + 0; if (v ~ /us$/) n /= 1000; else if (v ~ /ms$/) n += 0; else if (v ~ /s$/) n *= 1000; printf "%.3f", n }'
 }
@@ -89,4 +124,142 @@ for connections in $connection_counts; do
     awk -v a="$api_rps" -v f="$floor_rps" -v s="$static_rps" -v ap="$api_p99" -v fp="$floor_p99" \
         'BEGIN { printf "ratios: menu-api / C floor = %.2fx req/s (p99 %.2fx), menu-api / nginx static = %.2fx req/s\n", a / f, ap / fp, a / s }'
 done
-echo "menu-api RSS after the run: $(awk '/VmRSS/ {print $2, $3}' "/proc/${pids[0]}/status")"
+menu_api_pid=${pids[0]}
+echo "menu-api RSS after the run: $(rss "$menu_api_pid")"
+
+# ---- Upload (issue 5) ----
+
+# Fails unless the upload response in $1 has $2 files, every one read successfully, each with cached = $3.
+check_upload() {
+    python3 - "$@" <<'PY'
+import json, sys
+path, files, cached = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "true"
+try:
+    with open(path, encoding="utf-8") as handle:
+        body = json.load(handle)
+    problems = []
+    if body.get("total") != files or body.get("successful") != files:
+        problems.append(f"total {body.get('total')}, successful {body.get('successful')}, expected {files}")
+    for result in body["results"]:
+        if result.get("status") != "success":
+            problems.append(f"{result.get('file')}: {result.get('error')}")
+        elif result.get("cached") is not cached:
+            problems.append(f"{result.get('file')}: cached is {result.get('cached')}, expected {cached}")
+except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+    problems = [f"not an upload response ({error})"]
+if problems:
+    sys.exit(f"bench: upload check failed ({path}): " + "; ".join(problems[:5]))
+PY
+}
+
+# Uploads send a restaurant key, as production requires (B2B_AUTH=required there), so the key lookup is measured.
+restaurant=$("$binary" restaurants create --name "Bench restaurant")
+restaurant_id=$(sed -n 's/^restaurant_id: //p' <<<"$restaurant")
+api_key=$(sed -n 's/^api_key: //p' <<<"$restaurant")
+upload_path=/api/v1/b2b/restaurants/$restaurant_id/menus/upload-images
+
+# The multipart body wrk repeats, built once: one `files` part holding the photo, as `curl -F files=@menu.jpg` sends.
+boundary=menu-api-bench-boundary-5b1e0c
+{
+    printf -- '--%s\r\nContent-Disposition: form-data; name="files"; filename="menu.jpg"\r\n' "$boundary"
+    printf 'Content-Type: image/jpeg\r\n\r\n'
+    cat "$work/photo.jpg"
+    printf -- '\r\n--%s--\r\n' "$boundary"
+} >"$work/upload-body"
+export BENCH_UPLOAD_BODY=$work/upload-body
+export BENCH_UPLOAD_CONTENT_TYPE="multipart/form-data; boundary=$boundary"
+export BENCH_UPLOAD_AUTHORIZATION="Bearer $api_key"
+post_photo() {
+    curl -sS --max-time 120 -o "$2" -H "Authorization: $BENCH_UPLOAD_AUTHORIZATION" \
+        -H "Content-Type: $BENCH_UPLOAD_CONTENT_TYPE" --data-binary "@$BENCH_UPLOAD_BODY" \
+        "http://127.0.0.1:$1$upload_path"
+}
+# The first upload reads the photo with the default local tier (Tesseract, about 2 s) and caches the result; from
+# then on the same bytes are a cache hit, which the rounds below check on every response.
+post_photo "$port_menu_api" "$work/upload-first.json"
+check_upload "$work/upload-first.json" 1 false
+post_photo "$port_menu_api" "$work/upload-hit.json"
+check_upload "$work/upload-hit.json" 1 true
+
+echo
+echo "Upload"
+photo_bytes=$(stat -c %s "$work/photo.jpg")
+body_bytes=$(stat -c %s "$work/upload-body")
+# Baseline: the same POST to the C floor through the same nginx (bench/nginx-bench.conf.template, same body limits):
+# nginx receives and buffers the 1 MB body and passes it over FastCGI to a responder that reads every byte and
+# answers. That is the least any responder behind this nginx can do with the request, so the difference is menu-api's
+# own work on a hit: multipart parsing, the image check, SHA-256 of the image, key and cache look-ups, the task rows,
+# the JSON answer. nginx answering by itself (`return 200`) would flatter the baseline: it drops the body as it
+# arrives, buffering and forwarding nothing.
+for round in 1 2; do
+    echo
+    echo "Cache hit, round $round: POST /api/v1/b2b/restaurants/{id}/menus/upload-images through nginx," \
+        "one $photo_bytes-byte 3000x4000 JPEG ($body_bytes-byte multipart body)," \
+        "wrk -t2 -c$upload_connections -d${seconds}s"
+    read -r floor_rps floor_p50 floor_p99 <<<"$(measure "$port_floor" "$upload_connections" "$upload_path" \
+        -s bench/upload.lua)"
+    read -r api_rps api_p50 api_p99 <<<"$(BENCH_UPLOAD_EXPECT='"cached":true' measure "$port_menu_api" \
+        "$upload_connections" "$upload_path" -s bench/upload.lua)"
+    printf "%-30s %12s %10s %10s\n" "target" "req/s" "p50 ms" "p99 ms"
+    printf "%-30s %12.0f %10s %10s\n" "C libfcgi floor (reads body)" "$floor_rps" "$floor_p50" "$floor_p99"
+    printf "%-30s %12.0f %10s %10s\n" "menu-api (cache hit)" "$api_rps" "$api_p50" "$api_p99"
+    awk -v a="$api_rps" -v f="$floor_rps" -v ap="$api_p50" -v fp="$floor_p50" -v aq="$api_p99" -v fq="$floor_p99" \
+        'BEGIN { printf "ratios: menu-api / C floor = %.2fx req/s, p50 %.2fx, p99 %.2fx\n", a / f, ap / fp, aq / fq }'
+    echo "menu-api RSS after round $round: $(rss "$menu_api_pid")"
+done
+
+# A provider that takes a fixed time per image, so the wall time of one request shows how many files run at once.
+python3 scripts/fake-openai.py --delay "$openai_delay" >"$work/fake-openai.out" 2>"$work/fake-openai.log" &
+pids+=($!)
+for i in $(seq 1 100); do grep -q '^listening on ' "$work/fake-openai.out" && break; sleep 0.1; done
+openai_port=$(sed -n 's/^listening on 127\.0\.0\.1://p' "$work/fake-openai.out")
+[ -n "$openai_port" ] || { echo "bench: fake-openai.py did not start; see $work/fake-openai.log" >&2; exit 1; }
+sequential=$(awk -v n="$upload_files" -v d="$openai_delay" 'BEGIN { printf "%g", n * d }')
+
+set_number=0
+for parallelism in $upload_parallelisms; do
+    set_number=$((set_number + 1))
+    # A responder of its own (GPT vision as its only tier, pointed at the fake) behind its own nginx, rendered from
+    # the production template as `make run` does. Each parallelism gets its own images, so none is a cache hit.
+    socket=$work/upload-$set_number.sock
+    UPLOAD_PARALLELISM=$parallelism OCR_TIERS=gpt_vision OPENAI_API_KEY=bench \
+        OPENAI_BASE_URL=http://127.0.0.1:$openai_port/v1 MENU_API_WORKERS=$workers MENU_API_SOCKET_MODE=0666 \
+        LOG_LEVEL=warning "$binary" serve --listen "unix:$socket" 2>"$work/upload-$set_number.log" &
+    upload_pid=$!
+    pids+=($upload_pid)
+    wait_for_file "$socket" || { echo "bench: the upload responder did not start; see its log" >&2; exit 1; }
+    upload_port=$(free_port $((port_floor + 1)))
+    upload_prefix=$work/nginx-upload-$set_number
+    scripts/render-nginx.sh "$upload_prefix" "$upload_port" "unix:$socket" "$keepalive"
+    nginx -p "$upload_prefix" -c "$upload_prefix/nginx.conf" -e "$upload_prefix/logs/error.log" -g 'daemon off;' &
+    upload_nginx_pid=$!
+    pids+=($upload_nginx_pid)
+    for i in $(seq 1 50); do
+        curl -fs -o /dev/null "http://127.0.0.1:$upload_port/api/v1/health" && break
+        sleep 0.1
+    done
+
+    form=()
+    for file in "$work/menus-$set_number"/*.jpg; do form+=(-F "files=@$file;type=image/jpeg"); done
+    curl -fsS -o /dev/null "http://127.0.0.1:$openai_port/stats"  # counts start now
+    read -r status wall <<<"$(curl -sS --max-time 300 -o "$work/fan-out-$set_number.json" \
+        -w '%{http_code} %{time_total}' -H "Authorization: Bearer $api_key" "${form[@]}" \
+        "http://127.0.0.1:$upload_port$upload_path")"
+    if [ "$status" != 200 ]; then
+        echo "bench: the upload answered $status: $(head -c 500 "$work/fan-out-$set_number.json")" >&2
+        exit 1
+    fi
+    check_upload "$work/fan-out-$set_number.json" "$upload_files" false
+    most=$(curl -fsS "http://127.0.0.1:$openai_port/stats" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["max_in_flight"])')
+    kilobytes=$(($(du -sk "$work/menus-$set_number" | cut -f1) / upload_files))
+    echo
+    echo "Cache miss, UPLOAD_PARALLELISM=$parallelism: $upload_files distinct ~$kilobytes KB menus in one request" \
+        "through nginx, GPT vision tier only, fake OpenAI answering after $openai_delay s"
+    awk -v w="$wall" -v s="$sequential" -v m="$most" \
+        'BEGIN { printf "wall %.2f s; sequential %g s; speed-up %.1fx; provider calls at once: at most %d\n",
+                 w, s, s / w, m }'
+    echo "responder RSS after it: $(rss "$upload_pid")"
+    stop_process "$upload_nginx_pid"
+    stop_process "$upload_pid"
+done

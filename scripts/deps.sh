@@ -10,8 +10,9 @@ build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libvips-dev libtess
 run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
 # test: spawn-fcgi for the fd-0 start mode.
 test=("${run[@]}" spawn-fcgi)
-# bench: wrk for load, gcc for the C libfcgi floor responder.
-bench=("${test[@]}" wrk gcc)
+# bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
+# render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
+bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
 # eval: ImageMagick and the Nanum fonts (printed and handwriting styles) render the menus, python3 scores them.
 eval=("${run[@]}" imagemagick fonts-nanum fonts-nanum-extra python3)
 
