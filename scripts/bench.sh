@@ -263,3 +263,6 @@ for parallelism in $upload_parallelisms; do
     stop_process "$upload_nginx_pid"
     stop_process "$upload_pid"
 done
+
+# The admin metrics route with a million events (its own PostgreSQL cluster, responder and nginx).
+MENU_API_BENCH_BINARY=$binary scripts/bench-metrics.sh
