@@ -27,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CTesseract", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+        .systemLibrary(name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 
         // Swift wrappers: each is the only importer of its C module.
         .target(
@@ -55,11 +56,18 @@ let package = Package(
             dependencies: ["CTesseract"],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Digest",
+            dependencies: ["CLibCrypto"],
+            swiftSettings: swiftSettings
+        ),
 
         // The domain and the API layer: no C module.
         .target(
             name: "MenuKnowledge",
-            dependencies: ["Postgres", "Curl", "Vips", "Tesseract", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Postgres", "Curl", "Vips", "Tesseract", "Digest", .product(name: "Logging", package: "swift-log"),
+            ],
             resources: [.copy("Storage/Migrations")],
             swiftSettings: swiftSettings
         ),
@@ -80,6 +88,7 @@ let package = Package(
 
         .testTarget(
             name: "FastCGITests", dependencies: ["FastCGI", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "DigestTests", dependencies: ["Digest"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VipsTests", dependencies: ["Vips", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
@@ -89,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "MenuKnowledgeTests",
             dependencies: [
-                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl",
+                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],

@@ -4,7 +4,7 @@
 # As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
 set -euo pipefail
 
-build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libvips-dev libtesseract-dev)
+build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev libvips-dev libtesseract-dev)
 # run: a PostgreSQL server for the local cluster, nginx in front of the responder, Tesseract's Korean and English
 # models for the local OCR tier.
 run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)

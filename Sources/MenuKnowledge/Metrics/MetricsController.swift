@@ -1,3 +1,4 @@
+import Digest
 public import Foundation
 import Logging
 public import Postgres

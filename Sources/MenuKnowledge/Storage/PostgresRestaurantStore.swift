@@ -1,3 +1,4 @@
+import Digest
 public import Foundation
 public import Postgres
 
