@@ -3,7 +3,7 @@
 # itself, (c) the C libfcgi floor (bench/fcgi-floor.c), all in one run so the ratios hold on a noisy machine.
 # Then the Upload section (issue 5):
 #   cache hit   wrk POSTs one ~1 MB menu photo, already read once, to the upload route, against the C floor receiving
-#               the same POST; two rounds, each followed by the responder's RSS
+#               the same POST; one round with one client, two with BENCH_UPLOAD_CONNECTIONS, each followed by RSS
 #   fan-out     one request with 20 distinct small menus to a second responder whose only tier is GPT vision, served
 #               by scripts/fake-openai.py answering after BENCH_OPENAI_DELAY seconds: wall time against 20 x delay
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS ("8 32": one round per wrk connection count), BENCH_WORKERS (16
@@ -96,8 +96,9 @@ measure() {
     local port=$1 connections=$2 path=${3:-/api/v1/health} out
     shift $(($# < 3 ? $# : 3))
     [ "$path" = /api/v1/health ] && curl -fsS "http://127.0.0.1:$port$path" >/dev/null
-    wrk -t2 -c"$connections" -d2s "$@" "http://127.0.0.1:$port$path" >/dev/null  # warm-up
-    out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency "$@" "http://127.0.0.1:$port$path")
+    local threads=$((connections < 2 ? 1 : 2))  # wrk needs a connection per thread
+    wrk -t$threads -c"$connections" -d2s "$@" "http://127.0.0.1:$port$path" >/dev/null  # warm-up
+    out=$(wrk -t$threads -c"$connections" -d"${seconds}s" --latency "$@" "http://127.0.0.1:$port$path")
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
@@ -191,15 +192,19 @@ body_bytes=$(stat -c %s "$work/upload-body")
 # own work on a hit: multipart parsing, the image check, SHA-256 of the image, key and cache look-ups, the task rows,
 # the JSON answer. nginx answering by itself (`return 200`) would flatter the baseline: it drops the body as it
 # arrives, buffering and forwarding nothing.
-for round in 1 2; do
+# Round 1: one client at a time (the latency a restaurant sees); rounds 2 and 3: concurrent clients, twice, so the
+# RSS after each shows whether memory settles.
+round=0
+for connections in 1 "$upload_connections" "$upload_connections"; do
+    round=$((round + 1))
     echo
     echo "Cache hit, round $round: POST /api/v1/b2b/restaurants/{id}/menus/upload-images through nginx," \
         "one $photo_bytes-byte 3000x4000 JPEG ($body_bytes-byte multipart body)," \
-        "wrk -t2 -c$upload_connections -d${seconds}s"
-    read -r floor_rps floor_p50 floor_p99 <<<"$(measure "$port_floor" "$upload_connections" "$upload_path" \
+        "wrk -t$((connections < 2 ? 1 : 2)) -c$connections -d${seconds}s"
+    read -r floor_rps floor_p50 floor_p99 <<<"$(measure "$port_floor" "$connections" "$upload_path" \
         -s bench/upload.lua)"
     read -r api_rps api_p50 api_p99 <<<"$(BENCH_UPLOAD_EXPECT='"cached":true' measure "$port_menu_api" \
-        "$upload_connections" "$upload_path" -s bench/upload.lua)"
+        "$connections" "$upload_path" -s bench/upload.lua)"
     printf "%-30s %12s %10s %10s\n" "target" "req/s" "p50 ms" "p99 ms"
     printf "%-30s %12.0f %10s %10s\n" "C libfcgi floor (reads body)" "$floor_rps" "$floor_p50" "$floor_p99"
     printf "%-30s %12.0f %10s %10s\n" "menu-api (cache hit)" "$api_rps" "$api_p50" "$api_p99"
