@@ -1,5 +1,5 @@
 public import Foundation
-public import Glibc
+import Glibc
 
 /// A program the tests start: output to a log file, stopped by a signal, exit status observable.
 ///

@@ -100,7 +100,7 @@ struct PostgresConnectionTests {
                 throw Abort()
             }
         }
-        try connection.withTransaction { try connection.query("INSERT INTO tx VALUES (2)") }
+        _ = try connection.withTransaction { try connection.query("INSERT INTO tx VALUES (2)") }
         #expect(try connection.query("SELECT v FROM tx").map { try $0.decode(Int.self, column: "v") } == [2])
     }
 

@@ -60,8 +60,7 @@ public struct OCRResult: Sendable {
 
     /// The result as JSON (the CLI's output, and the shape the API reuses).
     public var json: JSONValue {
-        let milliseconds = Int(
-            processingTime.components.seconds * 1000 + processingTime.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = processingTime.milliseconds
         return .object([
             ("provider", .string(provider)), ("success", .bool(isSuccess)), ("menu_count", .int(items.count)),
             ("confidence", .double((confidence * 1000).rounded() / 1000)), ("has_handwriting", .bool(hasHandwriting)),

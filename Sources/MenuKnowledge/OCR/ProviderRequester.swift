@@ -1,6 +1,6 @@
-public import Curl
+import Curl
 import Foundation
-public import Logging
+import Logging
 
 /// What a provider makes of one HTTP response.
 enum ProviderVerdict {
