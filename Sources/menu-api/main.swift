@@ -124,8 +124,9 @@ struct ServeCommand: ParsableCommand {
     }
 }
 
-/// The OCR pipeline every worker shares: lanes made on demand, each with its own HTTP client, Tesseract engine and
-/// database connection. One engine is loaded now so a missing language pack stops start-up instead of every upload.
+/// The OCR pipeline every worker shares: tier routers made on demand (each with its own HTTP client and Tesseract
+/// engine) and database connections for the cache, in two pools. One engine is loaded now so a missing language
+/// pack stops start-up instead of every upload.
 func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
     try Vips.initialize(concurrency: 1)
     if configuration.ocr.tierNames.contains("tesseract") {
@@ -133,19 +134,23 @@ func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> Up
     }
     let ocr = configuration.ocr
     let database = configuration.database
-    let lanes = OCRLanePool(capacity: configuration.uploads.ocrConcurrency) {
+    let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
         let client = try HTTPClient(connectTimeout: ocr.connectTimeout)
-        var laneLogger = logger
-        laneLogger[metadataKey: "mke.lane"] = "\(UUID().uuidString.prefix(8))"
-        let router = try TierRouter.make(configuration: ocr, client: client, logger: laneLogger)
-        let connection = PostgresConnection(
-            configuration: .init(url: database.url, connectTimeout: database.connectTimeout), logger: laneLogger)
-        return OCRLane(router: router, database: connection)
+        var routerLogger = logger
+        routerLogger[metadataKey: "mke.router"] = "\(UUID().uuidString.prefix(8))"
+        return try TierRouter.make(configuration: ocr, client: client, logger: routerLogger)
+    }
+    // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once.
+    let databases = ResourcePool<PostgresConnection>(
+        capacity: configuration.fastCGI.workers * configuration.uploads.parallelism
+    ) {
+        PostgresConnection(
+            configuration: .init(url: database.url, connectTimeout: database.connectTimeout), logger: logger)
     }
     logger.info(
         "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.joined(separator: ","))"])
     return UploadOrchestrator(
-        lanes: lanes, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
+        routers: routers, databases: databases, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
         cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
         maxPixels: configuration.uploads.maxPixels, singleFlightWait: ocr.imageDeadline + .seconds(15))
 }

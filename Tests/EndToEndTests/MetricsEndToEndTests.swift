@@ -174,11 +174,18 @@ import Testing
         let uploads = 8
         let hashes = Mutex<[String?]>(Array(repeating: nil, count: uploads))
         let ports = [first.port, second.port]
-        DispatchQueue.concurrentPerform(iterations: uploads) { index in
-            let response = try? UploadFixture.upload(port: ports[index % 2], path: path, files: [("same.jpg", image)])
-            let result = ((try? response?.jsonObject())?["results"] as? [[String: Any]])?.first
-            hashes.withLock { $0[index] = result?["result_hash"] as? String }
+        // A thread per upload (concurrentPerform would run only as many at once as there are CPUs).
+        let done = DispatchSemaphore(value: 0)
+        for index in 0..<uploads {
+            Thread {
+                let response = try? UploadFixture.upload(
+                    port: ports[index % 2], path: path, files: [("same.jpg", image)])
+                let result = ((try? response?.jsonObject())?["results"] as? [[String: Any]])?.first
+                hashes.withLock { $0[index] = result?["result_hash"] as? String }
+                done.signal()
+            }.start()
         }
+        for _ in 0..<uploads { done.wait() }
         let collected = hashes.withLock { $0 }
         #expect(collected.allSatisfy { $0 != nil })
         #expect(Set(collected.compactMap { $0 }).count == 1)

@@ -117,14 +117,17 @@ import Testing
             ("png-named.jpg", try UploadFixture.image("small-menu.png")),
             ("phone.heic", try UploadFixture.image("small-menu.heic")),
             ("huge.jpg", try UploadFixture.image("menu-dark-board.jpg")),
+            ("nul\u{0}name.jpg", try UploadFixture.image("menu-rotated.jpg")),
         ]
         let response = try UploadFixture.upload(service, path: fixture.uploadPath, files: files)
         #expect(response.status == 200)
         let body = try response.jsonObject()
         #expect(body["success"] as? Bool == false)
-        #expect(body["total"] as? Int == 7)
+        #expect(body["total"] as? Int == 8)
         let results = try #require(body["results"] as? [[String: Any]])
-        #expect(results.map { $0["file"] as? String } == files.map(\.0))
+        // A NUL in a file name is dropped, never a reason to lose the batch.
+        #expect(results.map { $0["file"] as? String } == files.map { $0.0.replacingOccurrences(of: "\u{0}", with: "") })
+        #expect(results[7]["status"] as? String == "success")
         func code(_ index: Int) -> String? { (results[index]["error"] as? [String: Any])?["code"] as? String }
         #expect(results[0]["status"] as? String == "success")
         #expect(code(1) == "invalid_image")
@@ -137,8 +140,8 @@ import Testing
         #expect(code(6) == "file_too_large")
         let successful = results.filter { $0["status"] as? String == "success" }.count
         #expect(body["successful"] as? Int == successful)
-        #expect(try fixture.count("SELECT count(*) FROM upload_results") == 7)
-        #expect(try fixture.count("SELECT count(*) FROM ocr_events") == 7)
+        #expect(try fixture.count("SELECT count(*) FROM upload_results") == 8)
+        #expect(try fixture.count("SELECT count(*) FROM ocr_events") == 8)
         #expect(try fixture.count("SELECT count(*) FROM upload_tasks WHERE status = 'processing'") == 0)
     }
 

@@ -281,6 +281,8 @@ public struct PriceParser: Sendable {
             guard let value = Double(number) else { return nil }
             total += value
         }
+        // Bounded before the conversion: absurd amounts are nil here (no price reads like this), never a trap.
+        guard total.isFinite, total < 1e12 else { return nil }
         return Int(total.rounded())
     }
 
@@ -317,7 +319,8 @@ public struct PriceParser: Sendable {
             if parts.dropFirst().allSatisfy({ $0.count == 3 }), let firstPart = parts.first, firstPart.count <= 3 {
                 return Int(parts.joined())  // 8.000: dot as thousands separator
             }
-            guard isInThousands, parts.count == 2, let whole = Double(digits) else { return nil }
+            // Bounded before the conversion: a long run of OCR'd digits must not overflow Int (a trap).
+            guard isInThousands, parts.count == 2, let whole = Double(digits), whole < 1_000_000 else { return nil }
             return Int((whole * 1000).rounded())  // 12.0 / 7.5 under 천원 단위
         }
         guard let value = Int(digits) else { return nil }

@@ -74,12 +74,14 @@ public enum AdminAuthorization {
             }
             return
         }
-        guard let authorization = request.header("authorization"), authorization.hasPrefix("Bearer ") else {
+        // The scheme is case-insensitive (RFC 9110 §11.1).
+        let parts = request.header("authorization")?.split(separator: " ", maxSplits: 1) ?? []
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw APIError(
                 status: 401, code: "missing_admin_token", message: "Send 'Authorization: Bearer <ADMIN_TOKEN>'",
                 headers: [("WWW-Authenticate", "Bearer")])
         }
-        let presented = authorization.dropFirst("Bearer ".count)
+        let presented = parts[1]
         guard constantTimeEquals(Array(presented.utf8), Array(token.value.utf8)) else {
             throw APIError(status: 403, code: "forbidden", message: "The admin token is not valid")
         }

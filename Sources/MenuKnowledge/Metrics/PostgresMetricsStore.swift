@@ -84,11 +84,16 @@ public struct PostgresMetricsStore {
     /// The metrics of `window`, ending now.
     public func metrics(for window: Window) throws -> OCRMetrics {
         try rollUp()
-        let parts = try windowParts(window)
-        var metrics = OCRMetrics()
-        for raw in parts.raw { metrics.add(try aggregate(rawWhere: raw, binds: parts.binds)) }
-        metrics.add(try aggregate(hoursWhere: parts.hours, binds: parts.binds))
-        return metrics
+        // One snapshot for every statement, so the counts, the histogram and the provider split agree with each
+        // other while uploads keep writing events (and now() is the same instant throughout).
+        return try connection.withTransaction {
+            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            let parts = try windowParts(window)
+            var metrics = OCRMetrics()
+            for raw in parts.raw { metrics.add(try aggregate(rawWhere: raw, binds: parts.binds)) }
+            metrics.add(try aggregate(hoursWhere: parts.hours, binds: parts.binds))
+            return metrics
+        }
     }
 
     /// Per hour of `window`: runs, fallbacks and processing time, oldest first.

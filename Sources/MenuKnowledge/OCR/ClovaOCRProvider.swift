@@ -79,12 +79,17 @@ public final class ClovaOCRProvider: OCRProvider {
     /// The fields as words: each polygon (possibly rotated) becomes its bounding rectangle.
     static func words(of page: JSONValue) -> [OCRWord] {
         (page["fields"]?.arrayValue ?? []).compactMap { field in
-            guard let text = field["inferText"]?.stringValue, !text.isEmpty,
+            guard let text = field["inferText"]?.stringValue?.withoutControlCharacters, !text.isEmpty,
                 let vertices = field["boundingPoly"]?["vertices"]?.arrayValue, !vertices.isEmpty
             else { return nil }
             let xs = vertices.compactMap { $0["x"]?.doubleValue }
             let ys = vertices.compactMap { $0["y"]?.doubleValue }
-            guard let left = xs.min(), let right = xs.max(), let top = ys.min(), let bottom = ys.max() else {
+            // The service works on images of at most a few thousand pixels: a box outside ±100,000 is a corrupt
+            // answer, and would make the layout parser's column histogram absurdly large.
+            let plausible = -100_000.0...100_000.0
+            guard let left = xs.min(), let right = xs.max(), let top = ys.min(), let bottom = ys.max(),
+                plausible.contains(left), plausible.contains(right), plausible.contains(top), plausible.contains(bottom)
+            else {
                 return nil
             }
             let confidence = field["inferConfidence"]?.doubleValue ?? 0

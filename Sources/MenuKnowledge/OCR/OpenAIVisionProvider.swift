@@ -286,7 +286,7 @@ public final class OpenAIVisionProvider: OCRProvider {
                 guard let text = value.stringValue else {
                     throw SchemaMismatch(message: "items[\(index)].\(key) is not a string")
                 }
-                let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let trimmed = text.withoutControlCharacters.trimmingCharacters(in: .whitespacesAndNewlines)
                 return trimmed.isEmpty ? nil : trimmed
             }
             guard let name = try optionalText("name_ko") else {
@@ -308,7 +308,7 @@ public final class OpenAIVisionProvider: OCRProvider {
                 if let reason = PriceValidator.problem(with: amount) {
                     priceErrors.append(PriceError(text: String(amount), amount: amount, reason: reason))
                 } else {
-                    prices.append(MenuPrice(label: label.stringValue, amount: amount))
+                    prices.append(MenuPrice(label: label.stringValue?.withoutControlCharacters, amount: amount))
                 }
             }
             items.append(
@@ -341,7 +341,8 @@ struct TokenProbabilities {
                 return nil
             }
             starts.append(rebuilt.count)
-            self.logprobs.append(max(Self.floorLogprob, logprob))
+            // A probability is at most 1: a positive value is a corrupt answer, never a bonus.
+            self.logprobs.append(min(0, max(Self.floorLogprob, logprob.isNaN ? Self.floorLogprob : logprob)))
             for byte in bytes {
                 guard let value = byte.intValue, (0...255).contains(value) else { return nil }
                 rebuilt.append(UInt8(value))

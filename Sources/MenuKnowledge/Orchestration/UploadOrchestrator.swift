@@ -2,6 +2,7 @@ import Digest
 import Dispatch
 import Foundation
 public import Logging
+public import Postgres
 import Synchronization
 
 /// One file of an upload, as the route received it.
@@ -94,7 +95,11 @@ public struct FileOutcome: Sendable {
 /// processes), check again, run the tiers, and store a result that has items. With the database unreachable, files
 /// are still read, just not cached.
 public struct UploadOrchestrator: Sendable {
-    public let lanes: OCRLanePool
+    /// Tier routers: at most `OCR_CONCURRENCY` images are read at once in the process.
+    public let routers: ResourcePool<TierRouter>
+    /// Connections for cache look-ups and the single-flight lock: a cache hit or a duplicate waiting for the first
+    /// upload of its image holds one of these, never a router.
+    public let databases: ResourcePool<PostgresConnection>
     /// See ``TierRouter/pipelineVersion(of:)``.
     public let pipelineVersion: String
     public let cacheTimeToLive: Duration
@@ -113,10 +118,12 @@ public struct UploadOrchestrator: Sendable {
     }
 
     public init(
-        lanes: OCRLanePool, pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4,
+        routers: ResourcePool<TierRouter>, databases: ResourcePool<PostgresConnection>, pipelineVersion: String,
+        cacheTimeToLive: Duration, parallelism: Int = 4,
         maxPixels: Int = 40_000_000, singleFlightWait: Duration = .seconds(60)
     ) {
-        self.lanes = lanes
+        self.routers = routers
+        self.databases = databases
         self.pipelineVersion = pipelineVersion
         self.cacheTimeToLive = cacheTimeToLive
         self.parallelism = parallelism
@@ -174,18 +181,13 @@ public struct UploadOrchestrator: Sendable {
         outcome.imageSHA256 = imageSHA256
         let key = SHA256.hash(imageSHA256 + Array(pipelineVersion.utf8))
         do {
-            try lanes.withLane { lane in
-                let cache = PostgresCacheStore(connection: lane.database)
+            try databases.withResource { database in
+                let cache = PostgresCacheStore(connection: database)
                 func useCached(_ entry: PostgresCacheStore.Entry) {
                     outcome.cached = true
                     outcome.result = entry.result
                     outcome.resultHash = entry.resultHash
                     outcome.items = (entry.result["menu_items"]?.arrayValue ?? []).compactMap(MenuItem.init(json:))
-                }
-                func compute() -> RoutedOCRResult {
-                    let routed = lane.router.recognize(PreparedImage(original: file.bytes))
-                    apply(routed, to: &outcome)
-                    return routed
                 }
                 // A hit needs no inspection: these exact bytes were checked when the result was stored.
                 if let entry = try? cache.entry(for: key) {
@@ -200,6 +202,30 @@ public struct UploadOrchestrator: Sendable {
                     outcome.imageSHA256 = nil
                     return
                 }
+                /// Reads the image with a router, then stores a result that has items.
+                func computeAndStore() throws {
+                    let routed: RoutedOCRResult
+                    do {
+                        routed = try routers.withResource { router in
+                            router.recognize(PreparedImage(original: file.bytes))
+                        }
+                    } catch {
+                        throw RouterUnavailable(underlying: String(reflecting: error))
+                    }
+                    apply(routed, to: &outcome)
+                    guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
+                        !routed.result.items.isEmpty
+                    else { return }
+                    purgeExpiredEntriesHourly(cache, logger: logger)
+                    do {
+                        try cache.store(
+                            .init(result: result, resultHash: hash), for: key, imageSHA256: imageSHA256,
+                            pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
+                    } catch {
+                        logger.warning(
+                            "OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                    }
+                }
                 var hasComputed = false
                 do {
                     try cache.withLock(for: key, timeout: singleFlightWait) {
@@ -209,30 +235,20 @@ public struct UploadOrchestrator: Sendable {
                             return
                         }
                         hasComputed = true
-                        let routed = compute()
-                        guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
-                            !routed.result.items.isEmpty
-                        else { return }
-                        purgeExpiredEntriesHourly(cache, logger: logger)
-                        do {
-                            try cache.store(
-                                .init(result: result, resultHash: hash), for: key, imageSHA256: imageSHA256,
-                                pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
-                        } catch {
-                            logger.warning(
-                                "OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
-                        }
+                        try computeAndStore()
                     }
+                } catch let error as RouterUnavailable {
+                    throw error
                 } catch {
                     guard !hasComputed else { return }
                     logger.warning(
-                        "OCR cache unavailable; reading without it",
+                        "OCR cache lock unavailable; reading without it",
                         metadata: [LogKey.error: "\(String(reflecting: error))"])
-                    _ = compute()
+                    try computeAndStore()
                 }
             }
         } catch {
-            logger.error("No OCR lane could be made", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            logger.error("The OCR pipeline could not start", metadata: [LogKey.error: "\(String(reflecting: error))"])
             outcome.errorCode = "ocr_unavailable"
             outcome.errorMessage = "The OCR engine could not be started"
         }
@@ -279,4 +295,11 @@ public struct UploadOrchestrator: Sendable {
                     separator: ", ")
         }
     }
+}
+
+/// No tier router could be made (a Tesseract language pack vanished after start-up): the file fails as
+/// `ocr_unavailable` instead of being read without a cache.
+struct RouterUnavailable: Error, CustomStringConvertible {
+    var underlying: String
+    var description: String { "no OCR router: \(underlying)" }
 }

@@ -40,7 +40,9 @@ extension TierRouter {
     /// What changes results: the tiers, models, prompt version and bars. Part of the cache key, so a deployment
     /// that changes any of them does not serve results computed the old way.
     public static func pipelineVersion(of configuration: Configuration.OCR) -> String {
-        var parts = ["v1"]
+        // The service version stands for our own parsing (layout parser, price rules, preprocessing): a release
+        // that changes them reads images again instead of serving results made the old way.
+        var parts = ["v1", "service:\(ServiceVersion.current)"]
         for name in configuration.tierNames {
             switch name {
             case "gpt_vision":

@@ -34,7 +34,9 @@ public struct FallbackTrigger: Sendable, Equatable {
     public static let tooManyItems = FallbackTrigger(code: "too_many_items", korean: "메뉴 개수 이상")
 
     private static func twoDecimals(_ value: Double) -> String {
-        let hundredths = Int((value * 100).rounded())
+        // A provider's corrupt confidence (NaN, infinite) reads as 0.00 rather than trapping.
+        let clamped = value.isFinite ? min(max(value, 0), 1) : 0
+        let hundredths = Int((clamped * 100).rounded())
         let fraction = hundredths % 100
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
@@ -123,7 +125,7 @@ public struct TierRouter {
         if index == 0, result.hasHandwriting { triggers.append(.handwriting) }
         if result.items.isEmpty {
             triggers.append(.noItems)
-        } else if result.confidence < tiers[index].minimumConfidence {
+        } else if !(result.confidence >= tiers[index].minimumConfidence) {  // NaN never clears the bar
             triggers.append(.lowConfidence(result.confidence))
         }
         if index == 0, result.priceErrorCount > 0 { triggers.append(.priceErrors(result.priceErrorCount)) }

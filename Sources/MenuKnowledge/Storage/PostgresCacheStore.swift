@@ -61,11 +61,10 @@ public struct PostgresCacheStore {
     public func withLock<Result>(for key: [UInt8], timeout: Duration, _ body: () throws -> Result) throws -> Result {
         let lockID = key.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         try connection.query(PostgresQuery(unsafeSQL: "SET lock_timeout = \(max(1, timeout.milliseconds))"))
+        // Reset even when the wait times out: the session goes back to the pool and serves other queries.
+        defer { _ = try? connection.query(PostgresQuery(unsafeSQL: "RESET lock_timeout")) }
         try connection.query("SELECT pg_advisory_lock(\(lockID))")
-        defer {
-            _ = try? connection.query("SELECT pg_advisory_unlock(\(lockID))")
-            _ = try? connection.query(PostgresQuery(unsafeSQL: "RESET lock_timeout"))
-        }
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(lockID))") }
         return try body()
     }
 }

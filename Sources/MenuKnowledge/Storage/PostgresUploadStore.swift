@@ -92,6 +92,13 @@ public struct PostgresUploadStore {
             """)
     }
 
+    /// Ends a task whose results could not be written as `failed`, with no results.
+    public func failTask(id: UUID) throws {
+        try connection.query(
+            "UPDATE upload_tasks SET status = 'failed', completed_at = now() WHERE id = \(id) AND status = 'processing'"
+        )
+    }
+
     /// Marks `interrupted` the tasks still `processing` whose worker's database session is gone (its process
     /// died); tasks of live processes, this host's or another's, are left alone. Returns how many were marked.
     @discardableResult

@@ -59,7 +59,21 @@ public struct UploadController {
             outcomes[outcome.index] = outcome
         }
         let finished = outcomes.compactMap { $0 }
-        let status = try storage { try store.finishTask(id: taskID, restaurant: restaurant, outcomes: finished) }
+        let status: String
+        do {
+            status = try store.finishTask(id: taskID, restaurant: restaurant, outcomes: finished)
+        } catch {
+            // The results could not be written: the task must not stay 'processing'.
+            context.logger.error(
+                "Upload results not stored",
+                metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
+            _ = try? store.failTask(id: taskID)
+            throw APIError(
+                status: 503, code: "storage_unavailable",
+                message:
+                    "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))",
+                headers: [("Retry-After", "5")])
+        }
         let successful = finished.filter(\.isSuccess).count
         context.logger.info(
             "Upload processed",
@@ -166,7 +180,10 @@ public struct UploadController {
                 code: "too_many_files", "\(parts.count) files were sent; at most \(limits.maxFiles) per request")
         }
         return parts.enumerated().map { index, part in
-            UploadedFile(name: part.filename ?? "file\(index + 1)", bytes: Array(part.body))
+            // The name is only echoed back and stored: control characters (a NUL would make PostgreSQL refuse the
+            // whole batch) are dropped, and a name left empty gets a placeholder.
+            let name = part.filename?.withoutControlCharacters ?? ""
+            return UploadedFile(name: name.isEmpty ? "file\(index + 1)" : name, bytes: Array(part.body))
         }
     }
 

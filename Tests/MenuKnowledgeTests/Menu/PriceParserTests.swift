@@ -130,4 +130,17 @@ struct PriceParserTests {
     func nonPricesAreNotAmounts(token: String) {
         #expect(PriceParser().amount(from: token) == nil)
     }
+
+    /// OCR can read any run of digits: none may overflow into a trap, whatever the units around it.
+    @Test(arguments: [
+        "라면 99999999999999999999999.5", "라면 9223372036854775807만원", "라면 922337203685477580만",
+        "라면 9223372036854775807천원", "라면 99999999999999999999", "라면 1.5e308", "라면 9,223,372,036,854,775,807",
+        "라면 922337203685477580만9223372036854775807천원", "라면 소 99999999999999999999999 대 1e400",
+    ])
+    func hostileDigitRunsNeverTrap(line: String) {
+        for context in [PriceContext(), Self.thousands] {
+            let reading = PriceParser().reading(of: line, context: context)
+            for price in reading.prices { #expect(PriceValidator.problem(with: price.amount) == nil) }
+        }
+    }
 }

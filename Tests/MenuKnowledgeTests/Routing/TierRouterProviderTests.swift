@@ -142,7 +142,9 @@ import Testing
         #expect(routed.attempts.prefix(2).map(\.result.failureReason) == ["timeout", "timeout"])
         #expect(routed.fallbackReason == "OCR 실패: timeout, OCR 실패: timeout")
         #expect(openAI.callCount == 1 && clova.callCount == 1)
-        #expect(elapsed < deadline + .milliseconds(1500))
+        // The local tier decodes and preprocesses before it can check its deadline (a few hundred ms, seconds under
+        // AddressSanitizer on a loaded runner): a wider margin than the cloud-only case.
+        #expect(elapsed < deadline + .seconds(4))
     }
 
     @Test func clovaBelowItsBarFallsBackToTheLocalTier() throws {

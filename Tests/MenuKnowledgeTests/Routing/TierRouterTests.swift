@@ -105,6 +105,14 @@ struct TierRouterTests {
         #expect(routed.attempts.map(\.provider) == ["gpt_vision", "clova"])
     }
 
+    @Test func aConfidenceThatIsNotANumberNeverClearsTheBar() {
+        let gpt = ScriptedProvider("gpt_vision", Self.result(confidence: .nan))
+        let clova = ScriptedProvider("clova", Self.result())
+        let routed = Self.router([gpt, clova]).recognize(PreparedImage(original: []))
+        #expect(routed.result.provider == "clova")
+        #expect(routed.fallbackTriggers.map(\.code) == ["low_confidence"])
+    }
+
     @Test func exactlyTheBarIsAccepted() {
         let gpt = ScriptedProvider("gpt_vision", Self.result(confidence: 0.75))
         let clova = ScriptedProvider("clova", Self.result())
