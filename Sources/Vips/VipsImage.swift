@@ -64,15 +64,15 @@ public final class VipsImage {
 
     /// Decodes `bytes` fitted inside `width` x `height`, shrinking during the decode where the format allows (JPEG
     /// decodes at 1/2, 1/4 or 1/8 scale directly), never enlarging, and applying the EXIF orientation. A truncated
-    /// JPEG is refused unless `refusingTruncatedJPEG` is false.
+    /// image (any format) is refused unless `refusingTruncated` is false.
     /// - Throws: `VipsError` for an unreadable image.
     /// The corresponding C function is `vips_thumbnail_buffer`.
     public static func thumbnail(
-        of bytes: [UInt8], fittingWidth width: Int, height: Int, refusingTruncatedJPEG: Bool = true
+        of bytes: [UInt8], fittingWidth width: Int, height: Int, refusingTruncated: Bool = true
     ) throws(VipsError) -> VipsImage {
         var copy = bytes
         var output: UnsafeMutablePointer<CVips.VipsImage>?
-        let isStrict = refusingTruncatedJPEG && bytes.starts(with: [0xFF, 0xD8, 0xFF])
+        let isStrict = refusingTruncated
         let status = copy.withUnsafeMutableBytes {
             isStrict
                 ? CVips_thumbnail_buffer_strict($0.baseAddress, $0.count, &output, Int32(width), Int32(height))

@@ -118,16 +118,18 @@ import Testing
             ("phone.heic", try UploadFixture.image("small-menu.heic")),
             ("huge.jpg", try UploadFixture.image("menu-dark-board.jpg")),
             ("nul\u{0}name.jpg", try UploadFixture.image("menu-rotated.jpg")),
+            ("cut.png", Array(try UploadFixture.image("small-menu.png").dropLast(600))),
         ]
         let response = try UploadFixture.upload(service, path: fixture.uploadPath, files: files)
         #expect(response.status == 200)
         let body = try response.jsonObject()
         #expect(body["success"] as? Bool == false)
-        #expect(body["total"] as? Int == 8)
+        #expect(body["total"] as? Int == 9)
         let results = try #require(body["results"] as? [[String: Any]])
         // A NUL in a file name is dropped, never a reason to lose the batch.
         #expect(results.map { $0["file"] as? String } == files.map { $0.0.replacingOccurrences(of: "\u{0}", with: "") })
         #expect(results[7]["status"] as? String == "success")
+        #expect(code(8) == "invalid_image")
         func code(_ index: Int) -> String? { (results[index]["error"] as? [String: Any])?["code"] as? String }
         #expect(results[0]["status"] as? String == "success")
         #expect(code(1) == "invalid_image")
@@ -140,8 +142,10 @@ import Testing
         #expect(code(6) == "file_too_large")
         let successful = results.filter { $0["status"] as? String == "success" }.count
         #expect(body["successful"] as? Int == successful)
-        #expect(try fixture.count("SELECT count(*) FROM upload_results") == 8)
-        #expect(try fixture.count("SELECT count(*) FROM ocr_events") == 8)
+        #expect(try fixture.count("SELECT count(*) FROM upload_results") == 9)
+        #expect(try fixture.count("SELECT count(*) FROM ocr_events") == 9)
+        // Refused files never reached a provider: they are files in the metrics, not OCR runs.
+        #expect(try fixture.count("SELECT count(*) FROM ocr_events WHERE NOT is_run") >= 5)
         #expect(try fixture.count("SELECT count(*) FROM upload_tasks WHERE status = 'processing'") == 0)
     }
 

@@ -38,8 +38,8 @@ public struct UploadedImage: Sendable {
         return nil
     }
 
-    /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels`, and for JPEG (the
-    /// format truncated uploads come in) a complete stream, checked by a 1/8-scale decode that costs a few ms.
+    /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels` (before any pixel is
+    /// decoded), and a complete stream (a small thumbnail decoded with truncation as an error).
     /// - Throws: `ImageError` with code `invalid_image` or `image_too_large`.
     /// - Note: Blocks the calling thread while libvips reads.
     public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> UploadedImage {
@@ -60,14 +60,16 @@ public struct UploadedImage: Sendable {
                 message:
                     "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
         }
-        if format == .jpeg {
-            do {
-                _ = try VipsImage.thumbnail(
-                    of: bytes, fittingWidth: max(1, header.width / 8), height: max(1, header.height / 8)
-                ).materialized()
-            } catch {
-                throw ImageError(code: "invalid_image", message: "The JPEG image is truncated or corrupt")
-            }
+        // A complete stream, checked by decoding a small thumbnail with truncation as an error: JPEG, WebP and HEIC
+        // decode at a fraction of their size (shrink-on-load); PNG has no such mode and is decoded whole, which
+        // the tiers would do next anyway. Cache hits skip this (their bytes were checked when stored).
+        do {
+            _ = try VipsImage.thumbnail(
+                of: bytes, fittingWidth: max(1, header.width / 8), height: max(1, header.height / 8)
+            ).materialized()
+        } catch {
+            throw ImageError(
+                code: "invalid_image", message: "The \(format.rawValue.uppercased()) image is truncated or corrupt")
         }
         let isQuarterTurn = (5...8).contains(header.orientation)
         return UploadedImage(
