@@ -162,10 +162,9 @@ public enum MetricsFormat {
 
     /// `2026-02-19T10:12:03Z`
     public static func utcTimestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        // A format style is a value (no formatter object per call: making one cost ~0.15 ms, which was most of the
+        // hourly series' time).
+        date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
     /// Prometheus text exposition 0.0.4: counters over the window and a processing-time histogram of the runs.

@@ -87,7 +87,7 @@ public struct PostgresMetricsStore {
         // One snapshot for every statement, so the counts, the histogram and the provider split agree with each
         // other while uploads keep writing events (and now() is the same instant throughout).
         return try connection.withTransaction {
-            try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try readOnlySnapshot()
             let parts = try windowParts(window)
             var metrics = OCRMetrics()
             for raw in parts.raw { metrics.add(try aggregate(rawWhere: raw, binds: parts.binds)) }
@@ -96,10 +96,23 @@ public struct PostgresMetricsStore {
         }
     }
 
+    /// Makes the current transaction one read-only snapshot, and keeps its small range scans serial: with the
+    /// watermark known only at run time, the planner would otherwise start parallel workers (20 ms each time) for a
+    /// few thousand rows.
+    private func readOnlySnapshot() throws {
+        try connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        try connection.query("SET LOCAL max_parallel_workers_per_gather = 0")
+    }
+
     /// Per hour of `window`: runs, fallbacks and processing time, oldest first.
     public func hourlySeries(for window: Window) throws -> [(hour: Date, runs: Int, fallbacks: Int, milliseconds: Int)]
     {
         try rollUp()
+        return try connection.withTransaction { try series(for: window) }
+    }
+
+    private func series(for window: Window) throws -> [(hour: Date, runs: Int, fallbacks: Int, milliseconds: Int)] {
+        try readOnlySnapshot()
         let parts = try windowParts(window)
         let binds = parts.binds
         let rawSeries = parts.raw.map {

@@ -169,7 +169,7 @@ public struct PostgresUploadStore {
                     ("provider", .string(try row.decode(String.self, column: "provider"))),
                     ("task_id", .string((try row.decode(UUID.self, column: "task_id")).uuidString.lowercased())),
                     ("file_index", .int(try row.decode(Int.self, column: "file_index"))),
-                    ("created_at", .string(ISO8601DateFormatter().string(from: created))),
+                    ("created_at", .string(MetricsFormat.utcTimestamp(created))),
                 ]))
         }
         if rows.isEmpty, offset > 0 {
