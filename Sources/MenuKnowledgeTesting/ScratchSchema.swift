@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MenuKnowledge
 public import Postgres
 
 /// A schema of its own for one test in the shared test database, dropped afterwards.
@@ -30,6 +31,15 @@ public final class ScratchSchema {
     /// A new connection to the schema.
     public func makeConnection() -> PostgresConnection {
         PostgresConnection(configuration: .init(url: url), logger: Logger(label: "test.postgres"))
+    }
+
+    /// A new connection to the schema after the shipped migrations ran in it.
+    public func makeMigratedConnection() throws -> PostgresConnection {
+        let connection = makeConnection()
+        let migrator = try Migrator(
+            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
+        _ = try migrator.migrate(on: connection, logger: Logger(label: "test.migrate"))
+        return connection
     }
 
     /// Drops the schema and everything in it.

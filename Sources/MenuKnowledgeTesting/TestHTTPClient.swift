@@ -54,7 +54,8 @@ public enum TestHTTPClient {
         return try parse(try readToEnd(descriptor))
     }
 
-    static func connectLoopback(port: Int, timeout: Duration) throws -> Int32 {
+    /// A TCP connection to 127.0.0.1:`port` with receive and send timeouts; the caller closes the descriptor.
+    public static func connectLoopback(port: Int, timeout: Duration) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw TestEnvironmentError(description: "socket() failed") }
         var seconds = timeval(tv_sec: Int(timeout.components.seconds), tv_usec: 0)

@@ -26,34 +26,6 @@ func failure(of client: HTTPClient, _ request: HTTPClientRequest, timeout: Durat
     }
 }
 
-/// How long `body` took.
-func measured<T>(_ body: () throws -> T) rethrows -> (value: T, elapsed: Duration) {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let value = try body()
-    return (value, start.duration(to: clock.now))
-}
-
-/// Replies in order, then the last one for every further request; thread-safe, as a server handler must be.
-final class ReplyScript: @unchecked Sendable {
-    // Sendable: `replies` is immutable and `next` is only touched under `lock`.
-    private let replies: [FakeHTTPReply]
-    private let lock = NSLock()
-    private var next = 0
-
-    init(_ replies: [FakeHTTPReply]) {
-        precondition(!replies.isEmpty, "a script needs a reply")
-        self.replies = replies
-    }
-
-    func reply(to request: FakeHTTPRequest) -> FakeHTTPReply {
-        lock.withLock {
-            defer { next += 1 }
-            return replies[min(next, replies.count - 1)]
-        }
-    }
-}
-
 /// Bodies built by hand, byte for byte.
 enum WireBodies {
     /// Every byte value, NUL, CR and LF included, repeated to `count` bytes.

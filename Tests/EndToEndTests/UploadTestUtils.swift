@@ -16,10 +16,7 @@ struct UploadFixture {
 
     init() throws {
         schema = try ScratchSchema()
-        connection = schema.makeConnection()
-        let migrator = try Migrator(
-            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
-        _ = try migrator.migrate(on: connection, logger: Logger(label: "test.migrate"))
+        connection = try schema.makeMigratedConnection()
         (restaurant, apiKey) = try PostgresRestaurantStore(connection: connection).create(name: "테스트 식당")
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import MenuKnowledge
 
 extension FakeClovaServer {
     /// What a request must look like (contract §1–§3.1), and what the reply echoes.
@@ -37,7 +38,7 @@ extension FakeClovaServer {
         } else {
             problem("Content-Type header is missing, expected application/json")
         }
-        guard let body = ParsedJSON.parse(request.body), body.object != nil else {
+        guard let body = JSONValue.parsed(request.body), body.object != nil else {
             problem("body is not a JSON object: \(request.text.prefix(120))")
             return inspection
         }

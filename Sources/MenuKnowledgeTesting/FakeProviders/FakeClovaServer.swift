@@ -57,11 +57,11 @@ public final class FakeClovaServer: @unchecked Sendable {
     /// The port on 127.0.0.1.
     public var port: Int { server.port }
     /// How many requests arrived, valid or not.
-    public var callCount: Int { state.lock.withLock { state.callCount } }
+    public var callCount: Int { state.script.callCount }
     /// Every contract violation seen so far, one message each, prefixed with the request's number (1-based).
-    public var problems: [String] { state.lock.withLock { state.problems } }
+    public var problems: [String] { state.script.problems }
     /// The decoded `images[0].data` of the latest request that carried a decodable one.
-    public var lastImage: [UInt8]? { state.lock.withLock { state.lastImage } }
+    public var lastImage: [UInt8]? { state.script.lastImage }
     /// Every request received, in order.
     public var requests: [FakeHTTPRequest] { server.requests }
 
@@ -80,10 +80,7 @@ public final class FakeClovaServer: @unchecked Sendable {
     /// Replaces the script and starts again at its first step. Callable at any time, also while requests run.
     /// - Parameter steps: the answers in order; an empty script answers 500 `0500` and records a problem.
     public func script(_ steps: [Step]) {
-        state.lock.withLock {
-            state.steps = steps
-            state.nextStep = 0
-        }
+        state.script.replace(with: steps)
     }
 
     /// Stops the server (also done on deinit). See ``FakeHTTPServer/stop()``.
@@ -93,16 +90,11 @@ public final class FakeClovaServer: @unchecked Sendable {
 extension FakeClovaServer {
     /// The script and the records, shared with the connection threads.
     final class State: @unchecked Sendable {
-        // Sendable: `secret`, `path` and `domainKey` are immutable; every other property is only touched under `lock`.
+        // Sendable: every property is immutable; the script locks itself.
         let secret: String
         let path: String
         let domainKey: String
-        let lock = NSLock()
-        var steps: [Step] = [.lines([["김치찌개", "8,000원"]])]
-        var nextStep = 0
-        var callCount = 0
-        var problems: [String] = []
-        var lastImage: [UInt8]?
+        let script = FakeScript<Step>([.lines([["김치찌개", "8,000원"]])])
 
         init(secret: String, path: String, domainKey: String) {
             self.secret = secret
@@ -113,17 +105,9 @@ extension FakeClovaServer {
         func answer(_ request: FakeHTTPRequest) -> FakeHTTPReply {
             let inspection = FakeClovaServer.inspect(request, path: path, secret: secret)
             let echo = Echo(requestID: inspection.requestID, imageName: inspection.imageName, domainKey: domainKey)
-            let step: Step? = lock.withLock {
-                callCount += 1
-                if let image = inspection.image { lastImage = image }
-                problems += inspection.problems.map { "request \(callCount): \($0)" }
-                guard inspection.isAuthorized, inspection.problems.isEmpty, !steps.isEmpty else {
-                    if steps.isEmpty { problems.append("request \(callCount): the script is empty") }
-                    return nil
-                }
-                defer { nextStep += 1 }
-                return steps[min(nextStep, steps.count - 1)]
-            }
+            let step = script.take(
+                problems: inspection.problems, image: inspection.image, isAccepted: inspection.isAuthorized
+            ).step
             guard let step else {
                 if !inspection.isAuthorized {
                     return FakeClovaServer.reply(

@@ -1,4 +1,5 @@
 import Foundation
+import MenuKnowledge
 
 extension FakeOpenAIServer {
     /// What a request must look like (contract §1–§6), and the first image it carries.
@@ -32,7 +33,7 @@ extension FakeOpenAIServer {
         } else {
             problem("Content-Type header is missing, expected application/json")
         }
-        guard let body = ParsedJSON.parse(request.body), body.object != nil else {
+        guard let body = JSONValue.parsed(request.body), body.object != nil else {
             problem("body is not a JSON object: \(request.text.prefix(120))")
             return inspection
         }
@@ -63,7 +64,7 @@ extension FakeOpenAIServer {
     }
 
     /// Structured Outputs (contract §5): strict `json_schema` with a valid name and an object root.
-    static func responseFormatProblems(_ format: ParsedJSON?) -> [String] {
+    static func responseFormatProblems(_ format: JSONValue?) -> [String] {
         guard let format else { return ["response_format is missing, expected type json_schema"] }
         var problems: [String] = []
         if format["type"]?.string != "json_schema" {
@@ -95,7 +96,7 @@ extension FakeOpenAIServer {
 
     /// Strict mode's rules for every object schema (contract §5): `additionalProperties: false` and every property
     /// listed in `required`. The real API rejects a schema that breaks them with a 400.
-    static func strictSchemaProblems(_ schema: ParsedJSON, at path: String, into problems: inout [String]) {
+    static func strictSchemaProblems(_ schema: JSONValue, at path: String, into problems: inout [String]) {
         guard schema.object != nil else { return }
         let types = schema["type"]?.array?.compactMap(\.string) ?? [schema["type"]?.string].compactMap { $0 }
         if types.contains("object") {
@@ -125,7 +126,7 @@ extension FakeOpenAIServer {
 
     /// The messages (contract §3, §3.1): a user message with a text part and a JPEG data-URL image with an explicit
     /// detail. Returns the problems and the first decodable image.
-    static func messagesProblems(_ messages: ParsedJSON?) -> ([String], [UInt8]?) {
+    static func messagesProblems(_ messages: JSONValue?) -> ([String], [UInt8]?) {
         guard let messages = messages?.array, !messages.isEmpty else {
             return (["messages is missing or empty"], nil)
         }
@@ -171,7 +172,7 @@ extension FakeOpenAIServer {
     }
 
     /// One `image_url` object: a single-line standard base64 JPEG data URL and `detail` low or high.
-    static func imagePartProblems(_ imageURL: ParsedJSON?, at path: String) -> ([String], [UInt8]?) {
+    static func imagePartProblems(_ imageURL: JSONValue?, at path: String) -> ([String], [UInt8]?) {
         guard let imageURL, imageURL.object != nil else { return (["\(path) is missing or not an object"], nil) }
         var problems: [String] = []
         var image: [UInt8]?

@@ -64,11 +64,11 @@ public final class FakeOpenAIServer: @unchecked Sendable {
     /// The port on 127.0.0.1.
     public var port: Int { server.port }
     /// How many requests arrived, valid or not.
-    public var callCount: Int { state.lock.withLock { state.callCount } }
+    public var callCount: Int { state.script.callCount }
     /// Every contract violation seen so far, one message each, prefixed with the request's number (1-based).
-    public var problems: [String] { state.lock.withLock { state.problems } }
+    public var problems: [String] { state.script.problems }
     /// The decoded bytes of the first image of the latest request that carried a decodable one.
-    public var lastImage: [UInt8]? { state.lock.withLock { state.lastImage } }
+    public var lastImage: [UInt8]? { state.script.lastImage }
     /// Every request received, in order.
     public var requests: [FakeHTTPRequest] { server.requests }
 
@@ -88,10 +88,7 @@ public final class FakeOpenAIServer: @unchecked Sendable {
     /// Replaces the script and starts again at its first step. Callable at any time, also while requests run.
     /// - Parameter steps: the answers in order; an empty script answers 500 and records a problem.
     public func script(_ steps: [Step]) {
-        state.lock.withLock {
-            state.steps = steps
-            state.nextStep = 0
-        }
+        state.script.replace(with: steps)
     }
 
     /// Stops the server (also done on deinit). See ``FakeHTTPServer/stop()``.
@@ -101,15 +98,10 @@ public final class FakeOpenAIServer: @unchecked Sendable {
 extension FakeOpenAIServer {
     /// The script and the records, shared with the connection threads.
     final class State: @unchecked Sendable {
-        // Sendable: `apiKey` and `model` are immutable; every other property is only touched under `lock`.
+        // Sendable: every property is immutable; the script locks itself.
         let apiKey: String
         let model: String
-        let lock = NSLock()
-        var steps: [Step] = [.menu(items: [FakeMenuItem("김치찌개", 8000)])]
-        var nextStep = 0
-        var callCount = 0
-        var problems: [String] = []
-        var lastImage: [UInt8]?
+        let script = FakeScript<Step>([.menu(items: [FakeMenuItem("김치찌개", 8000)])])
 
         init(apiKey: String, model: String) {
             self.apiKey = apiKey
@@ -118,17 +110,7 @@ extension FakeOpenAIServer {
 
         func answer(_ request: FakeHTTPRequest) -> FakeHTTPReply {
             let inspection = FakeOpenAIServer.inspect(request, apiKey: apiKey, model: model)
-            let (number, step): (Int, Step?) = lock.withLock {
-                callCount += 1
-                if let image = inspection.image { lastImage = image }
-                problems += inspection.problems.map { "request \(callCount): \($0)" }
-                guard inspection.problems.isEmpty, !steps.isEmpty else {
-                    if steps.isEmpty { problems.append("request \(callCount): the script is empty") }
-                    return (callCount, nil)
-                }
-                defer { nextStep += 1 }
-                return (callCount, steps[min(nextStep, steps.count - 1)])
-            }
+            let (number, step) = script.take(problems: inspection.problems, image: inspection.image)
             guard let step else {
                 if inspection.problems.isEmpty { return FakeOpenAIServer.reply(to: .serverError(), number: number) }
                 return FakeOpenAIServer.invalidRequestReply(inspection.problems)

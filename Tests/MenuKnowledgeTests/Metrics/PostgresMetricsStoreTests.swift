@@ -9,11 +9,7 @@ import Testing
 struct PostgresMetricsStoreTests {
     static func migratedSchema() throws -> (ScratchSchema, PostgresConnection) {
         let schema = try ScratchSchema()
-        let connection = schema.makeConnection()
-        let migrator = try Migrator(
-            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
-        _ = try migrator.migrate(on: connection, logger: Logger(label: "test"))
-        return (schema, connection)
+        return (schema, try schema.makeMigratedConnection())
     }
 
     /// One event `ago` seconds before now.

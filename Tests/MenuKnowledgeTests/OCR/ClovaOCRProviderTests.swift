@@ -206,7 +206,7 @@ import Vips
             .lines(Self.menuLines),
         ])
 
-        let (result, elapsed) = try Support.measured { try Self.recognize(clova) }
+        let (result, elapsed) = try measured { try Self.recognize(clova) }
 
         #expect(result.isSuccess, "\(Support.describe(result))")
         #expect(result.items.count == 3)
@@ -352,7 +352,7 @@ import Vips
         clova.script([.delayed(.seconds(30), .lines(Self.menuLines))])
         let deadline = Duration.seconds(2)
 
-        let (result, elapsed) = try Support.measured { try Self.recognize(clova, deadline: deadline) }
+        let (result, elapsed) = try measured { try Self.recognize(clova, deadline: deadline) }
 
         #expect(result.failureReason == "timeout")
         #expect(clova.callCount == 1)

@@ -57,14 +57,6 @@ enum ProviderTestSupport {
         return configuration
     }
 
-    /// The result and how long `body` took.
-    static func measured<T>(_ body: () throws -> T) rethrows -> (value: T, elapsed: Duration) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let value = try body()
-        return (value, start.duration(to: clock.now))
-    }
-
     /// A JSON request body the way a fake received it.
     static func body(of request: FakeHTTPRequest?) throws -> JSONValue {
         guard let request else { throw TestEnvironmentError(description: "the fake received no request") }
@@ -75,26 +67,5 @@ enum ProviderTestSupport {
     static func describe(_ result: OCRResult) -> String {
         "\(result.provider) success=\(result.isSuccess) reason=\(result.failureReason ?? "-") "
             + "message=\(result.failureMessage ?? "-") items=\(result.items.map(\.nameKorean))"
-    }
-}
-
-/// Replies in order, then the last one for every further request; thread-safe, as a server handler must be. For the
-/// headers the scripted fakes do not send (`Retry-After` as a date, `x-should-retry`).
-final class ReplyScript: @unchecked Sendable {
-    // Sendable: `replies` is immutable and `next` is only touched under `lock`.
-    private let replies: [FakeHTTPReply]
-    private let lock = NSLock()
-    private var next = 0
-
-    init(_ replies: [FakeHTTPReply]) {
-        precondition(!replies.isEmpty, "a script needs a reply")
-        self.replies = replies
-    }
-
-    func reply(to request: FakeHTTPRequest) -> FakeHTTPReply {
-        lock.withLock {
-            defer { next += 1 }
-            return replies[min(next, replies.count - 1)]
-        }
     }
 }

@@ -113,7 +113,7 @@ import Testing
         let router = try Self.router(Self.configuration(openAI: openAI, clova: clova, deadline: deadline))
         let image = try Support.image(Self.photo)
 
-        let (routed, elapsed) = Support.measured { router.recognize(image) }
+        let (routed, elapsed) = measured { router.recognize(image) }
 
         #expect(routed.result.provider == "clova", "\(Support.describe(routed.result))")
         #expect(routed.meetsBar)
@@ -134,7 +134,7 @@ import Testing
         let router = try Self.router(Self.configuration(openAI: openAI, clova: clova, deadline: deadline))
         let image = try Support.image(Self.photo)
 
-        let (routed, elapsed) = Support.measured { router.recognize(image) }
+        let (routed, elapsed) = measured { router.recognize(image) }
 
         // GPT may take half of 8 s and CLOVA half of the rest, so the local tier still gets the last 2 s. (Whether
         // Tesseract finishes in them depends on the machine's load; that it was given the time does not.)
