@@ -35,17 +35,3 @@ extension Configuration {
         uploads.requiresAPIKey = isProduction || auth == "required"
     }
 }
-
-extension Configuration {
-    mutating func readAdmin(from reader: EnvironmentReader) throws(ConfigurationError) {
-        adminToken = try reader.nonEmpty("ADMIN_TOKEN").map(Secret.init)
-        if isProduction, adminToken == nil {
-            throw ConfigurationError(
-                variable: "ADMIN_TOKEN", reason: "an admin token is required when APP_ENV=production")
-        }
-        if let token = adminToken, token.value.utf8.count < 16 {
-            throw ConfigurationError(
-                variable: "ADMIN_TOKEN", reason: "use at least 16 characters (e.g. openssl rand -hex 32)")
-        }
-    }
-}

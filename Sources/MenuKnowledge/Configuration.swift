@@ -103,6 +103,20 @@ public struct Configuration: Sendable {
     public var isProduction: Bool { environment == "production" }
 }
 
+extension Configuration {
+    mutating func readAdmin(from reader: EnvironmentReader) throws(ConfigurationError) {
+        adminToken = try reader.nonEmpty("ADMIN_TOKEN").map(Secret.init)
+        if isProduction, adminToken == nil {
+            throw ConfigurationError(
+                variable: "ADMIN_TOKEN", reason: "an admin token is required when APP_ENV=production")
+        }
+        if let token = adminToken, token.value.utf8.count < 16 {
+            throw ConfigurationError(
+                variable: "ADMIN_TOKEN", reason: "use at least 16 characters (e.g. openssl rand -hex 32)")
+        }
+    }
+}
+
 /// A variable with a value the service cannot use. Start-up stops with this message.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     /// The variable's name.

@@ -96,10 +96,7 @@ struct ServeCommand: ParsableCommand {
         try server.start { workerIndex in
             var workerLogger = logger
             workerLogger[metadataKey: "mke.worker"] = "\(workerIndex)"
-            let database = PostgresConnection(
-                configuration: .init(
-                    url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-                logger: workerLogger)
+            let database = makeDatabaseConnection(configuration, logger: workerLogger)
             return FastCGIAPIResponder(
                 router: .application(
                     configuration: configuration, database: database, orchestrator: orchestrator, logger: workerLogger),
@@ -133,7 +130,6 @@ func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> Up
         _ = try TesseractEngine()
     }
     let ocr = configuration.ocr
-    let database = configuration.database
     let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
         let client = try HTTPClient(connectTimeout: ocr.connectTimeout)
         var routerLogger = logger
@@ -144,8 +140,7 @@ func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> Up
     let databases = ResourcePool<PostgresConnection>(
         capacity: configuration.fastCGI.workers * configuration.uploads.parallelism
     ) {
-        PostgresConnection(
-            configuration: .init(url: database.url, connectTimeout: database.connectTimeout), logger: logger)
+        makeDatabaseConnection(configuration, logger: logger)
     }
     logger.info(
         "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.joined(separator: ","))"])
@@ -155,12 +150,17 @@ func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> Up
         maxPixels: configuration.uploads.maxPixels, singleFlightWait: ocr.imageDeadline + .seconds(15))
 }
 
+/// A connection to the configured database (opened on first use). Owned by whoever made it: one thread at a time.
+func makeDatabaseConnection(_ configuration: Configuration, logger: Logger) -> PostgresConnection {
+    PostgresConnection(
+        configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+        logger: logger)
+}
+
 /// Tasks whose process died mid-upload end `interrupted`, so none stays `processing` for ever. An unreachable
 /// database is not fatal here: the service starts and the sweep runs at the next start.
 func markInterruptedTasks(configuration: Configuration, logger: Logger) {
-    let connection = PostgresConnection(
-        configuration: .init(url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-        logger: logger)
+    let connection = makeDatabaseConnection(configuration, logger: logger)
     defer { connection.close() }
     do {
         let count = try PostgresUploadStore(connection: connection).markInterruptedTasks()
@@ -188,10 +188,7 @@ struct CreateRestaurantCommand: ParsableCommand {
 
     func run() throws {
         let (configuration, logger) = try loadConfiguration()
-        let connection = PostgresConnection(
-            configuration: .init(
-                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-            logger: logger)
+        let connection = makeDatabaseConnection(configuration, logger: logger)
         do {
             let created = try PostgresRestaurantStore(connection: connection).create(name: name)
             if json {
@@ -223,10 +220,7 @@ struct AddKeyCommand: ParsableCommand {
             FileHandle.standardError.write(Data("menu-api: '\(restaurantID)' is not a UUID\n".utf8))
             throw ExitCode(64)
         }
-        let connection = PostgresConnection(
-            configuration: .init(
-                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-            logger: logger)
+        let connection = makeDatabaseConnection(configuration, logger: logger)
         do {
             let store = PostgresRestaurantStore(connection: connection)
             guard try store.exists(id) else {
@@ -261,10 +255,7 @@ struct ReportCommand: ParsableCommand {
             FileHandle.standardError.write(Data("menu-api: --window must be 1h, 24h, 7d, 30d or all\n".utf8))
             throw ExitCode(64)
         }
-        let connection = PostgresConnection(
-            configuration: .init(
-                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-            logger: logger)
+        let connection = makeDatabaseConnection(configuration, logger: logger)
         let metrics: OCRMetrics
         do {
             metrics = try PostgresMetricsStore(connection: connection).metrics(for: window)
@@ -302,10 +293,7 @@ struct MigrateCommand: ParsableCommand {
 
     func run() throws {
         let (configuration, logger) = try loadConfiguration()
-        let connection = PostgresConnection(
-            configuration: .init(
-                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
-            logger: logger)
+        let connection = makeDatabaseConnection(configuration, logger: logger)
         do {
             let migrator = try Migrator(
                 directory: Migrator.defaultDirectory(configured: configuration.migrationsDirectory))

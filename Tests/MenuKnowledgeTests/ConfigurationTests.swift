@@ -100,6 +100,9 @@ struct EnvironmentSampleTests {
             + String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
                     + "/Sources/MenuKnowledge/Configuration+Uploads.swift", encoding: .utf8)
+            + String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuKnowledge/Configuration.swift", encoding: .utf8)
         for match in source.matches(of: /reader\.[a-zA-Z]+\("([A-Z0-9_]+)"/) {
             #expect(variables[String(match.1)] != nil, "\(match.1) is missing from the sample")
         }

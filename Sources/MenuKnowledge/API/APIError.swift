@@ -44,6 +44,16 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
         APIError(status: 413, code: "payload_too_large", message: "The request body is larger than \(limitBytes) bytes")
     }
 
+    /// 503 `storage_unavailable` with `Retry-After: 5`: PostgreSQL failed; the details go to the log only.
+    public static func storageUnavailable(_ message: String) -> APIError {
+        APIError(status: 503, code: "storage_unavailable", message: message, headers: [("Retry-After", "5")])
+    }
+
+    /// The 503 for an unreachable database.
+    public static var storageUnavailable: APIError {
+        storageUnavailable("The database is unavailable; try again shortly")
+    }
+
     /// 500 with a generic message and the request id to quote to operators.
     public static func internalError(requestID: String) -> APIError {
         APIError(

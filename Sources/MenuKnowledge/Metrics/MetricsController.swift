@@ -54,9 +54,7 @@ public struct MetricsController {
             throw error
         } catch {
             context.logger.warning("Metrics unavailable", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            throw APIError(
-                status: 503, code: "storage_unavailable", message: "The database is unavailable; try again shortly",
-                headers: [("Retry-After", "5")])
+            throw APIError.storageUnavailable
         }
     }
 }
@@ -153,10 +151,7 @@ public enum MetricsFormat {
         .object([
             ("hour", .string(utcTimestamp(hour.hour))), ("count", .int(hour.runs)),
             ("fallback_rate", .string(OCRMetrics.percent(OCRMetrics.ratio(hour.fallbacks, hour.runs)))),
-            (
-                "avg_processing_time_ms",
-                .int(hour.runs == 0 ? 0 : Int((Double(hour.milliseconds) / Double(hour.runs)).rounded()))
-            ),
+            ("avg_processing_time_ms", .int(OCRMetrics.average(hour.milliseconds, over: hour.runs))),
         ])
     }
 

@@ -60,8 +60,11 @@ public struct OCRMetrics: Sendable, Equatable {
     public var cacheHitRate: Double { Self.ratio(cacheHits, files) }
     public var errorRate: Double { Self.ratio(errors, files) }
     /// Average over runs, whole milliseconds (rounded half up).
-    public var averageMilliseconds: Int {
-        runs == 0 ? 0 : Int((Double(processingMilliseconds) / Double(runs)).rounded())
+    public var averageMilliseconds: Int { Self.average(processingMilliseconds, over: runs) }
+
+    /// Whole milliseconds per run (rounded half up), 0 without runs.
+    public static func average(_ milliseconds: Int, over runs: Int) -> Int {
+        runs == 0 ? 0 : Int((Double(milliseconds) / Double(runs)).rounded())
     }
 
     /// The processing time under which `fraction` of the runs finished, to the bucket's upper bound.

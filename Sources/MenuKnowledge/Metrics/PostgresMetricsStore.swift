@@ -192,64 +192,46 @@ public struct PostgresMetricsStore {
     ]
 
     private func aggregate(rawWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
-        let totals = try connection.query(
-            PostgresQuery(unsafeSQL: "SELECT \(Self.aggregateColumns) FROM ocr_events WHERE \(condition)", binds: binds)
-        )
-        var metrics = try Self.metrics(from: totals.first)
-        for row in try connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT \(Self.bucketExpression) AS bucket, count(*) AS runs FROM ocr_events
-                    WHERE is_run AND \(condition) GROUP BY 1
-                    """, binds: binds))
-        {
-            let bucket = try row.decode(Int.self, column: "bucket")
-            if metrics.buckets.indices.contains(bucket) {
-                metrics.buckets[bucket] += try row.decode(Int.self, column: "runs")
-            }
-        }
-        for row in try connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT provider, count(*) AS runs FROM ocr_events
-                    WHERE is_run AND provider IS NOT NULL AND \(condition) GROUP BY 1
-                    """, binds: binds))
-        {
-            metrics.runsByProvider[try row.decode(String.self, column: "provider"), default: 0] +=
-                try row.decode(Int.self, column: "runs")
-        }
-        return metrics
+        try aggregate(
+            totals: "SELECT \(Self.aggregateColumns) FROM ocr_events WHERE \(condition)",
+            buckets: """
+                SELECT \(Self.bucketExpression) AS bucket, count(*) AS runs FROM ocr_events
+                WHERE is_run AND \(condition) GROUP BY 1
+                """,
+            providers: """
+                SELECT provider, count(*) AS runs FROM ocr_events
+                WHERE is_run AND provider IS NOT NULL AND \(condition) GROUP BY 1
+                """,
+            binds: binds)
     }
 
     private func aggregate(hoursWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
         let sums = Self.columnNames.dropLast().map {
             "coalesce(sum(\($0)), 0)::\($0 == "cost_usd" ? "float8" : "bigint")"
         }
-        let totals = try connection.query(
-            PostgresQuery(
-                unsafeSQL:
-                    "SELECT \(sums.joined(separator: ", ")), max(last_event) FROM ocr_event_hours WHERE \(condition)",
-                binds: binds))
-        var metrics = try Self.metrics(from: totals.first)
-        for row in try connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT bucket, sum(runs)::bigint AS runs FROM ocr_event_hour_buckets
-                    WHERE \(condition) GROUP BY 1
-                    """, binds: binds))
-        {
+        return try aggregate(
+            totals: "SELECT \(sums.joined(separator: ", ")), max(last_event) FROM ocr_event_hours WHERE \(condition)",
+            buckets:
+                "SELECT bucket, sum(runs)::bigint AS runs FROM ocr_event_hour_buckets WHERE \(condition) GROUP BY 1",
+            providers: """
+                SELECT provider, sum(runs)::bigint AS runs FROM ocr_event_hour_providers WHERE \(condition) GROUP BY 1
+                """,
+            binds: binds)
+    }
+
+    /// One part of a window, raw or rolled up: the totals row, then the histogram and the provider split.
+    private func aggregate(totals: String, buckets: String, providers: String, binds: [PostgresData]) throws
+        -> OCRMetrics
+    {
+        var metrics = try Self.metrics(
+            from: try connection.query(PostgresQuery(unsafeSQL: totals, binds: binds)).first)
+        for row in try connection.query(PostgresQuery(unsafeSQL: buckets, binds: binds)) {
             let bucket = try row.decode(Int.self, column: "bucket")
             if metrics.buckets.indices.contains(bucket) {
                 metrics.buckets[bucket] += try row.decode(Int.self, column: "runs")
             }
         }
-        for row in try connection.query(
-            PostgresQuery(
-                unsafeSQL: """
-                    SELECT provider, sum(runs)::bigint AS runs FROM ocr_event_hour_providers
-                    WHERE \(condition) GROUP BY 1
-                    """, binds: binds))
-        {
+        for row in try connection.query(PostgresQuery(unsafeSQL: providers, binds: binds)) {
             metrics.runsByProvider[try row.decode(String.self, column: "provider"), default: 0] +=
                 try row.decode(Int.self, column: "runs")
         }

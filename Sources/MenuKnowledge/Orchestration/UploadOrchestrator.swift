@@ -195,7 +195,7 @@ public struct UploadOrchestrator: Sendable {
                     return
                 }
                 do throws(ImageError) {
-                    _ = try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+                    try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
                 } catch {
                     outcome.errorCode = error.code
                     outcome.errorMessage = error.message
@@ -212,7 +212,7 @@ public struct UploadOrchestrator: Sendable {
                     } catch {
                         throw RouterUnavailable(underlying: String(reflecting: error))
                     }
-                    apply(routed, to: &outcome)
+                    apply(routed, to: &outcome, logger: logger)
                     guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
                         !routed.result.items.isEmpty
                     else { return }
@@ -270,8 +270,17 @@ public struct UploadOrchestrator: Sendable {
     }
 
     /// Fills `outcome` from a fresh run: success when some tier returned items, otherwise the clearest failure.
-    private func apply(_ routed: RoutedOCRResult, to outcome: inout FileOutcome) {
+    private func apply(_ routed: RoutedOCRResult, to outcome: inout FileOutcome, logger: Logger) {
         outcome.routed = routed
+        // A tier that failed is an operator's concern (keys, quota, outages) even when a later tier saved the file.
+        for attempt in routed.attempts where !attempt.result.isSuccess {
+            logger.warning(
+                "OCR tier failed",
+                metadata: [
+                    LogKey.provider: "\(attempt.provider)", LogKey.tier: "\(attempt.tierIndex + 1)",
+                    LogKey.error: "\(attempt.result.failureReason ?? "error"): \(attempt.result.failureMessage ?? "")",
+                ])
+        }
         let result = routed.result
         if result.isSuccess, !result.items.isEmpty {
             let canonical = FileOutcome.canonicalResult(of: routed)

@@ -433,8 +433,8 @@ private struct BodyScanner {
                 index += 1
                 continue
             }
-            guard index + 2 < encoded.count, let high = hexValue(encoded[index + 1]),
-                let low = hexValue(encoded[index + 2])
+            guard index + 2 < encoded.count, let high = encoded[index + 1].hexDigitValue,
+                let low = encoded[index + 2].hexDigitValue
             else {
                 throw MultipartError(
                     .malformedMultipart,
@@ -447,15 +447,6 @@ private struct BodyScanner {
             throw MultipartError(.malformedMultipart, "The filename* of part \(partNumber) is not valid UTF-8")
         }
         return value
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
 

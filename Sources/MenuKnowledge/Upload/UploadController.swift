@@ -68,11 +68,8 @@ public struct UploadController {
                 "Upload results not stored",
                 metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
             _ = try? store.failTask(id: taskID)
-            throw APIError(
-                status: 503, code: "storage_unavailable",
-                message:
-                    "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))",
-                headers: [("Retry-After", "5")])
+            throw APIError.storageUnavailable(
+                "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))")
         }
         let successful = finished.filter(\.isSuccess).count
         context.logger.info(
@@ -205,9 +202,7 @@ public struct UploadController {
         } catch let error as APIError {
             throw error
         } catch {
-            throw APIError(
-                status: 503, code: "storage_unavailable", message: "The database is unavailable; try again shortly",
-                headers: [("Retry-After", "5")])
+            throw APIError.storageUnavailable
         }
     }
 }

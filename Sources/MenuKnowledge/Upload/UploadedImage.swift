@@ -1,19 +1,11 @@
 import Vips
 
-/// An uploaded file checked to be an image the tiers can read, before any pixel is decoded.
-public struct UploadedImage: Sendable {
+/// The check an uploaded file passes before any tier sees it: an image the tiers can read, refused cheaply when not.
+public enum UploadedImage {
     /// The formats restaurants' phones and scanners produce.
     public enum Format: String, Sendable {
         case jpeg, png, webp, heic
     }
-
-    /// The bytes as uploaded.
-    public var bytes: [UInt8]
-    /// Sniffed from the bytes, never from the name or the part's Content-Type.
-    public var format: Format
-    /// Upright dimensions (EXIF orientation applied).
-    public var width: Int
-    public var height: Int
 
     /// The format the leading bytes announce, or nil.
     public static func sniffedFormat(of bytes: [UInt8]) -> Format? {
@@ -40,9 +32,11 @@ public struct UploadedImage: Sendable {
 
     /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels` (before any pixel is
     /// decoded), and a complete stream (a small thumbnail decoded with truncation as an error).
+    /// - Returns: the format, sniffed from the bytes, never from the name or the part's Content-Type.
     /// - Throws: `ImageError` with code `invalid_image` or `image_too_large`.
     /// - Note: Blocks the calling thread while libvips reads.
-    public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> UploadedImage {
+    @discardableResult
+    public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> Format {
         guard !bytes.isEmpty else { throw ImageError(code: "invalid_image", message: "The file is empty") }
         guard let format = sniffedFormat(of: bytes) else {
             throw ImageError(code: "invalid_image", message: "The file is not a JPEG, PNG, WebP or HEIC image")
@@ -71,9 +65,6 @@ public struct UploadedImage: Sendable {
             throw ImageError(
                 code: "invalid_image", message: "The \(format.rawValue.uppercased()) image is truncated or corrupt")
         }
-        let isQuarterTurn = (5...8).contains(header.orientation)
-        return UploadedImage(
-            bytes: bytes, format: format, width: isQuarterTurn ? header.height : header.width,
-            height: isQuarterTurn ? header.width : header.height)
+        return format
     }
 }
