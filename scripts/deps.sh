@@ -13,8 +13,10 @@ test=("${run[@]}" spawn-fcgi)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
-# eval: ImageMagick and the Nanum fonts (printed and handwriting styles) render the menus, python3 scores them.
-eval=("${run[@]}" imagemagick fonts-nanum fonts-nanum-extra python3)
+# eval: the Korean font families the two rendered sets split between them (printed, title and handwriting styles),
+# python3 renders (with Pillow and numpy from PyPI, below) and scores them.
+eval=("${run[@]}" python3 fonts-nanum fonts-nanum-extra fonts-noto-cjk fonts-unfonts-core fonts-unfonts-extra
+    fonts-baekmuk fonts-alee fonts-lexi-gulim fonts-woowa-bm)
 
 case ${1:-run} in
 build) wanted=("${build[@]}") ;;
@@ -24,6 +26,12 @@ bench) wanted=("${bench[@]}") ;;
 eval) wanted=("${eval[@]}") ;;
 *) echo "deps.sh: unknown purpose $1" >&2; exit 2 ;;
 esac
+
+# The renderer draws with Pillow and numpy: PyPI packages, installed for the invoking user when missing.
+if [ "${1:-run}" = eval ] && ! python3 -c "import PIL, numpy" 2>/dev/null; then
+    echo "Installing from PyPI: pillow numpy"
+    python3 -m pip install --quiet pillow numpy
+fi
 
 missing=()
 for package in "${wanted[@]}"; do

@@ -1,14 +1,23 @@
 #!/usr/bin/env python3
-"""`make eval`: item precision/recall/F1 and price accuracy of the local OCR tier on rendered menus with ground truth,
-split printed / handwriting-style, next to a naive baseline on the same OCR text, and with preprocessing off.
+"""`make eval`: how well the local OCR tier reads rendered menus with ground truth.
 
-usage: scripts/eval.py MENU_API_BINARY MENU_DIR
+usage: scripts/eval.py MENU_API_BINARY SET_DIR [SET_DIR ...] [--misses] [--baseline] [-- EXTRA OCR ARGS]
+
+For each set (`scripts/render-menus.py --set tuning|heldout`): item precision, recall and F1 and price accuracy,
+printed and handwriting-style apart, the median and maximum time per image (measured in process by `menu-api ocr`,
+one image at a time), and the same split by failure class (background, font family, layout, ruled, coloured text,
+mixed polarity, photo degradations, and per item the price format) so that the weakest class shows at a glance.
+
+Scoring: a predicted item matches a true one when the names are equal ignoring spaces (each true item at most once);
+its price is right when every amount, label and the 시가 flag are equal. `--baseline` adds a naive regex over the
+same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints each menu's missed, extra and wrong items.
 """
 import json
 import re
 import statistics
 import subprocess
 import sys
+from collections import defaultdict
 from pathlib import Path
 
 BASELINE = re.compile(r"([가-힣\s]+)\s*([\d,]+)원?")
@@ -18,103 +27,163 @@ def norm(name):
     return re.sub(r"\s+", "", name or "")
 
 
-def truth_key(item):
-    prices = sorted((p["label"] or "", p["amount"]) for p in item["prices"])
-    return prices, bool(item["market_price"])
+def price_key(item):
+    prices = sorted((p.get("label") or "", p["amount"]) for p in item.get("prices", []))
+    return prices, bool(item.get("market_price"))
 
 
-def score(truth, predicted):
-    """Matches items by exact name (spaces ignored), each truth item at most once."""
-    remaining = {}
+def match(truth, predicted):
+    """Pairs predicted items with true ones by name; returns (pairs, unmatched predicted)."""
+    remaining = defaultdict(list)
     for item in truth:
-        remaining.setdefault(norm(item["name_ko"]), []).append(item)
-    matched = 0
-    price_correct = 0
+        remaining[norm(item["name_ko"])].append(item)
+    pairs, extra = [], []
     for item in predicted:
         candidates = remaining.get(norm(item["name_ko"]))
-        if not candidates:
-            continue
-        expected = candidates.pop(0)
-        matched += 1
-        got = (sorted((p["label"] or "", p["amount"]) for p in item["prices"]), bool(item.get("market_price")))
-        if got == truth_key(expected):
-            price_correct += 1
-    return matched, len(predicted), len(truth), price_correct
+        if candidates:
+            pairs.append((candidates.pop(0), item))
+        else:
+            extra.append(item)
+    return pairs, extra
+
+
+class Tally:
+    def __init__(self):
+        self.matched = self.predicted = self.truth = self.prices = 0
+
+    def add(self, truth, predicted):
+        pairs, _ = match(truth, predicted)
+        self.matched += len(pairs)
+        self.predicted += len(predicted)
+        self.truth += len(truth)
+        self.prices += sum(price_key(t) == price_key(p) for t, p in pairs)
+
+    @property
+    def f1(self):
+        p = self.matched / self.predicted if self.predicted else 0
+        r = self.matched / self.truth if self.truth else 0
+        return 2 * p * r / (p + r) if p + r else 0
+
+    def line(self):
+        p = self.matched / self.predicted if self.predicted else 0
+        r = self.matched / self.truth if self.truth else 0
+        accuracy = self.prices / self.matched if self.matched else 0
+        return f"F1 {self.f1:.3f} (P {p:.3f} R {r:.3f})  price accuracy {accuracy:.3f}  ({self.matched}/{self.truth} items)"
 
 
 def baseline_items(raw_text):
     items = []
     for line in raw_text.splitlines():
-        match = BASELINE.search(line)
-        if not match:
+        found = BASELINE.search(line)
+        if not found:
             continue
-        digits = match.group(2).replace(",", "")
-        if not digits.isdigit():
-            continue
-        items.append({"name_ko": match.group(1).strip(), "prices": [{"label": None, "amount": int(digits)}], "market_price": False})
+        digits = found.group(2).replace(",", "")
+        if digits.isdigit():
+            items.append({"name_ko": found.group(1).strip(), "prices": [{"label": None, "amount": int(digits)}]})
     return items
 
 
 def run(binary, images, extra):
     output = subprocess.run([binary, "ocr", *extra, *map(str, images)], capture_output=True, text=True)
+    if not output.stdout.strip():
+        sys.exit(f"menu-api ocr printed nothing: {output.stderr}")
     return {Path(r["file"]).name: r for r in json.loads(output.stdout)}
 
 
-def summarize(label, totals):
-    matched, predicted, truth, prices = totals
-    precision = matched / predicted if predicted else 0
-    recall = matched / truth if truth else 0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0
-    accuracy = prices / matched if matched else 0
-    print(f"  {label:<34} P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  price accuracy {accuracy:.3f}  ({matched}/{truth} items)")
-    return f1, accuracy
+def classes(style):
+    """The failure classes a menu belongs to, as (dimension, value)."""
+    photo = [name for name in ("perspective", "rotation", "gradient", "vignette", "shadow", "blur") if style.get(name)]
+    tags = [("background", style["background"]), ("font", style["font_family"]), ("layout", style["layout"]),
+            ("ruled", str(style["ruled"])), ("colour text", str(style["colour_text"])),
+            ("mixed polarity", str(style["mixed_polarity"])), ("jpeg", "yes" if style.get("jpeg") else "no")]
+    tags += [("photo", name) for name in photo] or [("photo", "flat")]
+    return tags
+
+
+def report_set(name, truths, results, baseline):
+    print(f"\n== {name}: {len(truths)} menus ==")
+    times = [results[image]["processing_time_ms"] for image in truths if image in results]
+    if times:
+        print(f"time per image: median {statistics.median(times):.0f} ms, max {max(times)} ms")
+    summary = {}
+    for kind, label in (("print", "printed"), ("hand", "handwriting-style")):
+        images = [image for image in truths if f"-{kind}." in image]
+        if not images:
+            continue
+        tally, base = Tally(), Tally()
+        for image in images:
+            result = results.get(image, {})
+            tally.add(truths[image]["items"], result.get("menu_items", []))
+            base.add(truths[image]["items"], baseline_items(result.get("raw_text", "")))
+        print(f"{label:<18} ({len(images):>2} menus) {tally.line()}")
+        if baseline:
+            print(f"{'  regex baseline':<29} {base.line()}")
+        summary[label] = {"f1": round(tally.f1, 3), "price_accuracy": round(tally.prices / max(1, tally.matched), 3)}
+    # By failure class: printed menus only (handwriting is its own class above).
+    by_class = defaultdict(Tally)
+    formats = defaultdict(lambda: [0, 0, 0])  # truth items, matched, price right
+    for image, truth in truths.items():
+        if "-print." not in image:
+            continue
+        predicted = results.get(image, {}).get("menu_items", [])
+        for tag in classes(truth["style"]):
+            by_class[tag].add(truth["items"], predicted)
+        pairs, _ = match(truth["items"], predicted)
+        matched_ids = {id(t): p for t, p in pairs}
+        for item in truth["items"]:
+            counts = formats[item["price_format"]]
+            counts[0] += 1
+            if id(item) in matched_ids:
+                counts[1] += 1
+                counts[2] += price_key(item) == price_key(matched_ids[id(item)])
+    print("printed menus by class (weakest first within each):")
+    dimensions = sorted({dimension for dimension, _ in by_class})
+    for dimension in dimensions:
+        rows = sorted(((value, tally) for (d, value), tally in by_class.items() if d == dimension),
+                      key=lambda row: row[1].f1)
+        print(f"  {dimension}: " + ", ".join(f"{value} {tally.f1:.2f} ({tally.truth})" for value, tally in rows))
+    print("  price format (items: found, price right when found): " + ", ".join(
+        f"{fmt} {m / t:.2f}/{(r / m if m else 0):.2f} ({t})" for fmt, (t, m, r) in sorted(
+            formats.items(), key=lambda row: row[1][1] / row[1][0])))
+    if times:
+        summary["median_ms"] = statistics.median(times)
+    return summary
+
+
+def show_misses(truths, results):
+    for image, truth in truths.items():
+        result = results.get(image, {})
+        pairs, extra = match(truth["items"], result.get("menu_items", []))
+        found = {id(t) for t, _ in pairs}
+        missing = [t["name_ko"] for t in truth["items"] if id(t) not in found]
+        wrong = [(t["name_ko"], [(p.get("label"), p["amount"]) for p in q.get("prices", [])],
+                  [(p.get("label"), p["amount"]) for p in t["prices"]]) for t, q in pairs if price_key(t) != price_key(q)]
+        style = truth["style"]
+        print(f"{image} [{style['layout']}, {style['background']}, {style['font_family']}] "
+              f"{result.get('processing_time_ms')} ms")
+        print(f"   missing {missing}\n   extra {[e['name_ko'] for e in extra]}\n   wrong {wrong}")
 
 
 def main():
-    binary, directory = sys.argv[1], Path(sys.argv[2])
-    show_misses = "--misses" in sys.argv
-    truths = {}
-    for path in sorted(directory.glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        truths[data["image"]] = data["items"]
-    images = [directory / name for name in truths]
-    quick = "--quick" in sys.argv
-    extra = [a for a in sys.argv[3:] if a not in ("--misses", "--quick")]
-    runs = {"preprocessed": run(binary, images, extra)}
-    if show_misses:
-        for name, truth in truths.items():
-            result = runs["preprocessed"].get(name, {})
-            got = {norm(i["name_ko"]): i for i in result.get("menu_items", [])}
-            want = {norm(i["name_ko"]): i for i in truth}
-            missing = [n for n in want if n not in got]
-            extra = [n for n in got if n not in want]
-            wrong = [(n, [p["amount"] for p in got[n]["prices"]], [p["amount"] for p in want[n]["prices"]])
-                     for n in want if n in got and truth_key(want[n]) != truth_key(got[n])]
-            print(name, result.get("processing_time_ms"), "missing", missing, "extra", extra, "wrong", wrong)
-        return
-    runs["plain"] = runs["preprocessed"] if quick else run(binary, images, ["--no-preprocessing"])
-    times = [r["processing_time_ms"] for r in runs["preprocessed"].values()]
-    plain_times = [r["processing_time_ms"] for r in runs["plain"].values()]
-    print(f"{len(images)} menus; local tier median {statistics.median(times):.0f} ms, max {max(times)} ms "
-          f"(plain Tesseract median {statistics.median(plain_times):.0f} ms)")
-    for kind in ("print", "hand"):
-        names = [name for name in truths if f"-{kind}." in name]
-        if not names:
-            continue
-        print(f"{'printed' if kind == 'print' else 'handwriting-style'} ({len(names)} menus)")
-        for label, results, use_baseline in (
-            ("menu-api (preprocessed)", runs["preprocessed"], False),
-            ("baseline regex, same OCR text", runs["preprocessed"], True),
-            ("menu-api, preprocessing off", runs["plain"], False),
-            ("baseline regex, plain OCR text", runs["plain"], True),
-        ):
-            totals = [0, 0, 0, 0]
-            for name in names:
-                result = results.get(name, {"menu_items": [], "raw_text": ""})
-                predicted = baseline_items(result.get("raw_text", "")) if use_baseline else result.get("menu_items", [])
-                for index, value in enumerate(score(truths[name], predicted)):
-                    totals[index] += value
-            summarize(label, totals)
+    arguments = sys.argv[1:]
+    extra = []
+    if "--" in arguments:
+        extra = arguments[arguments.index("--") + 1:]
+        arguments = arguments[:arguments.index("--")]
+    flags = {a for a in arguments if a.startswith("--")}
+    binary, *directories = [a for a in arguments if not a.startswith("--")]
+    summaries = {}
+    for directory in map(Path, directories):
+        truths = {}
+        for path in sorted(directory.glob("*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            truths[data["image"]] = data
+        results = run(binary, [directory / image for image in truths], extra)
+        if "--misses" in flags:
+            show_misses(truths, results)
+        name = next(iter(truths.values()))["set"] if truths else directory.name
+        summaries[name] = report_set(name, truths, results, "--baseline" in flags)
+    print("\n" + json.dumps(summaries, ensure_ascii=False))
 
 
 if __name__ == "__main__":
