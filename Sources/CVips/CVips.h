@@ -32,6 +32,13 @@ static inline int CVips_flatten_white(VipsImage *in, VipsImage **out) {
 static inline int CVips_colourspace_bw(VipsImage *in, VipsImage **out) {
     return vips_colourspace(in, out, VIPS_INTERPRETATION_B_W, NULL);
 }
+static inline int CVips_colourspace_srgb(VipsImage *in, VipsImage **out) {
+    return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
+}
+// The first n bands (colour without alpha).
+static inline int CVips_extract_bands(VipsImage *in, VipsImage **out, int n) {
+    return vips_extract_band(in, out, 0, "n", n, NULL);
+}
 static inline int CVips_extract_first_band(VipsImage *in, VipsImage **out) {
     return vips_extract_band(in, out, 0, "n", 1, NULL);
 }

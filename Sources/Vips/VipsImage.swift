@@ -131,6 +131,24 @@ public final class VipsImage {
         return try image.apply("vips_cast_uchar") { CVips_cast_uchar(image.pointer, $0) }
     }
 
+    /// Three bands of 8-bit sRGB, alpha flattened onto white; a grey image becomes three equal bands.
+    /// The corresponding C functions are `vips_colourspace` and `vips_extract_band`.
+    public func srgb() throws(VipsError) -> VipsImage {
+        var image = try flattenedOntoWhite()
+        if image.bands < 3 || image.interpretation != .srgb {
+            image = try image.apply("vips_colourspace") { CVips_colourspace_srgb(image.pointer, $0) }
+        }
+        if image.bands > 3 { image = try image.apply("vips_extract_band") { CVips_extract_bands(image.pointer, $0, 3) } }
+        return try image.apply("vips_cast_uchar") { CVips_cast_uchar(image.pointer, $0) }
+    }
+
+    /// How libvips interprets the bands: only what ``srgb()`` needs to tell apart.
+    enum Interpretation { case srgb, other }
+
+    var interpretation: Interpretation {
+        vips_image_get_interpretation(pointer) == VIPS_INTERPRETATION_sRGB ? .srgb : .other
+    }
+
     /// Computed into memory now, so a pipeline read several times (statistics, then pixels) is computed once.
     /// Fails when decoding fails, a truncated JPEG included (loads use `fail_on=truncated`).
     /// The corresponding C function is `vips_image_copy_memory`.

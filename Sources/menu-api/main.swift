@@ -338,6 +338,15 @@ struct OCRCommand: ParsableCommand {
     @Flag(help: "Add a 3x3 median noise filter (to measure it).")
     var median = false
 
+    @Flag(help: "Grey preprocessing instead of the ink map (to measure it).")
+    var greyPreprocessing = false
+
+    @Flag(help: "Keep ruling (rules, borders) instead of erasing it (to measure it).")
+    var keepRules = false
+
+    @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
+    var dumpPages: String?
+
     func run() throws {
         _ = try loadConfiguration()
         do {
@@ -357,6 +366,8 @@ struct OCRCommand: ParsableCommand {
         var steps = noPreprocessing ? PreprocessingSteps.none : PreprocessingSteps()
         if median { steps.removesNoise = true }
         if sharpen { steps.sharpens = true }
+        if greyPreprocessing { steps.findsInk = false }
+        if keepRules { steps.erasesRules = false }
         if !noPreprocessing { steps.targetLongSide = longSide }
         let provider = TesseractOCRProvider(engine: engine, steps: steps)
         var results: [JSONValue] = []
@@ -367,6 +378,12 @@ struct OCRCommand: ParsableCommand {
                     .object([("file", .string(file)), ("success", false), ("failure_reason", "unreadable_file")]))
                 failed = true
                 continue
+            }
+            if let dumpPages, let page = try? ImagePreparation.grayPage(from: Array(data), steps: steps) {
+                let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                let header = Array("P5\n\(page.width) \(page.height)\n255\n".utf8)
+                FileManager.default.createFile(
+                    atPath: "\(dumpPages)/\(name).pgm", contents: Data(header + page.pixels))
             }
             let result = provider.recognize(
                 PreparedImage(original: Array(data)),
@@ -380,4 +397,6 @@ struct OCRCommand: ParsableCommand {
     }
 }
 
+// Before anything else: one OpenMP thread per Tesseract engine (see OpenMPThreadLimit).
+OpenMPThreadLimit.applyByReexecuting()
 MenuAPICommand.main()

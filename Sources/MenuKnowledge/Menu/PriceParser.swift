@@ -42,6 +42,45 @@ public struct PriceReading: Sendable, Equatable {
 public struct PriceParser: Sendable {
     public init() {}
 
+    /// Reads one line that may hold several items: a new item starts where a word with Hangul that is not part of a
+    /// price (a label, 원, 시가) follows a price. Two columns the layout could not split
+    /// (`지리탕 23,000원 모둠회 8,500원`), or a row of two dishes, become two readings.
+    /// - Returns: at least one reading; the last may have no price (a name whose price is on the next line).
+    public func readings(of line: String, context: PriceContext = PriceContext()) -> [PriceReading] {
+        let tokens = Self.tokens(of: Self.normalized(line))
+        var segments: [[String]] = [[]]
+        var segmentHasPrice = false
+        for (index, token) in tokens.enumerated() {
+            let isPricePart = isPricePart(token, at: index, in: tokens, context)
+            if !isPricePart, segmentHasPrice, PriceParser.containsHangul(token) {
+                segments.append([])
+                segmentHasPrice = false
+            }
+            segments[segments.count - 1].append(token)
+            if isPricePart, amount(from: token, context) != nil || Self.splitGluedLabel(token) != nil
+                || Self.marketPriceWords.contains(Self.strippingParentheses(token))
+            {
+                segmentHasPrice = true
+            }
+        }
+        return segments.filter { !$0.isEmpty }.map { reading(of: $0.joined(separator: " "), context: context) }
+    }
+
+    /// True when a token is read as part of a price (what ``reading(of:context:)`` does not leave in the name).
+    private func isPricePart(_ token: String, at index: Int, in tokens: [String], _ context: PriceContext) -> Bool {
+        let bare = Self.strippingParentheses(token)
+        if Self.marketPriceWords.contains(bare) || token == "~" { return true }
+        if let (_, amountText) = Self.splitGluedLabel(token), amount(from: amountText, context) != nil { return true }
+        if amount(from: token, context) != nil { return true }
+        if Self.wonReadings.contains(token), index > 0, amount(from: tokens[index - 1], context) != nil { return true }
+        return Self.isLabel(bare) && index + 1 < tokens.count
+            && (amount(from: tokens[index + 1], context) != nil || Self.splitGluedLabel(tokens[index + 1]) != nil)
+    }
+
+    static func containsHangul(_ text: String) -> Bool {
+        text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+    }
+
     /// Reads one line.
     public func reading(of line: String, context: PriceContext = PriceContext()) -> PriceReading {
         let tokens = Self.tokens(of: Self.normalized(line))
@@ -93,6 +132,9 @@ public struct PriceParser: Sendable {
         // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
         if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
             for position in found.indices { found[position].label = context.columnLabels[position] }
+        } else if found.count == 2, found.allSatisfy({ $0.label == nil }), found[0].amount > found[1].amount {
+            // `16,000 13,000`: an old price struck through beside the new, lower one. Unlabelled sizes rise.
+            found.removeFirst()
         }
         var prices: [MenuPrice] = []
         var errors: [PriceError] = []

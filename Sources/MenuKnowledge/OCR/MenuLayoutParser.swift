@@ -192,9 +192,10 @@ public struct MenuLayoutParser: Sendable {
                 context.columnLabels = labels
                 continue
             }
-            let reading = priceParser.reading(of: text, context: context)
-            let name = Self.cleanName(reading.remainingText)
-            if reading.hasPrice {
+            let readings = priceParser.readings(of: text, context: context)
+            /// A reading with a price: an item, named by the reading or by the name waiting for its price.
+            func addItem(_ reading: PriceReading) {
+                let name = Self.cleanName(reading.remainingText)
                 if let name, Self.containsHangul(name) || pendingName == nil {
                     items.append(
                         makeItem(name: name, reading: reading, category: category, confidence: line.confidence))
@@ -208,6 +209,13 @@ public struct MenuLayoutParser: Sendable {
                     lastItemHeight = pending.height
                     pendingName = nil
                 }
+            }
+            // Several items on one line (columns the layout did not split): all but the last are complete.
+            for reading in readings.dropLast() where reading.hasPrice { addItem(reading) }
+            guard let reading = readings.last else { continue }
+            let name = Self.cleanName(reading.remainingText)
+            if reading.hasPrice {
+                addItem(reading)
                 continue
             }
             guard let name else { continue }
@@ -263,11 +271,11 @@ public struct MenuLayoutParser: Sendable {
             return true
         }
         let debris: Set<Character> = [
-            "e", "c", "r", "s", "o", "a", ".", ",", ":", ";", "·", "•", "…", "-", "_", "'", "`", "~", "=", "°",
+            "e", "c", "r", "s", "o", "a", ".", ",", ":", ";", "·", "•", "…", "‥", "-", "_", "'", "`", "~", "=", "°",
         ]
+        let dots: Set<Character> = ["e", "c", "r", ".", "·", "…", "‥", "-", "_"]
         return text.count >= 3 && text.allSatisfy { debris.contains($0) }
-            && text.filter({ $0 == "e" || $0 == "c" || $0 == "r" || $0 == "." || $0 == "·" }).count * 10 >= text.count
-                * 6
+            && text.filter({ dots.contains($0) }).count * 10 >= text.count * 6
     }
 
     // MARK: - Line kinds

@@ -76,6 +76,13 @@ public struct ImageError: Error, Sendable, CustomStringConvertible {
 
 /// The steps of the local tier's preprocessing, each switchable so `make eval` can measure what it is worth.
 public struct PreprocessingSteps: Sendable, Equatable {
+    /// The ink map (``InkMap``): each pixel's colour distance from the local background, in place of a grey
+    /// conversion. Handles coloured text, light-on-dark and mixed polarity, shadows and gradients in one rule; the
+    /// grey steps below (flatten, stretch, invert) are then not needed and are skipped.
+    public var findsInk = true
+    /// Long thin runs of ink (rules, borders, notebook lines) erased before recognition (``RuleEraser``). Needs
+    /// ``findsInk``.
+    public var erasesRules = true
     /// Divide by a heavy blur: removes uneven lighting and shadows.
     public var flattensBackground = true
     /// Percentile contrast stretch.
@@ -95,6 +102,8 @@ public struct PreprocessingSteps: Sendable, Equatable {
     /// Everything off but the grey conversion: the "plain Tesseract" baseline.
     public static var none: PreprocessingSteps {
         var steps = PreprocessingSteps()
+        steps.findsInk = false
+        steps.erasesRules = false
         steps.flattensBackground = false
         steps.stretchesContrast = false
         steps.removesNoise = false
@@ -130,6 +139,14 @@ public enum ImagePreparation {
                 }
             } else {
                 image = try header.autorotated()
+            }
+            if steps.findsInk {
+                let rgb = try image.srgb().materialized()
+                var map = InkMap(
+                    rgb: try rgb.pixelBytes(), width: rgb.width, height: rgb.height,
+                    cell: max(8, max(rgb.width, rgb.height) / 110))
+                if steps.erasesRules { RuleEraser.erase(in: &map) }
+                return (map.grey, map.width, map.height)
             }
             // Statistics and filters below read the page several times: decode it once into memory.
             image = try image.grayscale().materialized()

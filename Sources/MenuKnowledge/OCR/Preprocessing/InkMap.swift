@@ -1,0 +1,106 @@
+/// Where the ink is on a colour page: every pixel's colour distance from the background around it.
+///
+/// One rule covers what a grey conversion loses: red or brown prices on kraft (little difference in grey, a large one
+/// in colour), light chalk on a dark board and dark text on a light board in the same photo (distance has no
+/// polarity), and light falling unevenly (the background is estimated locally, and the brightness part of the
+/// distance is taken relative to the local paper's brightness, so text in a shadow is as strong as text in the
+/// light). The result is dark ink on white, as Tesseract reads best.
+struct InkMap {
+    let width: Int
+    let height: Int
+    /// 0 (certain ink) ... 255 (background), row by row.
+    var grey: [UInt8]
+    /// Ink strength, 0...255, row by row: the distance from the background.
+    let strength: [UInt8]
+    /// The strength above which a pixel counts as ink (Otsu's threshold over the page, with a floor).
+    let threshold: UInt8
+
+    /// The lowest threshold: below it the page is blank paper and noise.
+    static let minimumThreshold = 24
+
+    /// - Parameters:
+    ///   - rgb: `width` x `height` pixels, three bytes each, row by row.
+    ///   - cell: the background cell side in pixels (see ``BackgroundEstimate``).
+    init(rgb: [UInt8], width: Int, height: Int, cell: Int) {
+        self.width = width
+        self.height = height
+        var strength = [UInt8](repeating: 0, count: width * height)
+        rgb.withUnsafeBufferPointer { pixels in
+            let background = BackgroundEstimate(rgb: pixels, width: width, height: height, cell: cell)
+            var paper = [Float](repeating: 0, count: width * 3)
+            strength.withUnsafeMutableBufferPointer { output in
+                for y in 0..<height {
+                    background.row(y, width: width, into: &paper)
+                    var offset = y * width * 3
+                    for x in 0..<width {
+                        output[y * width + x] = Self.distance(
+                            red: Float(pixels[offset]), green: Float(pixels[offset + 1]),
+                            blue: Float(pixels[offset + 2]), paperRed: paper[x * 3], paperGreen: paper[x * 3 + 1],
+                            paperBlue: paper[x * 3 + 2])
+                        offset += 3
+                    }
+                }
+            }
+        }
+        let threshold = max(Self.minimumThreshold, Self.otsuThreshold(of: strength))
+        self.strength = strength
+        self.threshold = UInt8(min(threshold, 250))
+        // Strength to grey: half the threshold and below is white, one and a half times it and above black, so
+        // Tesseract's own binarisation falls near ours and anti-aliased edges keep their shape.
+        let low = Float(threshold) * 0.5
+        let span = Float(threshold)
+        grey = strength.map { value in
+            let level = (Float(value) - low) / span
+            return UInt8(255 - max(0, min(1, level)) * 255)
+        }
+    }
+
+    /// True where the pixel's strength is above the threshold.
+    @inline(__always)
+    func isInk(_ index: Int) -> Bool { strength[index] > threshold }
+
+    /// The distance of one pixel from its paper, 0...255: brightness (relative to the paper's: text in a shadow is
+    /// as dark against its shadowed paper) and colour (chroma, weighted up: red on brown differs mostly there).
+    @inline(__always)
+    static func distance(
+        red: Float, green: Float, blue: Float, paperRed: Float, paperGreen: Float, paperBlue: Float
+    ) -> UInt8 {
+        let dr = red - paperRed
+        let dg = green - paperGreen
+        let db = blue - paperBlue
+        let paperLuma: Float = 0.299 * paperRed + 0.587 * paperGreen + 0.114 * paperBlue
+        let lumaDifference: Float = 0.299 * dr + 0.587 * dg + 0.114 * db
+        let luma: Float = lumaDifference * 200 / max(paperLuma, 100)
+        let blueChroma: Float = -0.1687 * dr - 0.3313 * dg + 0.5 * db
+        let redChroma: Float = 0.5 * dr - 0.4187 * dg - 0.0813 * db
+        let chroma: Float = blueChroma * blueChroma + redChroma * redChroma
+        let squared: Float = luma * luma + 2 * chroma
+        return UInt8(min(255, squared.squareRoot()))
+    }
+
+    /// Otsu's threshold: the level that best separates the histogram into two classes.
+    static func otsuThreshold(of values: [UInt8]) -> Int {
+        var histogram = [Int](repeating: 0, count: 256)
+        for value in values { histogram[Int(value)] += 1 }
+        let total = Double(values.count)
+        guard total > 0 else { return 128 }
+        var sum = 0.0
+        for level in 0..<256 { sum += Double(level * histogram[level]) }
+        var backgroundWeight = 0.0
+        var backgroundSum = 0.0
+        var best = (variance: -1.0, level: 128)
+        for level in 0..<256 {
+            backgroundWeight += Double(histogram[level])
+            guard backgroundWeight > 0 else { continue }
+            let foregroundWeight = total - backgroundWeight
+            guard foregroundWeight > 0 else { break }
+            backgroundSum += Double(level * histogram[level])
+            let backgroundMean = backgroundSum / backgroundWeight
+            let foregroundMean = (sum - backgroundSum) / foregroundWeight
+            let variance = backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean)
+                * (backgroundMean - foregroundMean)
+            if variance > best.variance { best = (variance, level) }
+        }
+        return best.level
+    }
+}
