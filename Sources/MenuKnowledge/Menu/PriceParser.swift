@@ -217,6 +217,11 @@ public struct PriceParser: Sendable {
         flush()
         text = Self.withoutRepeatedRuns(output)
         text = text.replacingOccurrences(of: "~", with: " ~ ")
+        // Labels as OCR spaces them: `( 소)`, `(소 )` → `(소)`; `1인 분`, `1 인분` → `1인분`.
+        text = text.replacingOccurrences(of: #"\(\s+"#, with: "(", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"\s+\)"#, with: ")", options: .regularExpression)
+        text = text.replacingOccurrences(
+            of: #"(\d)\s*인\s*분"#, with: "$1인분", options: .regularExpression)
         return text
     }
 
@@ -288,7 +293,9 @@ public struct PriceParser: Sendable {
             else { return nil }
             labelEnd = amountStart
         }
-        let label = String(bare[..<labelEnd]).trimmingCharacters(in: CharacterSet(charactersIn: " :"))
+        // `(소)32,500원`: the label's own closing parenthesis sits between it and the amount.
+        let label = strippingParentheses(
+            String(bare[..<labelEnd]).trimmingCharacters(in: CharacterSet(charactersIn: " :")))
         guard !label.isEmpty, isLabel(label) else { return nil }
         return (label, String(bare[labelEnd...]))
     }

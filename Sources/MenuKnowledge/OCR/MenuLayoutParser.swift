@@ -335,14 +335,40 @@ public struct MenuLayoutParser: Sendable {
         // Lone jamo (ㄴ, ㅇ, ㅅ) are never written in a name: they are what an engine makes of leaders and specks.
         let withoutJamo = String(
             text.unicodeScalars.filter { !(0x3131...0x318E).contains($0.value) }.map(Character.init))
-        let words = withoutJamo.split(separator: " ").map(String.init).filter { !badges.contains($0) }
+        var words = withoutJamo.split(separator: " ").map(String.init).filter { !isBadge($0) }
             .map(withoutTrailingLeaderSyllables)
+        // Debris at either end: a lone `!`, `'`, `|`, `1`, `원`, a page edge or a failed price (`6691`).
+        while let first = words.first, isEndDebris(first) { words.removeFirst() }
+        while let last = words.last, isEndDebris(last) { words.removeLast() }
+        // A Hangul word with digits glued to its end (`치즈녹두전6691`): the digits are a misread price.
+        if let last = words.last, let firstDigit = last.firstIndex(where: \.isASCIIDigit),
+            containsHangul(String(last[..<firstDigit])), last[firstDigit...].allSatisfy({ !containsHangul(String($0)) })
+        {
+            words[words.count - 1] = String(last[..<firstDigit])
+        }
         // A leftover word of leader syllables only (`니` after `이이이` was cut) is debris too, unless it is all.
         let kept = words.count > 1 ? words.filter { !$0.allSatisfy(leaderSyllables.contains) || $0.count > 2 } : words
-        let joined = kept.joined(separator: " ").trimmingCharacters(in: CharacterSet(charactersIn: " .,:;-_~·*•|"))
+        let joined = kept.joined(separator: " ").trimmingCharacters(
+            in: CharacterSet(charactersIn: " .,:;-_~·*•|!'\"“”‘’`「」『』[](){}<>…‥"))
         // A name has letters: a run of symbols (`…*……`) is debris, not a dish.
         guard joined.unicodeScalars.contains(where: { CharacterSet.letters.contains($0) }) else { return nil }
         return joined
+    }
+
+    /// A badge, also with a bracket lost or its syllables misread (`[추천`, `추천]`, `(추젠`, `투친`).
+    static func isBadge(_ word: String) -> Bool {
+        if badges.contains(word) { return true }
+        let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]()<>{}「」『』【】'\"“”‘’"))
+        return badges.contains(bare) || ["추젠", "투친", "추첸", "주천", "추전]"].contains(bare)
+    }
+
+    /// A word that is no part of a name when it stands at either end of one: no Hangul and no Latin word (digits,
+    /// punctuation, a lone letter), or 원 and the syllables a price's won sign is read as.
+    static func isEndDebris(_ word: String) -> Bool {
+        if PriceParser.wonReadings.contains(word) { return true }
+        if containsHangul(word) { return false }
+        let letters = word.unicodeScalars.filter { CharacterSet.letters.contains($0) }
+        return letters.count < 2
     }
 
     /// `막걸리이이`, `매실차이피미`: leader debris glued to a name. A trailing run of three leader syllables, or of
