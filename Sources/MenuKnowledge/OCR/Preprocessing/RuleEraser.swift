@@ -44,6 +44,7 @@ enum RuleEraser {
             in: blocks, erased: &erased, along: rows, across: columns,
             minimumRun: max(20, Int(Double(rows) * minimumRunFraction)),
             index: { along, across in along * columns + across })
+        markLeaders(in: blocks, erased: &erased, columns: columns, rows: rows)
         var count = 0
         for row in 0..<rows {
             for column in 0..<columns where erased[row * columns + column] {
@@ -62,6 +63,51 @@ enum RuleEraser {
         }
         return count
     }
+
+    /// Dot leaders (`.......`, `·······`): at least ``minimumLeaderDots`` short blobs in a row, evenly close, with
+    /// nothing above or below them. Tesseract reads them as `…`, `eeee` or `이이이` glued to the name or the price,
+    /// or as a line of their own between rows; erased, they never reach it.
+    private static func markLeaders(in blocks: [Bool], erased: inout [Bool], columns: Int, rows: Int) {
+        func isInk(_ column: Int, _ row: Int) -> Bool {
+            row >= 0 && row < rows && column >= 0 && column < columns && blocks[row * columns + column]
+        }
+        for row in 0..<(rows - 1) {
+            var dots: [ClosedRange<Int>] = []
+            func flush() {
+                defer { dots.removeAll() }
+                guard dots.count >= minimumLeaderDots else { return }
+                for dot in dots {
+                    for column in dot {
+                        for band in row...(row + 1) where isInk(column, band) {
+                            erased[band * columns + column] = true
+                        }
+                    }
+                }
+            }
+            var column = 0
+            while column < columns {
+                guard isInk(column, row) || isInk(column, row + 1) else {
+                    column += 1
+                    continue
+                }
+                var end = column
+                while end + 1 < columns, isInk(end + 1, row) || isInk(end + 1, row + 1) { end += 1 }
+                // A dot: short, alone in its band (nothing two blocks above or below, a block to either side).
+                let isolated = !((column - 1)...(end + 1)).contains { isInk($0, row - 2) || isInk($0, row + 3) }
+                if end - column <= 2, isolated {
+                    if let last = dots.last, column - last.upperBound > 6 { flush() }
+                    dots.append(column...end)
+                } else {
+                    flush()
+                }
+                column = end + 1
+            }
+            flush()
+        }
+    }
+
+    /// The fewest dots that make a leader.
+    static let minimumLeaderDots = 6
 
     /// Finds thin runs along one direction and marks their ink blocks.
     /// - Parameters:
