@@ -51,7 +51,9 @@ public struct PriceError: Sendable, Equatable, Hashable {
 public struct MenuItem: Sendable, Equatable {
     /// The Korean name, e.g. 김치찌개. Never empty.
     public var nameKorean: String
-    /// An English name when the menu prints one.
+    /// The name as the engine read it, when the lexicon corrected it (``DishLexicon``); nil otherwise.
+    public var nameRaw: String?
+    /// An English name when the menu prints one (or the lexicon knows the dish's standard one).
     public var nameEnglish: String?
     /// A description line printed under the name.
     public var description: String?
@@ -86,14 +88,19 @@ public struct MenuItem: Sendable, Equatable {
 
     /// The item as the API returns it (field names as on the wire).
     public var json: JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("name_ko", .string(nameKorean)), ("name_en", nameEnglish.map(JSONValue.string) ?? .null),
+        ]
+        // Only on corrected items: every other item's JSON (and so its cached result hash) is as before.
+        if let nameRaw { fields.append(("name_raw", .string(nameRaw))) }
+        return .object(
+            fields + [
             ("description", description.map(JSONValue.string) ?? .null),
             ("category", category.map(JSONValue.string) ?? .null), ("prices", .array(prices.map(\.json))),
             ("market_price", .bool(isMarketPrice)), ("is_set", .bool(isSet)),
             ("confidence", .double((confidence * 1000).rounded() / 1000)),
             ("price_errors", .array(priceErrors.map(\.json))),
-        ])
+            ])
     }
 }
 
@@ -117,5 +124,6 @@ extension MenuItem {
             category: json["category"]?.stringValue, prices: prices,
             isMarketPrice: json["market_price"]?.boolValue ?? false, isSet: json["is_set"]?.boolValue ?? false,
             confidence: json["confidence"]?.doubleValue ?? 0, priceErrors: errors)
+        nameRaw = json["name_raw"]?.stringValue
     }
 }

@@ -10,8 +10,12 @@ import Foundation
 /// phone numbers, addresses, opening hours, 사업자 numbers, card and VAT notes).
 public struct MenuLayoutParser: Sendable {
     private let priceParser = PriceParser()
+    private let lexicon: DishLexicon?
 
-    public init() {}
+    /// - Parameter lexicon: corrects unsure names and fills English names (``DishLexicon``); nil leaves names as read.
+    public init(lexicon: DishLexicon? = .standard) {
+        self.lexicon = lexicon
+    }
 
     /// A line of words, in reading order.
     struct Line {
@@ -54,7 +58,22 @@ public struct MenuLayoutParser: Sendable {
         for column in columns(of: usable, slope: slope, context: context) {
             items += parse(lines: Self.lines(of: column, slope: slope), context: context)
         }
-        return items
+        guard let lexicon else { return items }
+        return items.map { item in
+            var item = item
+            switch lexicon.match(item.nameKorean, confidence: item.confidence) {
+            case .exact(let entry):
+                item.nameKorean = entry.name
+                item.nameEnglish = item.nameEnglish ?? entry.englishName
+            case .snapped(let entry, _):
+                item.nameRaw = item.nameKorean
+                item.nameKorean = entry.name
+                item.nameEnglish = item.nameEnglish ?? entry.englishName
+            case .none:
+                break
+            }
+            return item
+        }
     }
 
     // MARK: - Geometry

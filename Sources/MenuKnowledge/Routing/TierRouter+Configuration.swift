@@ -48,7 +48,7 @@ extension TierRouter {
             case "gpt_vision":
                 parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
             case "clova": parts.append("clova:V2")
-            default: parts.append("tesseract:kor:psm6")
+            default: parts.append("tesseract:kor:psm6:inkmap:lexicon")
             }
         }
         parts.append("bars:\(configuration.primaryMinimumConfidence):\(configuration.fallbackMinimumConfidence)")

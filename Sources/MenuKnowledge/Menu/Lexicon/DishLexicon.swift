@@ -1,0 +1,114 @@
+import Foundation
+
+/// Korean dish and drink names, for correcting what OCR misreads by a stroke (모눔전 → 모둠전, 소수 → 소주) and for the
+/// English names restaurants use for visitors.
+///
+/// Snapping is safe by construction: names are compared jamo by jamo (a misread stroke is one jamo, not a whole
+/// syllable), only a reading the engine was unsure of is snapped, only to the one entry within the distance (never
+/// between two close entries: 공기밥 and 공깃밥), and the raw reading is kept beside the correction.
+public struct DishLexicon: Sendable {
+    /// One name.
+    public struct Entry: Sendable, Equatable {
+        /// As restaurants print it.
+        public var name: String
+        /// The standard English name, when there is one.
+        public var englishName: String?
+        /// The name as jamo (see ``DishLexicon/jamo(of:)``).
+        let jamo: [UInt16]
+    }
+
+    /// What a reading is, looked up.
+    public enum Match: Sendable, Equatable {
+        /// The reading is an entry (spaces ignored).
+        case exact(Entry)
+        /// The reading was unsure and one entry, and only one, is within the distance.
+        case snapped(Entry, distance: Int)
+        /// Not an entry, and not safely correctable to one.
+        case none
+    }
+
+    /// A reading at or above this confidence is never snapped: the engine was sure, the dish may just be rare.
+    public static let snapConfidenceLimit = 0.9
+
+    /// The entries, in the order written.
+    public let entries: [Entry]
+    private let indexByName: [String: Int]
+
+    /// The project's lexicon (``entriesText``).
+    public static let standard = DishLexicon(text: entriesText)
+
+    /// Reads one entry per line: the name, optionally a tab and the English name. Blank lines are skipped.
+    public init(text: String) {
+        var entries: [Entry] = []
+        var index: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let name = fields.first, !name.isEmpty else { continue }
+            let english = fields.count > 1 && !fields[1].isEmpty ? fields[1] : nil
+            index[name] = index[name] ?? entries.count
+            entries.append(Entry(name: name, englishName: english, jamo: Self.jamo(of: name)))
+        }
+        self.entries = entries
+        indexByName = index
+    }
+
+    /// Looks a reading up.
+    /// - Parameters:
+    ///   - reading: the name as read (spaces are ignored: OCR cuts Korean words in two).
+    ///   - confidence: the engine's confidence in the reading, 0...1.
+    public func match(_ reading: String, confidence: Double) -> Match {
+        let key = reading.filter { $0 != " " }
+        if let index = indexByName[key] { return .exact(entries[index]) }
+        let syllables = key.unicodeScalars.filter { (0xAC00...0xD7A3).contains($0.value) }.count
+        // One syllable is too little to go on, and a reading with other letters or digits is not a plain name.
+        guard confidence < Self.snapConfidenceLimit, syllables >= 2, syllables == key.count else { return .none }
+        let limit = syllables <= 3 ? 1 : 2
+        let jamo = Self.jamo(of: key)
+        var best: (entry: Entry, distance: Int)?
+        var candidates = 0
+        for entry in entries where abs(entry.name.count - key.count) <= 1 {
+            let distance = Self.editDistance(jamo, entry.jamo, limit: limit)
+            guard distance <= limit else { continue }
+            candidates += 1
+            if best == nil || distance < best?.distance ?? 0 { best = (entry, distance) }
+        }
+        guard candidates == 1, let best else { return .none }
+        return .snapped(best.entry, distance: best.distance)
+    }
+
+    /// Hangul syllables as their jamo (initial, medial, final), other characters as themselves: one misread stroke
+    /// is one jamo apart (둠 → 눔 changes only the initial).
+    static func jamo(of text: String) -> [UInt16] {
+        var output: [UInt16] = []
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            guard (0xAC00...0xD7A3).contains(value) else {
+                output.append(UInt16(truncatingIfNeeded: 1000 + min(value, 60000)))
+                continue
+            }
+            let index = value - 0xAC00
+            output.append(UInt16(index / 588))
+            output.append(UInt16(19 + (index % 588) / 28))
+            if index % 28 != 0 { output.append(UInt16(40 + index % 28)) }
+        }
+        return output
+    }
+
+    /// Levenshtein distance, stopping early once every path is past `limit` (then any value above it).
+    static func editDistance(_ left: [UInt16], _ right: [UInt16], limit: Int) -> Int {
+        if abs(left.count - right.count) > limit { return limit + 1 }
+        var previous = Array(0...right.count)
+        var current = [Int](repeating: 0, count: right.count + 1)
+        for (i, a) in left.enumerated() {
+            current[0] = i + 1
+            var rowMinimum = current[0]
+            for (j, b) in right.enumerated() {
+                current[j + 1] = min(previous[j] + (a == b ? 0 : 1), previous[j + 1] + 1, current[j] + 1)
+                rowMinimum = min(rowMinimum, current[j + 1])
+            }
+            if rowMinimum > limit { return limit + 1 }
+            swap(&previous, &current)
+        }
+        return previous[right.count]
+    }
+}
