@@ -82,6 +82,34 @@ struct PriceParserTests {
         Case(
             line: "아메리카노 HOT 4,000 ICE 4,500", name: "아메리카노",
             prices: [.init(label: "HOT", amount: 4000), .init(label: "ICE", amount: 4500)]),
+        // The forms of menus drawn by other hands (issue 10).
+        Case(
+            line: "족발 .... (소) 32,500 원 (중) 36,000 원 (대) 39,000 원", name: "족발",
+            prices: [
+                .init(label: "소", amount: 32500), .init(label: "중", amount: 36000), .init(label: "대", amount: 39000),
+            ]),
+        Case(
+            line: "족발 ( 소)32,500원 ( 대)39,000원", name: "족발",
+            prices: [.init(label: "소", amount: 32500), .init(label: "대", amount: 39000)]),
+        Case(
+            line: "족발 (소)32,500원 (대 )39,000원", name: "족발",
+            prices: [.init(label: "소", amount: 32500), .init(label: "대", amount: 39000)]),
+        Case(
+            line: "보쌈 소 32,500 대 39,000", name: "보쌈",
+            prices: [.init(label: "소", amount: 32500), .init(label: "대", amount: 39000)]),
+        Case(
+            line: "삼겹살 (1인 분)15,000 (2인 분)28,000", name: "삼겹살",
+            prices: [.init(label: "1인분", amount: 15000), .init(label: "2인분", amount: 28000)]),
+        Case(
+            line: "삼겹살 1 인분 15,000 / 2인분 28,000", name: "삼겹살",
+            prices: [.init(label: "1인분", amount: 15000), .init(label: "2인분", amount: 28000)]),
+        Case(line: "김치찌개 32,500 원", name: "김치찌개", prices: [.init(amount: 32500)]),
+        Case(line: "보쌈 1만2천5백원", name: "보쌈", prices: [.init(amount: 12500)]),
+        Case(line: "갈비찜 7만9천원", name: "갈비찜", prices: [.init(amount: 79000)]),
+        Case(line: "계란찜 2만9백원", name: "계란찜", prices: [.init(amount: 20900)]),
+        Case(line: "갈비탕 12,900원", name: "갈비탕", prices: [.init(amount: 12900)]),
+        // A struck-through old price beside the new, lower one: the new one counts.
+        Case(line: "반반족발 15,000 13,000원", name: "반반족발", prices: [.init(amount: 13000)]),
         Case(line: "식사류", name: "식사류", prices: []),
         Case(line: "4.5 평점", name: "4.5 평점", prices: []),
         Case(line: "테이블 12", name: "테이블 12", prices: []),
@@ -94,6 +122,25 @@ struct PriceParserTests {
         #expect(reading.prices == testCase.prices)
         #expect(reading.isMarketPrice == testCase.market)
         #expect(reading.errors.isEmpty)
+    }
+
+    @Test func twoItemsOnOneLineAreTwoReadings() {
+        let readings = PriceParser().readings(of: "지리탕 23,000원 특모둠회 (소) 8,500원 (대) 12,000원")
+        #expect(readings.map(\.remainingText) == ["지리탕", "특모둠회"])
+        #expect(readings.map { $0.prices.map(\.amount) } == [[23000], [8500, 12000]])
+        #expect(readings[1].prices.map(\.label) == ["소", "대"])
+    }
+
+    @Test func aNameWithoutItsPriceEndsTheReadings() {
+        let readings = PriceParser().readings(of: "김치찌개 8,000원 된장찌개")
+        #expect(readings.map(\.remainingText) == ["김치찌개", "된장찌개"])
+        #expect(readings.map(\.hasPrice) == [true, false])
+    }
+
+    @Test func rowsOfSizesStayOneReading() {
+        let readings = PriceParser().readings(of: "족발 소 30,000 / 중 35,000 / 대 40,000 원")
+        #expect(readings.count == 1)
+        #expect(readings.first?.prices.map(\.label) == ["소", "중", "대"])
     }
 
     @Test(arguments: [

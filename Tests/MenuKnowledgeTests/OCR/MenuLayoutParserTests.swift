@@ -204,6 +204,82 @@ struct MenuLayoutParserTests {
         #expect(names(parser.items(from: page.words)) == ["비빔밥"])
     }
 
+    // MARK: - Layouts of menus drawn by other hands (issue 10)
+
+    @Test func leadersReadAsALineOfTheirOwnAreDropped() {
+        var page = SyntheticPage()
+        page.add("김치찌개 8,000원", x: 20, y: 20)
+        page.add(".……………………………… .… ………………….", x: 20, y: 45, height: 8)
+        page.add("된장찌개 7,500원", x: 20, y: 70)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "된장찌개"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[8000], [7500]])
+    }
+
+    @Test func twoColumnsTheGutterDoesNotSplitAreTwoItemsPerLine() {
+        var page = SyntheticPage()
+        // The gutter is narrower than two text heights: no column split, the line holds both items.
+        page.add("지리탕 23,000원 물회 38,500원", x: 20, y: 20)
+        page.add("회덮밥 18,000원 해삼 9,500원", x: 20, y: 60)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["지리탕", "물회", "회덮밥", "해삼"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[23000], [38500], [18000], [9500]])
+    }
+
+    @Test func inlineParenthesisedSizesAreLabelsNotName() {
+        var page = SyntheticPage()
+        page.add("족발 .... (소) 32,500 원 (중) 36,000 원 (대) 39,000 원", x: 20, y: 20)
+        page.add("보쌈 ( 소)29,500원 ( 대)36,500원", x: 20, y: 60)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["족발", "보쌈"])
+        #expect(items.map { $0.prices.map(\.label) } == [["소", "중", "대"], ["소", "대"]])
+        #expect(items.map { $0.prices.map(\.amount) } == [[32500, 36000, 39000], [29500, 36500]])
+    }
+
+    @Test func struckThroughOldPriceGivesTheNewOne() {
+        var page = SyntheticPage()
+        page.add("반반족발 15,000 13,000원", x: 20, y: 20)
+        let items = parser.items(from: page.words)
+        #expect(items.map { $0.prices.map(\.amount) } == [[13000]])
+    }
+
+    @Test func debrisAtANamesEndsIsDropped() {
+        var page = SyntheticPage()
+        page.add("! 갈비 살 37,000원", x: 20, y: 20)
+        page.add("양념갈비 ' 37,900", x: 20, y: 60)
+        page.add("치즈녹두전6691", x: 20, y: 100)
+        page.add("13,000원", x: 20, y: 140)
+        page.add("순두부찌개 [추천 9,000원", x: 20, y: 180)
+        page.add("매화수 원", x: 20, y: 220)
+        page.add("6,000", x: 20, y: 260)
+        let items = parser.items(from: page.words)
+        #expect(items.map { $0.nameKorean.filter { $0 != " " } } == ["갈비살", "양념갈비", "치즈녹두전", "순두부찌개", "매화수"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[37000], [37900], [13000], [9000], [6000]])
+    }
+
+    @Test func centredStackedNamesTakeThePriceBelow() {
+        var page = SyntheticPage()
+        page.add("물냉면", x: 200, y: 20)
+        page.add("9,000원", x: 205, y: 50)
+        page.add("비빔냉면", x: 190, y: 100)
+        page.add("9,500원", x: 205, y: 130)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["물냉면", "비빔냉면"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[9000], [9500]])
+    }
+
+    @Test func unsureMisreadingsSnapToTheLexiconAndKeepTheRawReading() {
+        var page = SyntheticPage()
+        page.add("모눔전 18,000", x: 20, y: 20, confidence: 0.6)
+        page.add("소수 5,000", x: 20, y: 60, confidence: 0.6)
+        page.add("김치찌개 8,000", x: 20, y: 100, confidence: 0.95)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["모둠전", "소주", "김치찌개"])
+        #expect(items.map(\.nameRaw) == ["모눔전", "소수", nil])
+        #expect(items.map(\.nameEnglish) == ["Assorted Pancakes", "Soju", "Kimchi Stew"])
+        #expect(MenuLayoutParser(lexicon: nil).items(from: page.words).map(\.nameKorean) == ["모눔전", "소수", "김치찌개"])
+    }
+
     @Test func emptyInputGivesNoItems() {
         #expect(parser.items(from: []).isEmpty)
     }

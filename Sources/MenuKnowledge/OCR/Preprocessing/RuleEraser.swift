@@ -3,7 +3,8 @@
 /// (`두00020000000부길치`) and can lose the whole row.
 ///
 /// A rule is a long, thin run of ink: the ink map is reduced to 3x3 blocks (a block is ink when two of its pixels
-/// are), and a run of ink blocks along a band two blocks high, at least ``minimumRunFraction`` of the page across
+/// are), and a run of ink blocks along a band two blocks high, at least ``minimumRunFraction`` of the page across (vertical rules
+/// ``minimumVerticalRunFraction`` of its height)
 /// (gaps of one block allowed: a photographed rule is broken), with the rows two blocks above and below it mostly
 /// empty, is a rule; it is erased where it is thin (where a glyph touches it, or the run runs on into the middle
 /// band of a price, the ink stays). Text lines are never thin, leaders of dots are never continuous, and a struck-through price is
@@ -12,8 +13,12 @@
 enum RuleEraser {
     /// The block side in pixels.
     static let block = 3
-    /// The shortest horizontal rule, as a share of the page width (and vertical, of the height).
+    /// The shortest horizontal rule, as a share of the page width. Far longer than any stroke of a glyph (ㅡ is one
+    /// glyph wide) on any page that holds more than a handful of characters per line.
     static let minimumRunFraction = 0.12
+    /// The shortest vertical rule, as a share of the page height: ㅣ strokes are as tall as a glyph, and a page with
+    /// a few large lines has glyphs a tenth of its height.
+    static let minimumVerticalRunFraction = 0.25
     /// A run is thin when the rows (columns) beside its band have ink in fewer than this share of its blocks.
     static let besideDensityLimit = 0.35
 
@@ -38,11 +43,11 @@ enum RuleEraser {
         var erased = [Bool](repeating: false, count: columns * rows)
         markRuns(
             in: blocks, erased: &erased, along: columns, across: rows,
-            minimumRun: max(20, Int(Double(columns) * minimumRunFraction)),
+            minimumRun: max(30, Int(Double(columns) * minimumRunFraction)),
             index: { along, across in across * columns + along })
         markRuns(
             in: blocks, erased: &erased, along: rows, across: columns,
-            minimumRun: max(20, Int(Double(rows) * minimumRunFraction)),
+            minimumRun: max(30, Int(Double(rows) * minimumVerticalRunFraction)),
             index: { along, across in along * columns + across })
         markLeaders(in: blocks, erased: &erased, columns: columns, rows: rows)
         var count = 0
