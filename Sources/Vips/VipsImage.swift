@@ -138,7 +138,9 @@ public final class VipsImage {
         if image.bands < 3 || image.interpretation != .srgb {
             image = try image.apply("vips_colourspace") { CVips_colourspace_srgb(image.pointer, $0) }
         }
-        if image.bands > 3 { image = try image.apply("vips_extract_band") { CVips_extract_bands(image.pointer, $0, 3) } }
+        if image.bands > 3 {
+            image = try image.apply("vips_extract_band") { CVips_extract_bands(image.pointer, $0, 3) }
+        }
         return try image.apply("vips_cast_uchar") { CVips_cast_uchar(image.pointer, $0) }
     }
 

@@ -95,11 +95,11 @@ public struct MenuItem: Sendable, Equatable {
         if let nameRaw { fields.append(("name_raw", .string(nameRaw))) }
         return .object(
             fields + [
-            ("description", description.map(JSONValue.string) ?? .null),
-            ("category", category.map(JSONValue.string) ?? .null), ("prices", .array(prices.map(\.json))),
-            ("market_price", .bool(isMarketPrice)), ("is_set", .bool(isSet)),
-            ("confidence", .double((confidence * 1000).rounded() / 1000)),
-            ("price_errors", .array(priceErrors.map(\.json))),
+                ("description", description.map(JSONValue.string) ?? .null),
+                ("category", category.map(JSONValue.string) ?? .null), ("prices", .array(prices.map(\.json))),
+                ("market_price", .bool(isMarketPrice)), ("is_set", .bool(isSet)),
+                ("confidence", .double((confidence * 1000).rounded() / 1000)),
+                ("price_errors", .array(priceErrors.map(\.json))),
             ])
     }
 }

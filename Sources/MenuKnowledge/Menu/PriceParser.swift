@@ -57,8 +57,9 @@ public struct PriceParser: Sendable {
                 segmentHasPrice = false
             }
             segments[segments.count - 1].append(token)
-            if isPricePart, amount(from: token, context) != nil || Self.splitGluedLabel(token) != nil
-                || Self.marketPriceWords.contains(Self.strippingParentheses(token))
+            if isPricePart,
+                amount(from: token, context) != nil || Self.splitGluedLabel(token) != nil
+                    || Self.marketPriceWords.contains(Self.strippingParentheses(token))
             {
                 segmentHasPrice = true
             }

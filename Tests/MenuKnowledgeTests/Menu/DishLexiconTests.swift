@@ -1,5 +1,6 @@
-@testable import MenuKnowledge
 import Testing
+
+@testable import MenuKnowledge
 
 struct DishLexiconTests {
     let lexicon = DishLexicon.standard

@@ -91,7 +91,9 @@ struct BackgroundEstimate {
             for column in 0..<columns {
                 window.removeAll(keepingCapacity: true)
                 for y in max(0, row - 2)...min(rows - 1, row + 2) {
-                    for x in max(0, column - 2)...min(columns - 1, column + 2) { window.append(values[y * columns + x]) }
+                    for x in max(0, column - 2)...min(columns - 1, column + 2) {
+                        window.append(values[y * columns + x])
+                    }
                 }
                 window.sort()
                 output[row * columns + column] = window[window.count / 2]

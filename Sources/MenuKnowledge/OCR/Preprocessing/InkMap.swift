@@ -97,7 +97,8 @@ struct InkMap {
             backgroundSum += Double(level * histogram[level])
             let backgroundMean = backgroundSum / backgroundWeight
             let foregroundMean = (sum - backgroundSum) / foregroundWeight
-            let variance = backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean)
+            let variance =
+                backgroundWeight * foregroundWeight * (backgroundMean - foregroundMean)
                 * (backgroundMean - foregroundMean)
             if variance > best.variance { best = (variance, level) }
         }

@@ -59,7 +59,8 @@ enum RuleEraser {
                 for y in max(0, row * block - 1)..<min(map.height, row * block + block + 1) {
                     for x in max(0, column * block - 1)..<min(map.width, column * block + block + 1) {
                         let index = y * map.width + x
-                        let inside = y >= row * block && y < row * block + block && x >= column * block
+                        let inside =
+                            y >= row * block && y < row * block + block && x >= column * block
                             && x < column * block + block
                         if inside || !map.isInk(index) { map.grey[index] = 255 }
                     }
