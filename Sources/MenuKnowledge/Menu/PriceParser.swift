@@ -154,6 +154,8 @@ public struct PriceParser: Sendable {
     /// The amount a single token stands for, or nil when it is not a price.
     public func amount(from token: String, _ context: PriceContext = PriceContext()) -> Int? {
         var text = Self.strippingParentheses(token)
+        // What an engine makes of the gap before a price in a column (`_26,000`, `-26,000`, `:26,000`).
+        while let first = text.first, "_-:;|.,~".contains(first) { text.removeFirst() }
         var hasCurrencyMark = false
         // Currency marks: ₩, and the backslash OCR reads it as; W only directly before a digit.
         while let first = text.first,
