@@ -344,6 +344,9 @@ struct OCRCommand: ParsableCommand {
     @Flag(help: "Keep ruling (rules, borders) instead of erasing it (to measure it).")
     var keepRules = false
 
+    @Flag(help: "Leave the page's skew as photographed (to measure it).")
+    var noDeskew = false
+
     @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
     var dumpPages: String?
 
@@ -368,6 +371,7 @@ struct OCRCommand: ParsableCommand {
         if sharpen { steps.sharpens = true }
         if greyPreprocessing { steps.findsInk = false }
         if keepRules { steps.erasesRules = false }
+        if noDeskew { steps.deskews = false }
         if !noPreprocessing { steps.targetLongSide = longSide }
         let provider = TesseractOCRProvider(engine: engine, steps: steps)
         var results: [JSONValue] = []

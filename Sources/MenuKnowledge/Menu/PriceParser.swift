@@ -252,7 +252,9 @@ public struct PriceParser: Sendable {
 
     /// Splits on spaces, `/` and `|`: the separators of size variants (`소 9,000 / 대 12,000`).
     static func tokens(of text: String) -> [String] {
+        // A lone `_` is what an engine reads a column gap as: never a word.
         text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" || $0 == "\t" }).map(String.init)
+            .filter { !$0.allSatisfy { $0 == "_" } }
     }
 
     static func strippingParentheses(_ token: String) -> String {

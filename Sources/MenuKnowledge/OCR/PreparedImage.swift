@@ -83,6 +83,8 @@ public struct PreprocessingSteps: Sendable, Equatable {
     /// Long thin runs of ink (rules, borders, notebook lines) erased before recognition (``RuleEraser``). Needs
     /// ``findsInk``.
     public var erasesRules = true
+    /// The page turned so its text lines are level (``SkewEstimate``). Needs ``findsInk``.
+    public var deskews = true
     /// Divide by a heavy blur: removes uneven lighting and shadows.
     public var flattensBackground = true
     /// Percentile contrast stretch.
@@ -104,6 +106,7 @@ public struct PreprocessingSteps: Sendable, Equatable {
         var steps = PreprocessingSteps()
         steps.findsInk = false
         steps.erasesRules = false
+        steps.deskews = false
         steps.flattensBackground = false
         steps.stretchesContrast = false
         steps.removesNoise = false
@@ -145,6 +148,10 @@ public enum ImagePreparation {
                 var map = InkMap(
                     rgb: try rgb.pixelBytes(), width: rgb.width, height: rgb.height,
                     cell: max(8, max(rgb.width, rgb.height) / 110))
+                if steps.deskews {
+                    let skew = SkewEstimate.degrees(of: map)
+                    if abs(skew) >= SkewEstimate.minimumCorrectionDegrees { map = map.rotated(degrees: skew) }
+                }
                 if steps.erasesRules { RuleEraser.erase(in: &map) }
                 return (map.grey, map.width, map.height)
             }

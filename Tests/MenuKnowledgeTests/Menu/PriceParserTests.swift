@@ -112,7 +112,9 @@ struct PriceParserTests {
         Case(line: "반반족발 15,000 13,000원", name: "반반족발", prices: [.init(amount: 13000)]),
         Case(
             line: "해물파전 22000 _26,000 _ 30,000", name: "해물파전",
-            prices: [.init(label: "소", amount: 22000), .init(label: "중", amount: 26000), .init(label: "대", amount: 30000)],
+            prices: [
+                .init(label: "소", amount: 22000), .init(label: "중", amount: 26000), .init(label: "대", amount: 30000),
+            ],
             context: PriceContext(columnLabels: ["소", "중", "대"])),
         Case(line: "식사류", name: "식사류", prices: []),
         Case(line: "4.5 평점", name: "4.5 평점", prices: []),

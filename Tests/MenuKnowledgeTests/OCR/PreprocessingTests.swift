@@ -91,6 +91,37 @@ struct PreprocessingTests {
         #expect(map.grey[101 * 900 + 630] < 64)
     }
 
+    /// Rows of "words" (short dark bars) climbing at `degrees`.
+    static func skewedPage(degrees: Double) -> Canvas {
+        var canvas = Canvas(width: 800, height: 600, colour: (250, 250, 248))
+        let slope = tan(degrees * .pi / 180)
+        for row in 0..<8 {
+            for word in 0..<10 {
+                let x = 60 + word * 66
+                let y = 80 + row * 55 + Int((Double(x) * slope).rounded())
+                canvas.fill(x: x, y: y, width: 50, height: 14, colour: (20, 20, 20))
+            }
+        }
+        return canvas
+    }
+
+    @Test(arguments: [-3.0, -1.5, 0.0, 2.0, 3.0])
+    func skewIsMeasuredFromTheTextLines(degrees: Double) {
+        let estimate = SkewEstimate.degrees(of: Self.skewedPage(degrees: degrees).inkMap())
+        #expect(abs(estimate - degrees) < 0.3, "estimated \(estimate) for \(degrees)")
+    }
+
+    @Test func rotatingByTheSkewLevelsTheLines() {
+        let map = Self.skewedPage(degrees: 2.5).inkMap()
+        let level = map.rotated(degrees: SkewEstimate.degrees(of: map))
+        #expect(abs(SkewEstimate.degrees(of: level)) < 0.3)
+        // The canvas grows to hold the whole turned page, and ink stays ink.
+        #expect(level.width >= map.width && level.height >= map.height)
+        let inkBefore = (0..<(map.width * map.height)).filter(map.isInk).count
+        let inkAfter = (0..<(level.width * level.height)).filter(level.isInk).count
+        #expect(abs(Double(inkAfter) / Double(inkBefore) - 1) < 0.1)
+    }
+
     @Test func aPageWithoutRulesLosesNothing() {
         var canvas = Canvas(width: 600, height: 400, colour: (250, 250, 248))
         for row in 0..<5 { canvas.fill(x: 50, y: 40 + row * 60, width: 120, height: 30, colour: (20, 20, 20)) }

@@ -81,7 +81,13 @@ import Vips
         try Vips.initialize()
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(Self.fixtures)/menu-rotated.jpg"))
         let header = try VipsImage.header(of: Array(bytes))
-        let page = try ImagePreparation.grayPage(from: Array(bytes))
+        // Without the deskew, which turns this rotated photo level on a larger canvas (see PreprocessingTests).
+        var steps = PreprocessingSteps()
+        steps.deskews = false
+        let page = try ImagePreparation.grayPage(from: Array(bytes), steps: steps)
+        let levelled = try ImagePreparation.grayPage(from: Array(bytes))
+        #expect(levelled.width >= page.width && levelled.height >= page.height)
+        #expect(levelled.pixels.count == levelled.width * levelled.height)
         #expect(header.loader == "jpegload_buffer")
         #expect(page.pixels.count == page.width * page.height)
         // Pages over the target are shrunk to it, pages under two thirds of it enlarged, the rest left alone.

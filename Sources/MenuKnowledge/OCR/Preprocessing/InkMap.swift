@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where the ink is on a colour page: every pixel's colour distance from the background around it.
 ///
 /// One rule covers what a grey conversion loses: red or brown prices on kraft (little difference in grey, a large one
@@ -22,8 +24,6 @@ struct InkMap {
     ///   - rgb: `width` x `height` pixels, three bytes each, row by row.
     ///   - cell: the background cell side in pixels (see ``BackgroundEstimate``).
     init(rgb: [UInt8], width: Int, height: Int, cell: Int) {
-        self.width = width
-        self.height = height
         var strength = [UInt8](repeating: 0, count: width * height)
         rgb.withUnsafeBufferPointer { pixels in
             let background = BackgroundEstimate(rgb: pixels, width: width, height: height, cell: cell)
@@ -43,8 +43,14 @@ struct InkMap {
             }
         }
         let threshold = max(Self.minimumThreshold, Self.otsuThreshold(of: strength))
+        self.init(width: width, height: height, strength: strength, threshold: UInt8(min(threshold, 250)))
+    }
+
+    private init(width: Int, height: Int, strength: [UInt8], threshold: UInt8) {
+        self.width = width
+        self.height = height
         self.strength = strength
-        self.threshold = UInt8(min(threshold, 250))
+        self.threshold = threshold
         // Strength to grey: half the threshold and below is white, one and a half times it and above black, so
         // Tesseract's own binarisation falls near ours and anti-aliased edges keep their shape.
         let low = Float(threshold) * 0.5
@@ -53,6 +59,46 @@ struct InkMap {
             let level = (Float(value) - low) / span
             return UInt8(255 - max(0, min(1, level)) * 255)
         }
+    }
+
+    /// The map turned by `degrees` (positive: clockwise on screen, which levels lines that rise to the right by as
+    /// much), on a canvas large enough to hold all of it; bilinear. Strength outside the page is zero.
+    func rotated(degrees: Double) -> InkMap {
+        let angle = degrees * .pi / 180
+        let cosine = cos(angle)
+        let sine = sin(angle)
+        // Output (u, v) samples input (x, y) = (u cos - v sin, u sin + v cos) + origin: a horizontal output row is a
+        // line of slope tan(angle) in the input.
+        let corners = [(0.0, 0.0), (Double(width), 0.0), (0.0, Double(height)), (Double(width), Double(height))]
+        let us = corners.map { $0.0 * cosine + $0.1 * sine }
+        let vs = corners.map { -$0.0 * sine + $0.1 * cosine }
+        let minimumU = us.min() ?? 0
+        let minimumV = vs.min() ?? 0
+        let outputWidth = Int(((us.max() ?? 0) - minimumU).rounded(.up))
+        let outputHeight = Int(((vs.max() ?? 0) - minimumV).rounded(.up))
+        var output = [UInt8](repeating: 0, count: outputWidth * outputHeight)
+        strength.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { pixels in
+                for v in 0..<outputHeight {
+                    let vv = Double(v) + minimumV
+                    for u in 0..<outputWidth {
+                        let uu = Double(u) + minimumU
+                        let x = uu * cosine - vv * sine
+                        let y = uu * sine + vv * cosine
+                        guard x >= 0, y >= 0, x < Double(width - 1), y < Double(height - 1) else { continue }
+                        let left = Int(x)
+                        let top = Int(y)
+                        let fx = x - Double(left)
+                        let fy = y - Double(top)
+                        let index = top * width + left
+                        let upper = Double(input[index]) * (1 - fx) + Double(input[index + 1]) * fx
+                        let lower = Double(input[index + width]) * (1 - fx) + Double(input[index + width + 1]) * fx
+                        pixels[v * outputWidth + u] = UInt8(min(255, upper * (1 - fy) + lower * fy))
+                    }
+                }
+            }
+        }
+        return InkMap(width: outputWidth, height: outputHeight, strength: output, threshold: threshold)
     }
 
     /// True where the pixel's strength is above the threshold.
