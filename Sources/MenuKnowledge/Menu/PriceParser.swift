@@ -84,7 +84,7 @@ public struct PriceParser: Sendable {
 
     /// Reads one line.
     public func reading(of line: String, context: PriceContext = PriceContext()) -> PriceReading {
-        let tokens = Self.tokens(of: Self.normalized(line))
+        let tokens = Self.joiningSplitAmounts(Self.tokens(of: Self.normalized(line)))
         var remaining: [String] = []
         var found: [(label: String?, amount: Int, text: String)] = []
         var isMarketPrice = false
@@ -133,8 +133,9 @@ public struct PriceParser: Sendable {
         // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
         if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
             for position in found.indices { found[position].label = context.columnLabels[position] }
-        } else if found.count == 2, found.allSatisfy({ $0.label == nil }), found[0].amount > found[1].amount {
-            // `16,000 13,000`: an old price struck through beside the new, lower one. Unlabelled sizes rise.
+        } else if found.count == 2, found.allSatisfy({ $0.label == nil }), found[0].amount >= found[1].amount {
+            // `16,000 13,000`: an old price struck through beside the new, lower one (or one price read twice).
+            // Unlabelled sizes rise.
             found.removeFirst()
         }
         var prices: [MenuPrice] = []
@@ -255,6 +256,34 @@ public struct PriceParser: Sendable {
         // A lone `_` is what an engine reads a column gap as: never a word.
         text.split(whereSeparator: { $0 == " " || $0 == "/" || $0 == "|" || $0 == "\t" }).map(String.init)
             .filter { !$0.allSatisfy { $0 == "_" } }
+    }
+
+    /// `10 500`, `10 ,500`, `₩11 900원`: an amount an engine cut at its thousands separator, joined again. Only a
+    /// one-to-three-digit part followed by a part of exactly three digits (with its separator and 원): no count or
+    /// table number looks like that.
+    static func joiningSplitAmounts(_ tokens: [String]) -> [String] {
+        var output: [String] = []
+        var index = 0
+        while index < tokens.count {
+            let token = tokens[index]
+            if index + 1 < tokens.count {
+                let head = token.drop { currencyMarks.contains($0) }
+                var tail = Substring(tokens[index + 1])
+                if let first = tail.first, first == "," || first == "." { tail = tail.dropFirst() }
+                let won = tail.hasSuffix("원") ? "원" : ""
+                let digits = tail.dropLast(won.count)
+                if (1...3).contains(head.count), head.allSatisfy(\.isASCIIDigit), digits.count == 3,
+                    digits.allSatisfy(\.isASCIIDigit)
+                {
+                    output.append(token + "," + digits + won)
+                    index += 2
+                    continue
+                }
+            }
+            output.append(token)
+            index += 1
+        }
+        return output
     }
 
     static func strippingParentheses(_ token: String) -> String {

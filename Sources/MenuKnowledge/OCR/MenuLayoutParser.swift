@@ -46,9 +46,13 @@ public struct MenuLayoutParser: Sendable {
 
     /// The items of a page.
     public func items(from words: [OCRWord]) -> [MenuItem] {
-        let usable = words.filter {
-            !$0.text.trimmingCharacters(in: .whitespaces).isEmpty && $0.height > 0 && !Self.isLeaderDebris($0.text)
-        }
+        // Tesseract keeps the spaces before a word when it preserves inter-word spaces (` 34,000`): trimmed, or the
+        // word is no price.
+        let usable = words.map { word in
+            var word = word
+            word.text = word.text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return word
+        }.filter { !$0.text.isEmpty && $0.height > 0 && !Self.isLeaderDebris($0.text) }
         guard !usable.isEmpty else { return [] }
         let slope = Self.estimatedSlope(usable)
         var items: [MenuItem] = []
@@ -138,8 +142,9 @@ public struct MenuLayoutParser: Sendable {
             var pricesOnRight = 0
             var pricesOnLeft = 0
             for line in lines {
-                guard let first = line.words.first(where: { $0.x > gutter }),
-                    let last = line.words.last(where: { $0.right < gutter })
+                // Specks and column-gap marks (`_`, `|`, a lone jamo) say nothing about what a column holds.
+                guard let first = line.words.first(where: { $0.x > gutter && Self.isSubstantive($0.text) }),
+                    let last = line.words.last(where: { $0.right < gutter && Self.isSubstantive($0.text) })
                 else { continue }
                 straddling += 1
                 if isPriceLike(first.text, context) { pricesOnRight += 1 }
@@ -172,6 +177,13 @@ public struct MenuLayoutParser: Sendable {
             }
         }
         return lines.sorted { $0.level < $1.level }.map { Line(words: $0.words.sorted { $0.x < $1.x }) }
+    }
+
+    /// A word with a syllable, a letter or a digit: not a speck, a rule's remains or a lone jamo.
+    static func isSubstantive(_ text: String) -> Bool {
+        text.unicodeScalars.contains {
+            (0xAC00...0xD7A3).contains($0.value) || ($0.isASCII && CharacterSet.alphanumerics.contains($0))
+        }
     }
 
     /// A price, a price label, a market price word, or 원 on its own.
