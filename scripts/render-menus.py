@@ -79,7 +79,7 @@ FONTS = {
 
 # Backgrounds and layout variants per set, disjoint in the same way.
 BACKGROUNDS = {
-    "tuning": ["white", "cream", "pastel_pink", "kraft", "green_board", "row_rules"],
+    "tuning": ["white", "cream", "pastel_pink", "kraft", "green_board", "row_rules", "ledger"],
     "heldout": ["pastel_mint", "wood", "black_board", "whiteboard", "postit", "notebook", "framed"],
 }
 HANDWRITING_BACKGROUNDS = {
@@ -325,7 +325,7 @@ def make_menu(rng, set_name, index):
         "font": rng.choice(fonts["handwriting" if handwriting else "printed"][family]),
         "title_font": rng.choice(fonts["title"]) if not handwriting else None,
         "layout": layout, "background": background, "kind": kind, "thousands": thousands, "dark": dark,
-        "ruled": background in ("row_rules", "notebook", "framed") or layout == "two_columns_divided"
+        "ruled": background in ("row_rules", "notebook", "framed", "ledger") or layout == "two_columns_divided"
                  or (layout == "size_grid_2_boxed"),
         "colour_text": rng.random() < 0.55,
         "mixed_polarity": (dark and rng.random() < 0.7) or (not dark and rng.random() < 0.2),
@@ -574,6 +574,7 @@ def background(kind, width, height, rng_np, rng):
         "pastel_mint": (222, 245, 232), "kraft": (196, 160, 112), "wood": (160, 112, 70),
         "green_board": (38, 66, 52), "black_board": (34, 36, 38), "whiteboard": (238, 241, 243),
         "postit": (253, 238, 130), "notebook": (252, 252, 250), "framed": (248, 243, 230), "row_rules": (252, 252, 252),
+        "ledger": (246, 248, 240),
     }[kind]
     image = np.ones((height, width, 3), dtype=np.float32) * np.array(base, dtype=np.float32)
     fine = rng_np.standard_normal((height, width, 1)).astype(np.float32)
@@ -610,6 +611,13 @@ def paper_lines(image, kind, rules, width, height, text_size, rng):
         for y in range(spacing * 2, height, spacing):
             draw.line((0, y, width, y), fill=(150, 180, 220), width=2)
         draw.line((70, 0, 70, height), fill=(225, 120, 120), width=2)
+    elif kind == "ledger":
+        # Account-book paper: grey-green lines at their own spacing, crossing the text, and a double rule on top.
+        spacing = int(text_size * rng.uniform(0.9, 1.4))
+        colour = rng.choice([(160, 185, 160), (170, 170, 170)])
+        for y in range(spacing, height, spacing):
+            draw.line((0, y, width, y), fill=colour, width=1)
+        draw.line((0, spacing // 2, width, spacing // 2), fill=colour, width=3)
     elif kind == "framed":
         inset = rng.randint(20, 40)
         draw.rectangle((inset, inset, width - inset, height - inset), outline=(90, 60, 40), width=4)

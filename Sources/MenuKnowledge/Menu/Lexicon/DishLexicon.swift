@@ -28,7 +28,9 @@ public struct DishLexicon: Sendable {
     }
 
     /// A reading at or above this confidence is never snapped: the engine was sure, the dish may just be rare.
-    public static let snapConfidenceLimit = 0.9
+    /// Chosen on the tuning set: 0.8 cost 0.03 printed F1 against 0.95, and snapping every reading gained nothing
+    /// over 0.95 (Tesseract is often sure of a misread stroke).
+    public static let snapConfidenceLimit = 0.95
 
     /// The entries, in the order written.
     public let entries: [Entry]
