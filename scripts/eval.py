@@ -9,7 +9,8 @@ one image at a time), and the same split by failure class (background, font fami
 mixed polarity, photo degradations, and per item the price format) so that the weakest class shows at a glance.
 
 Scoring: a predicted item matches a true one when the names are equal ignoring spaces (each true item at most once);
-its price is right when every amount, label and the 시가 flag are equal. `--baseline` adds a naive regex over the
+its price is right when every amount, label and the 시가 flag are equal; its category when the section header it
+sits under is (spaces ignored). `--baseline` adds a naive regex over the
 same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints each menu's missed, extra and wrong items.
 """
 import json
@@ -49,7 +50,7 @@ def match(truth, predicted):
 
 class Tally:
     def __init__(self):
-        self.matched = self.predicted = self.truth = self.prices = 0
+        self.matched = self.predicted = self.truth = self.prices = self.categories = 0
 
     def add(self, truth, predicted):
         pairs, _ = match(truth, predicted)
@@ -57,6 +58,7 @@ class Tally:
         self.predicted += len(predicted)
         self.truth += len(truth)
         self.prices += sum(price_key(t) == price_key(p) for t, p in pairs)
+        self.categories += sum(norm(t.get("category")) == norm(p.get("category")) for t, p in pairs)
 
     @property
     def f1(self):
@@ -68,7 +70,9 @@ class Tally:
         p = self.matched / self.predicted if self.predicted else 0
         r = self.matched / self.truth if self.truth else 0
         accuracy = self.prices / self.matched if self.matched else 0
-        return f"F1 {self.f1:.3f} (P {p:.3f} R {r:.3f})  price accuracy {accuracy:.3f}  ({self.matched}/{self.truth} items)"
+        categories = self.categories / self.matched if self.matched else 0
+        return (f"F1 {self.f1:.3f} (P {p:.3f} R {r:.3f})  price accuracy {accuracy:.3f}  category {categories:.3f}  "
+                f"({self.matched}/{self.truth} items)")
 
 
 def baseline_items(raw_text):

@@ -257,8 +257,11 @@ public struct MenuLayoutParser: Sendable {
                     let next = priceParser.reading(of: lines[index + 1].text, context: context)
                     return next.hasPrice && Self.cleanName(next.remainingText) == nil
                 }()
-            if Self.isCategory(text) && !nextHasOnlyPrice {
-                category = Self.categoryName(text)
+            // A header is a known section word, a bracketed or boxed line, or a short line set larger than the
+            // items (a description is set smaller).
+            let isLarger = lastItemHeight.map { line.height >= $0 * 1.05 } ?? false
+            if (Self.isCategory(text) || (isLarger && name.count <= 10)) && !nextHasOnlyPrice {
+                category = Self.categoryName(name)
                 pendingName = nil
                 continue
             }
@@ -277,7 +280,7 @@ public struct MenuLayoutParser: Sendable {
             }
             // A short line before any item, or between items, that is no description: a category header.
             if name.count <= 10 {
-                category = Self.categoryName(text)
+                category = Self.categoryName(name)
             }
         }
         return items
