@@ -87,7 +87,8 @@ HANDWRITING_BACKGROUNDS = {
     "heldout": ["whiteboard", "postit", "notebook", "black_board"],
 }
 LAYOUTS = {
-    "tuning": ["leaders_dots", "two_columns_leaders", "size_grid_3", "described_below", "plain_right"],
+    "tuning": ["leaders_dots", "two_columns_leaders", "size_grid_3", "described_below", "plain_right", "stacked_left",
+               "english_inline"],
     "heldout": ["leaders_middots", "two_columns_divided", "size_grid_2_boxed", "described_english",
                 "plain_tab", "centred_stacked"],
 }
@@ -315,7 +316,7 @@ def make_menu(rng, set_name, index):
                 item["badge"] = rng.choice(BADGES)
             if layout.startswith("described") and rng.random() < 0.5:
                 item["description"] = rng.choice(DESCRIPTIONS)
-            if layout == "described_english" and item["name_ko"] in ENGLISH:
+            if layout in ("described_english", "english_inline") and item["name_ko"] in ENGLISH:
                 item["name_en"] = ENGLISH[item["name_ko"]]
             unique.append(item)
         section["items"] = unique
@@ -418,6 +419,9 @@ class Canvas:
             self.text(x + 7, y + 7, badge, small, (255, 255, 255) if not self.menu["dark"] else (20, 20, 20))
             x += length + 26
         width = self.text(x, y, item["name_ko"], size)
+        if item.get("name_en") and self.menu["layout"] == "english_inline":
+            small = int((size or self.size) * 0.7)
+            width += self.text(x + width + 10, y + 6, f"({item['name_en']})", small, self.accent) + 10
         if badge and self.menu["set"] == "tuning":
             small = int((size or self.size) * 0.7)
             self.text(x + width + 12, y + 6, f"[{badge}]", small, self.accent)
@@ -461,6 +465,20 @@ def layout_rows(canvas, x, y, width, sections, variant):
                 y += int(line * 0.7)
             canvas.rules.append((x - 10, y - int(line * 0.22), x + width + 10))
         y += line // 3
+    return y
+
+
+def layout_stacked_left(canvas, x, y, width, sections):
+    """Name on its line, the price on the line below it, indented (tuning's stacked variant)."""
+    size = canvas.size
+    for section in sections:
+        y += canvas.header(x, y, section["category"], width)
+        for item in section["items"]:
+            canvas.name(x, y, item)
+            y += int(size * 1.3)
+            canvas.price(x + int(size * 1.5), y, item, anchor="la", room=width - int(size * 1.5))
+            y += int(size * 1.9)
+        y += size // 3
     return y
 
 
@@ -546,6 +564,8 @@ def draw_menu(menu, rng):
         y = layout_grid(canvas, margin, y, inner, menu["sections"], boxed=layout.endswith("boxed"))
     elif layout == "centred_stacked":
         y = layout_centred(canvas, margin, y, inner, menu["sections"])
+    elif layout == "stacked_left":
+        y = layout_stacked_left(canvas, margin, y, inner, menu["sections"])
     else:
         y = layout_rows(canvas, margin, y, inner, menu["sections"], layout)
     y += canvas.size // 2
