@@ -226,6 +226,10 @@ public struct PriceParser: Sendable {
         text = text.replacingOccurrences(of: #"\s+\)"#, with: ")", options: .regularExpression)
         text = text.replacingOccurrences(
             of: #"(\d)\s*인\s*분"#, with: "$1인분", options: .regularExpression)
+        // Korean units as OCR spaces them: `1 만 1 천원` → `1만1천원` (a digit beside 만, 천 or 백 of an amount).
+        text = text.replacingOccurrences(
+            of: #"(\d)\s+(만|천|백)(?=\d|원|\s|$)"#, with: "$1$2", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"(\d[만천])\s+(\d)"#, with: "$1$2", options: .regularExpression)
         return text
     }
 
@@ -258,7 +262,7 @@ public struct PriceParser: Sendable {
             .filter { !$0.allSatisfy { $0 == "_" } }
     }
 
-    /// `10 500`, `10 ,500`, `₩11 900원`: an amount an engine cut at its thousands separator, joined again. Only a
+    /// `10 500`, `10 ,500`, `₩11 900원`, `1만 5백원`: an amount an engine cut in two, joined again. Only a
     /// one-to-three-digit part followed by a part of exactly three digits (with its separator and 원): no count or
     /// table number looks like that.
     static func joiningSplitAmounts(_ tokens: [String]) -> [String] {
@@ -266,6 +270,19 @@ public struct PriceParser: Sendable {
         var index = 0
         while index < tokens.count {
             let token = tokens[index]
+            // `1만 5백원`, `1만 1천원`: ten thousands apart from the rest (else two prices, the second taken as the
+            // new one beside a struck-through old one).
+            if index + 1 < tokens.count, let last = token.last, last == "만", koreanUnitAmount(token) != nil {
+                let next = tokens[index + 1]
+                let digitsAndUnits = next.drop { $0.isASCIIDigit }
+                if digitsAndUnits.first == "천" || digitsAndUnits.first == "백",
+                    koreanUnitAmount(String(next.hasSuffix("원") ? next.dropLast() : Substring(next))) != nil
+                {
+                    output.append(token + next)
+                    index += 2
+                    continue
+                }
+            }
             if index + 1 < tokens.count {
                 let head = token.drop { currencyMarks.contains($0) }
                 var tail = Substring(tokens[index + 1])
