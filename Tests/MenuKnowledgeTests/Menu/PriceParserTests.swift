@@ -122,7 +122,7 @@ struct PriceParserTests {
         Case(line: "소주 2병 9,000", name: "소주", prices: [.init(label: "2병", amount: 9000)]),
         Case(line: "콩나물국밥 1만 5백원", name: "콩나물국밥", prices: [.init(amount: 10500)]),
         Case(line: "육개장 1만 1천원", name: "육개장", prices: [.init(amount: 11000)]),
-        Case(line: "육개장 . 1 만 1 천원", name: "육개장", prices: [.init(amount: 11000)]),
+        Case(line: "육개장 1 만 1 천원", name: "육개장", prices: [.init(amount: 11000)]),
         Case(line: "백반 2 만원", name: "백반", prices: [.init(amount: 20000)]),
         Case(line: "보쌈 1만2천 5백원", name: "보쌈", prices: [.init(amount: 12500)]),
         Case(line: "식사류", name: "식사류", prices: []),
