@@ -62,11 +62,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Pixel work of the local tier's preprocessing (ink map, deskew, rule erasing): pure Swift, no C. Optimised
+        // in debug builds too: its per-pixel loops run 10-30x slower unoptimised (seconds per page under
+        // AddressSanitizer), longer than the tests' OCR deadlines allow, while libvips' C runs optimised anyway.
+        .target(
+            name: "Imaging",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"])]
+        ),
+
         // The domain and the API layer: no C module.
         .target(
             name: "MenuKnowledge",
             dependencies: [
-                "Postgres", "Curl", "Vips", "Tesseract", "Digest", .product(name: "Logging", package: "swift-log"),
+                "Postgres", "Curl", "Vips", "Tesseract", "Digest", "Imaging",
+                .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("Storage/Migrations")],
             swiftSettings: swiftSettings
@@ -98,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "MenuKnowledgeTests",
             dependencies: [
-                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest",
+                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],

@@ -386,7 +386,7 @@ struct OCRCommand: ParsableCommand {
             if let dumpPages, let page = try? ImagePreparation.grayPage(from: Array(data), steps: steps) {
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 let header = Array("P5\n\(page.width) \(page.height)\n255\n".utf8)
-                FileManager.default.createFile(
+                _ = FileManager.default.createFile(
                     atPath: "\(dumpPages)/\(name).pgm", contents: Data(header + page.pixels))
             }
             let result = provider.recognize(

@@ -1,3 +1,4 @@
+import Imaging
 import Vips
 
 /// An image as a tier receives it. Today the uploaded bytes; the upload pipeline (issue 5) adds the variants each

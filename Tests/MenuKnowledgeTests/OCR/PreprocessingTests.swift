@@ -1,10 +1,10 @@
 import Foundation
+import Imaging
+import MenuKnowledge
 import MenuKnowledgeTesting
 import Tesseract
 import Testing
 import Vips
-
-@testable import MenuKnowledge
 
 /// The ink map and the rule eraser on synthetic pixels, and the local tier on small rendered pages that each hold
 /// one failure class of menus drawn by other hands (rendered by `scripts/render-preprocessing-fixtures.py`).

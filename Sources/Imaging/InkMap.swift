@@ -7,15 +7,15 @@ import Foundation
 /// polarity), and light falling unevenly (the background is estimated locally, and the brightness part of the
 /// distance is taken relative to the local paper's brightness, so text in a shadow is as strong as text in the
 /// light). The result is dark ink on white, as Tesseract reads best.
-struct InkMap {
-    let width: Int
-    let height: Int
-    /// 0 (certain ink) ... 255 (background), row by row.
-    var grey: [UInt8]
+public struct InkMap: Sendable {
+    public let width: Int
+    public let height: Int
+    /// 0 (certain ink) ... 255 (background), row by row: what Tesseract reads.
+    public var grey: [UInt8]
     /// Ink strength, 0...255, row by row: the distance from the background.
-    let strength: [UInt8]
+    public let strength: [UInt8]
     /// The strength above which a pixel counts as ink (Otsu's threshold over the page, with a floor).
-    let threshold: UInt8
+    public let threshold: UInt8
 
     /// The lowest threshold: below it the page is blank paper and noise.
     static let minimumThreshold = 24
@@ -23,7 +23,7 @@ struct InkMap {
     /// - Parameters:
     ///   - rgb: `width` x `height` pixels, three bytes each, row by row.
     ///   - cell: the background cell side in pixels (see ``BackgroundEstimate``).
-    init(rgb: [UInt8], width: Int, height: Int, cell: Int) {
+    public init(rgb: [UInt8], width: Int, height: Int, cell: Int) {
         var strength = [UInt8](repeating: 0, count: width * height)
         rgb.withUnsafeBufferPointer { pixels in
             let background = BackgroundEstimate(rgb: pixels, width: width, height: height, cell: cell)
@@ -63,7 +63,7 @@ struct InkMap {
 
     /// The map turned by `degrees` (positive: clockwise on screen, which levels lines that rise to the right by as
     /// much), on a canvas large enough to hold all of it; bilinear. Strength outside the page is zero.
-    func rotated(degrees: Double) -> InkMap {
+    public func rotated(degrees: Double) -> InkMap {
         let angle = degrees * .pi / 180
         let cosine = cos(angle)
         let sine = sin(angle)
@@ -103,7 +103,7 @@ struct InkMap {
 
     /// True where the pixel's strength is above the threshold.
     @inline(__always)
-    func isInk(_ index: Int) -> Bool { strength[index] > threshold }
+    public func isInk(_ index: Int) -> Bool { strength[index] > threshold }
 
     /// The distance of one pixel from its paper, 0...255: brightness (relative to the paper's: text in a shadow is
     /// as dark against its shadowed paper) and colour (chroma, weighted up: red on brown differs mostly there).

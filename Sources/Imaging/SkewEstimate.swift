@@ -5,16 +5,16 @@ import Foundation
 ///
 /// Tesseract reads a single block (PSM 6) line by line; lines that climb across the page make it read the end of
 /// one line with the start of the next. A photo is rarely held level: up to ~3 degrees is common.
-enum SkewEstimate {
+public enum SkewEstimate {
     /// The block side in pixels the projection is computed on.
     static let block = 4
     /// Angles tried: ±5 degrees.
     static let maximumDegrees = 5.0
     /// Below this the page is left as it is (a rotation resamples, and blurs, every pixel).
-    static let minimumCorrectionDegrees = 0.4
+    public static let minimumCorrectionDegrees = 0.4
 
     /// The text lines' angle in degrees: positive when lines fall to the right (y grows with x).
-    static func degrees(of map: InkMap) -> Double {
+    public static func degrees(of map: InkMap) -> Double {
         let columns = map.width / block
         let rows = map.height / block
         guard columns > 8, rows > 8 else { return 0 }

@@ -10,7 +10,7 @@
 /// band of a price, the ink stays). Text lines are never thin, leaders of dots are never continuous, and a struck-through price is
 /// too short. The band follows a rule across the row boundaries a skewed photo puts it over (a band of two rows
 /// holds a line at up to ~3 degrees for as long as the minimum run). Vertical rules the same way, by columns.
-enum RuleEraser {
+public enum RuleEraser {
     /// The block side in pixels.
     static let block = 3
     /// The shortest horizontal rule, as a share of the page width. Far longer than any stroke of a glyph (ㅡ is one
@@ -25,7 +25,7 @@ enum RuleEraser {
     /// Erases the rules in place (their pixels become white in ``InkMap/grey``).
     /// - Returns: how many blocks were erased.
     @discardableResult
-    static func erase(in map: inout InkMap) -> Int {
+    public static func erase(in map: inout InkMap) -> Int {
         let columns = map.width / block
         let rows = map.height / block
         guard columns > 8, rows > 8 else { return 0 }
