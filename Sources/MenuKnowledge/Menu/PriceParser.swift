@@ -133,9 +133,12 @@ public struct PriceParser: Sendable {
         // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
         if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
             for position in found.indices { found[position].label = context.columnLabels[position] }
-        } else if found.count == 2, found.allSatisfy({ $0.label == nil }), found[0].amount >= found[1].amount {
-            // `16,000 13,000`: an old price struck through beside the new, lower one (or one price read twice).
-            // Unlabelled sizes rise.
+        } else if found.count == 2, found.allSatisfy({ $0.label == nil }),
+            found[0].amount >= found[1].amount || found[0].amount * 4 < found[1].amount
+        {
+            // `16,000 13,000`: an old price struck through beside the new, lower one (or one price read twice); or
+            // `2,900 39,900`, the struck price's fragment (small, grey and crossed out, it is misread). Unlabelled
+            // sizes rise, and never fourfold.
             found.removeFirst()
         }
         var prices: [MenuPrice] = []

@@ -125,6 +125,9 @@ struct PriceParserTests {
         Case(line: "육개장 1 만 1 천원", name: "육개장", prices: [.init(amount: 11000)]),
         Case(line: "백반 2 만원", name: "백반", prices: [.init(amount: 20000)]),
         Case(line: "보쌈 1만2천 5백원", name: "보쌈", prices: [.init(amount: 12500)]),
+        Case(line: "쟁반국수 2,900 39,900원", name: "쟁반국수", prices: [.init(amount: 39900)]),
+        Case(
+            line: "보쌈 30,000 45,000", name: "보쌈", prices: [.init(amount: 30000), .init(amount: 45000)]),
         Case(line: "식사류", name: "식사류", prices: []),
         Case(line: "4.5 평점", name: "4.5 평점", prices: []),
         Case(line: "테이블 12", name: "테이블 12", prices: []),
