@@ -30,14 +30,15 @@ struct DishLexiconTests {
     }
 
     @Test func aReadingBetweenTwoCloseEntriesIsNotSnapped() {
-        let close = DishLexicon(text: "공기밥\n공깃밥\n")
-        // 공기반 is one jamo from 공기밥 and two from 공깃밥: within reach of both for a name this short? Only one.
-        guard case .snapped(let entry, _) = close.match("공기반", confidence: 0.5) else {
+        // 공기반 is one jamo from 공기밥: alone in the lexicon, it snaps.
+        guard case .snapped(let entry, _) = DishLexicon(text: "공기밥\n된장찌개\n").match("공기반", confidence: 0.5) else {
             Issue.record("공기반 should snap to 공기밥 alone")
             return
         }
         #expect(entry.name == "공기밥")
-        // 공긱밥 is one jamo from both: refused.
+        // Beside 공깃밥 (two jamo from 공기반) it is within reach of both: refused, as 공긱밥 is (one from each).
+        let close = DishLexicon(text: "공기밥\n공깃밥\n")
+        #expect(close.match("공기반", confidence: 0.5) == .none)
         #expect(close.match("공긱밥", confidence: 0.5) == .none)
     }
 
