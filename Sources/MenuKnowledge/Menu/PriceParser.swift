@@ -412,6 +412,7 @@ public struct PriceParser: Sendable {
         if groups.count > 1 {
             // 1,000 style: the first group 1-3 digits, the rest exactly 3.
             guard let first = groups.first, (1...3).contains(first.count), first.allSatisfy(\.isASCIIDigit),
+                first.first != "0",
                 groups.dropFirst().allSatisfy({ $0.count == 3 && $0.allSatisfy(\.isASCIIDigit) })
             else { return nil }
             return Int(groups.joined())
@@ -426,7 +427,8 @@ public struct PriceParser: Sendable {
             guard isInThousands, parts.count == 2, let whole = Double(digits), whole < 1_000_000 else { return nil }
             return Int((whole * 1000).rounded())  // 12.0 / 7.5 under 천원 단위
         }
-        guard let value = Int(digits) else { return nil }
+        // No price is written with a leading zero: `08851` is a misread badge, `000` a struck price's tail.
+        guard digits.first != "0" || digits.count == 1, let value = Int(digits) else { return nil }
         if isInThousands && value < 1000 { return value * 1000 }
         // A bare number under 100 is a count or a table number far more often than a price, unless it says 원 or ₩.
         return value >= 100 || hasCurrencyMark ? value : nil

@@ -191,7 +191,7 @@ struct PriceParserTests {
         #expect(PriceValidator.problem(with: amount) == expected)
     }
 
-    @Test(arguments: ["010-1234-5678", "02)123-4567", "Seoul", "OO", "l", "12:00", "1.2.3"])
+    @Test(arguments: ["010-1234-5678", "02)123-4567", "Seoul", "OO", "l", "12:00", "1.2.3", "08851]", "000", "05,000"])
     func nonPricesAreNotAmounts(token: String) {
         #expect(PriceParser().amount(from: token) == nil)
     }
