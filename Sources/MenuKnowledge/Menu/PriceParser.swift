@@ -128,6 +128,14 @@ public struct PriceParser: Sendable {
                 pendingLabel = bare
                 continue
             }
+            // `소 30,900원 / 주 40,900원 / 대 50,900원`: a size label misread, among the others of its row.
+            if let size = Self.misreadSizeLabels[bare], index + 1 < tokens.count,
+                amount(from: tokens[index + 1], context) != nil,
+                tokens.contains(where: { Self.sizeLabels.contains(Self.strippingParentheses($0)) })
+            {
+                pendingLabel = size
+                continue
+            }
             remaining.append(token)
         }
         // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
@@ -159,7 +167,8 @@ public struct PriceParser: Sendable {
     public func amount(from token: String, _ context: PriceContext = PriceContext()) -> Int? {
         var text = Self.strippingParentheses(token)
         // What an engine makes of the gap before a price in a column (`_26,000`, `-26,000`, `:26,000`).
-        while let first = text.first, "_-:;|.,~".contains(first) { text.removeFirst() }
+        // (Not `,` or `.`: `,500` is the tail of a price cut in two, not 500 won.)
+        while let first = text.first, "_-:;|~".contains(first) { text.removeFirst() }
         var hasCurrencyMark = false
         // Currency marks: ₩, and the backslash OCR reads it as; W only directly before a digit.
         while let first = text.first,
@@ -320,6 +329,9 @@ public struct PriceParser: Sendable {
         "한마리", "반마리", "한접시", "점심", "저녁", "HOT", "ICE", "소(小)", "대(大)", "중(中)",
     ]
     static let portionUnits = ["인분", "인", "마리", "개", "잔", "병", "g", "kg", "근", "접시", "판", "줄", "조각", "pcs"]
+
+    /// What OCR reads 소, 중 and 대 as; taken for them only beside a real size label on the same line.
+    static let misreadSizeLabels: [String: String] = ["주": "중", "증": "중", "즘": "중", "데": "대", "태": "대", "쇼": "소"]
 
     /// 소/중/대 and friends, `2인`, `1인분`, `200g`, `1병`.
     static func isLabel(_ text: String) -> Bool {

@@ -128,6 +128,12 @@ struct PriceParserTests {
         Case(line: "쟁반국수 2,900 39,900원", name: "쟁반국수", prices: [.init(amount: 39900)]),
         Case(
             line: "보쌈 30,000 45,000", name: "보쌈", prices: [.init(amount: 30000), .init(amount: 45000)]),
+        Case(
+            line: "갈비찜 소 30,900원 / 주 40,900원 / 대 50,900원", name: "갈비찜",
+            prices: [
+                .init(label: "소", amount: 30900), .init(label: "중", amount: 40900), .init(label: "대", amount: 50900),
+            ]),
+        Case(line: "주꾸미 주 12,000", name: "주꾸미 주", prices: [.init(amount: 12000)]),
         Case(line: "식사류", name: "식사류", prices: []),
         Case(line: "4.5 평점", name: "4.5 평점", prices: []),
         Case(line: "테이블 12", name: "테이블 12", prices: []),
@@ -191,7 +197,9 @@ struct PriceParserTests {
         #expect(PriceValidator.problem(with: amount) == expected)
     }
 
-    @Test(arguments: ["010-1234-5678", "02)123-4567", "Seoul", "OO", "l", "12:00", "1.2.3", "08851]", "000", "05,000"])
+    @Test(arguments: [
+        "010-1234-5678", "02)123-4567", "Seoul", "OO", "l", "12:00", "1.2.3", "08851]", "000", "05,000", ",500",
+    ])
     func nonPricesAreNotAmounts(token: String) {
         #expect(PriceParser().amount(from: token) == nil)
     }
