@@ -47,44 +47,47 @@ public struct PriceParser: Sendable {
     /// (`지리탕 23,000원 모둠회 8,500원`), or a row of two dishes, become two readings.
     /// - Returns: at least one reading; the last may have no price (a name whose price is on the next line).
     public func readings(of line: String, context: PriceContext = PriceContext()) -> [PriceReading] {
-        let tokens = Self.tokens(of: Self.normalized(line))
+        let tokens = Self.lineTokens(of: line)
+        // The roles come from the same reading that reads each segment: what is a price part here is one there.
+        let roles = read(tokens, context).roles
         var segments: [[String]] = [[]]
         var segmentHasPrice = false
-        for (index, token) in tokens.enumerated() {
-            let isPricePart = isPricePart(token, at: index, in: tokens, context)
-            if !isPricePart, segmentHasPrice, PriceParser.containsHangul(token) {
+        for (token, role) in zip(tokens, roles) {
+            if role == .name, segmentHasPrice, token.containsHangul {
                 segments.append([])
                 segmentHasPrice = false
             }
             segments[segments.count - 1].append(token)
-            if isPricePart,
-                amount(from: token, context) != nil || Self.splitGluedLabel(token) != nil
-                    || Self.marketPriceWords.contains(Self.strippingParentheses(token))
-            {
-                segmentHasPrice = true
-            }
+            if role == .price { segmentHasPrice = true }
         }
-        return segments.filter { !$0.isEmpty }.map { reading(of: $0.joined(separator: " "), context: context) }
-    }
-
-    /// True when a token is read as part of a price (what ``reading(of:context:)`` does not leave in the name).
-    private func isPricePart(_ token: String, at index: Int, in tokens: [String], _ context: PriceContext) -> Bool {
-        let bare = Self.strippingParentheses(token)
-        if Self.marketPriceWords.contains(bare) || token == "~" { return true }
-        if let (_, amountText) = Self.splitGluedLabel(token), amount(from: amountText, context) != nil { return true }
-        if amount(from: token, context) != nil { return true }
-        if Self.wonReadings.contains(token), index > 0, amount(from: tokens[index - 1], context) != nil { return true }
-        return Self.isLabel(bare) && index + 1 < tokens.count
-            && (amount(from: tokens[index + 1], context) != nil || Self.splitGluedLabel(tokens[index + 1]) != nil)
-    }
-
-    static func containsHangul(_ text: String) -> Bool {
-        text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+        return segments.filter { !$0.isEmpty }.map { read($0, context).reading }
     }
 
     /// Reads one line.
     public func reading(of line: String, context: PriceContext = PriceContext()) -> PriceReading {
-        let tokens = Self.joiningSplitAmounts(Self.tokens(of: Self.normalized(line)))
+        read(Self.lineTokens(of: line), context).reading
+    }
+
+    /// What a token is to the reading.
+    private enum TokenRole {
+        /// Left for the name.
+        case name
+        /// An amount (alone or with its label glued on), or a market price word.
+        case price
+        /// A size or portion label before its amount.
+        case label
+        /// 원 apart from its amount, or a range's `~`.
+        case mark
+    }
+
+    /// A line's tokens as the reading sees them: normalised, split, amounts cut in two joined.
+    private static func lineTokens(of line: String) -> [String] {
+        joiningSplitAmounts(tokens(of: normalized(line)))
+    }
+
+    /// Reads tokens, and says what each one was.
+    private func read(_ tokens: [String], _ context: PriceContext) -> (reading: PriceReading, roles: [TokenRole]) {
+        var roles: [TokenRole] = []
         var remaining: [String] = []
         var found: [(label: String?, amount: Int, text: String)] = []
         var isMarketPrice = false
@@ -96,20 +99,24 @@ public struct PriceParser: Sendable {
             defer { index += 1 }
             if Self.marketPriceWords.contains(Self.strippingParentheses(token)) {
                 isMarketPrice = true
+                roles.append(.price)
                 continue
             }
             if token == "~" {
                 pendingRange = !found.isEmpty
+                roles.append(.mark)
                 continue
             }
             if let (label, amountText) = Self.splitGluedLabel(token), let amount = amount(from: amountText, context) {
                 found.append((label, amount, token))
+                roles.append(.price)
                 continue
             }
             // 원 printed apart from its amount, and what OCR makes of it (운, 윈, 웜).
             if Self.wonReadings.contains(token), !found.isEmpty, index > 0,
                 amount(from: tokens[index - 1], context) != nil
             {
+                roles.append(.mark)
                 continue
             }
             if let amount = amount(from: token, context) {
@@ -121,11 +128,13 @@ public struct PriceParser: Sendable {
                     found.append((pendingLabel, amount, token))
                 }
                 pendingLabel = nil
+                roles.append(.price)
                 continue
             }
             let bare = Self.strippingParentheses(token)
             if Self.isLabel(bare), index + 1 < tokens.count, amount(from: tokens[index + 1], context) != nil {
                 pendingLabel = bare
+                roles.append(.label)
                 continue
             }
             // `소 30,900원 / 주 40,900원 / 대 50,900원`: a size label misread, among the others of its row.
@@ -134,9 +143,11 @@ public struct PriceParser: Sendable {
                 tokens.contains(where: { Self.sizeLabels.contains(Self.strippingParentheses($0)) })
             {
                 pendingLabel = size
+                roles.append(.label)
                 continue
             }
             remaining.append(token)
+            roles.append(.name)
         }
         // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
         if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
@@ -158,9 +169,10 @@ public struct PriceParser: Sendable {
                 prices.append(MenuPrice(label: label, amount: amount))
             }
         }
-        return PriceReading(
+        let reading = PriceReading(
             remainingText: remaining.joined(separator: " "), prices: prices, isMarketPrice: isMarketPrice,
             errors: errors)
+        return (reading, roles)
     }
 
     /// The amount a single token stands for, or nil when it is not a price.

@@ -182,7 +182,7 @@ public struct MenuLayoutParser: Sendable {
     /// A word with a syllable, a letter or a digit: not a speck, a rule's remains or a lone jamo.
     static func isSubstantive(_ text: String) -> Bool {
         text.unicodeScalars.contains {
-            (0xAC00...0xD7A3).contains($0.value) || ($0.isASCII && CharacterSet.alphanumerics.contains($0))
+            $0.isHangulSyllable || ($0.isASCII && CharacterSet.alphanumerics.contains($0))
         }
     }
 
@@ -227,7 +227,7 @@ public struct MenuLayoutParser: Sendable {
             /// A reading with a price: an item, named by the reading or by the name waiting for its price.
             func addItem(_ reading: PriceReading) {
                 let name = Self.cleanName(reading.remainingText)
-                if let name, Self.containsHangul(name) || pendingName == nil {
+                if let name, name.containsHangul || pendingName == nil {
                     items.append(
                         makeItem(name: name, reading: reading, category: category, confidence: line.confidence))
                     lastItemHeight = line.height
@@ -376,7 +376,7 @@ public struct MenuLayoutParser: Sendable {
         while let last = words.last, isEndDebris(last) { words.removeLast() }
         // A Hangul word with digits glued to its end (`치즈녹두전6691`): the digits are a misread price.
         if let last = words.last, let firstDigit = last.firstIndex(where: \.isASCIIDigit),
-            containsHangul(String(last[..<firstDigit])), last[firstDigit...].allSatisfy({ !containsHangul(String($0)) })
+            last[..<firstDigit].containsHangul, !last[firstDigit...].containsHangul
         {
             words[words.count - 1] = String(last[..<firstDigit])
         }
@@ -400,7 +400,7 @@ public struct MenuLayoutParser: Sendable {
     /// punctuation, a lone letter), or 원 and the syllables a price's won sign is read as.
     static func isEndDebris(_ word: String) -> Bool {
         if PriceParser.wonReadings.contains(word) { return true }
-        if containsHangul(word) { return false }
+        if word.containsHangul { return false }
         let letters = word.unicodeScalars.filter { CharacterSet.letters.contains($0) }
         return letters.count < 2
     }
@@ -418,10 +418,6 @@ public struct MenuLayoutParser: Sendable {
         }
         characters.removeSubrange(runStart...)
         return String(characters)
-    }
-
-    static func containsHangul(_ text: String) -> Bool {
-        text.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
     }
 
     static func isLatin(_ text: String) -> Bool {

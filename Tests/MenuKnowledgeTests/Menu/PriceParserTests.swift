@@ -161,6 +161,19 @@ struct PriceParserTests {
         #expect(readings.map(\.hasPrice) == [true, false])
     }
 
+    @Test func aMisreadSizeLabelDoesNotStartANewItem() {
+        // 주 (a misread 중) is a label to the reading, so it is one to the split too.
+        let readings = PriceParser().readings(of: "갈비찜 소 30,900원 / 주 40,900원 / 대 50,900원")
+        #expect(readings.count == 1)
+        #expect(readings.first?.prices.map(\.label) == ["소", "중", "대"])
+    }
+
+    @Test func amountsCutInTwoAreJoinedWhenSplittingToo() {
+        let readings = PriceParser().readings(of: "콩나물국밥 10 500원 육개장 1 만 1 천원")
+        #expect(readings.map(\.remainingText) == ["콩나물국밥", "육개장"])
+        #expect(readings.map { $0.prices.map(\.amount) } == [[10500], [11000]])
+    }
+
     @Test func rowsOfSizesStayOneReading() {
         let readings = PriceParser().readings(of: "족발 소 30,000 / 중 35,000 / 대 40,000 원")
         #expect(readings.count == 1)

@@ -61,7 +61,7 @@ public struct DishLexicon: Sendable {
     public func match(_ reading: String, confidence: Double) -> Match {
         let key = reading.filter { $0 != " " }
         if let index = indexByName[key] { return .exact(entries[index]) }
-        let syllables = key.unicodeScalars.filter { (0xAC00...0xD7A3).contains($0.value) }.count
+        let syllables = key.unicodeScalars.filter(\.isHangulSyllable).count
         // One syllable is too little to go on, and a reading with other letters or digits is not a plain name.
         guard confidence < Self.snapConfidenceLimit, syllables >= 2, syllables == key.count else { return .none }
         // One jamo for two syllables (소수 → 소주); two from three up (measured on the tuning set: printed F1 0.887 →
@@ -86,7 +86,7 @@ public struct DishLexicon: Sendable {
         var output: [UInt16] = []
         for scalar in text.unicodeScalars {
             let value = scalar.value
-            guard (0xAC00...0xD7A3).contains(value) else {
+            guard scalar.isHangulSyllable else {
                 output.append(UInt16(truncatingIfNeeded: 1000 + min(value, 60000)))
                 continue
             }
