@@ -544,15 +544,15 @@ def draw_menu(menu, rng):
         if len(menu["sections"]) == 1:
             items = menu["sections"][0]["items"]
             left = [{"category": menu["sections"][0]["category"], "items": items[:(len(items) + 1) // 2]}]
+            # The second column continues the one section; it repeats the header, as printed menus do.
             right = [{"category": "", "items": items[(len(items) + 1) // 2:]}] if len(items) > 1 else []
-            # A column without its own header continues the first: draw none.
         bottom_left = layout_rows(canvas, margin, y, column_width, left, layout)
         right_sections = [s for s in right if s["category"]]
         headless = [s for s in right if not s["category"]]
         bottom_right = y
         if headless:
-            fake = [{"category": s["items"][0]["category"], "items": s["items"]} for s in headless]
-            bottom_right = layout_rows(canvas, margin + column_width + gutter, y, column_width, fake, layout)
+            continued = [{"category": s["items"][0]["category"], "items": s["items"]} for s in headless]
+            bottom_right = layout_rows(canvas, margin + column_width + gutter, y, column_width, continued, layout)
         if right_sections:
             bottom_right = layout_rows(canvas, margin + column_width + gutter, bottom_right, column_width,
                                        right_sections, layout)
@@ -574,7 +574,7 @@ def draw_menu(menu, rng):
         y += int(canvas.size * 1.3)
     height = y + margin
     layer = canvas.layer.crop((0, 0, width, height))
-    return layer, canvas.rules, canvas
+    return layer, canvas.rules
 
 
 # MARK: - Backgrounds
@@ -712,7 +712,7 @@ def perspective_coefficients(source, target):
 def render(menu, stem, rng):
     """Writes stem.jpg (JPEG quality 70-85) or stem.png; returns the photo's degradations and the file name."""
     rng_np = np.random.default_rng(rng.randrange(1 << 30))
-    layer, rules, canvas = draw_menu(menu, rng)
+    layer, rules = draw_menu(menu, rng)
     width, height = layer.size
     page = Image.fromarray(background(menu["background"], width, height, rng_np, rng).astype(np.uint8))
     paper_lines(page, menu["background"], rules, width, height, menu["text_size"], rng)

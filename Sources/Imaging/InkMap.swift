@@ -101,6 +101,25 @@ public struct InkMap: Sendable {
         return InkMap(width: outputWidth, height: outputHeight, strength: output, threshold: threshold)
     }
 
+    /// How many ink pixels each `side` x `side` block holds, row by row (partial blocks at the edges left out): the
+    /// coarse view the rule eraser and the skew estimate work on.
+    func inkCounts(inBlocksOf side: Int) -> (columns: Int, rows: Int, counts: [UInt8]) {
+        let columns = width / side
+        let rows = height / side
+        var counts = [UInt8](repeating: 0, count: columns * rows)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                var count = 0
+                for y in (row * side)..<(row * side + side) {
+                    let base = y * width + column * side
+                    for x in 0..<side where isInk(base + x) { count += 1 }
+                }
+                counts[row * columns + column] = UInt8(min(count, 255))
+            }
+        }
+        return (columns, rows, counts)
+    }
+
     /// True where the pixel's strength is above the threshold.
     @inline(__always)
     public func isInk(_ index: Int) -> Bool { strength[index] > threshold }

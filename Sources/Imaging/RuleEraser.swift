@@ -2,14 +2,14 @@
 /// dash leaders. Tesseract reads a rule touching a text line as runs of `0`, `o` or `이` glued to the words
 /// (`두00020000000부길치`) and can lose the whole row.
 ///
-/// A rule is a long, thin run of ink: the ink map is reduced to 3x3 blocks (a block is ink when two of its pixels
-/// are), and a run of ink blocks along a band two blocks high, at least ``minimumRunFraction`` of the page across (vertical rules
-/// ``minimumVerticalRunFraction`` of its height)
-/// (gaps of one block allowed: a photographed rule is broken), with the rows two blocks above and below it mostly
-/// empty, is a rule; it is erased where it is thin (where a glyph touches it, or the run runs on into the middle
-/// band of a price, the ink stays). Text lines are never thin, leaders of dots are never continuous, and a struck-through price is
-/// too short. The band follows a rule across the row boundaries a skewed photo puts it over (a band of two rows
-/// holds a line at up to ~3 degrees for as long as the minimum run). Vertical rules the same way, by columns.
+/// A rule is a long, thin run of ink. The ink map is reduced to 3x3 blocks (a block is ink when two of its pixels
+/// are); a run of ink blocks along a band two blocks high, at least ``minimumRunFraction`` of the page across
+/// (vertical rules ``minimumVerticalRunFraction`` of its height; gaps of one block allowed, as a photographed rule is
+/// broken), with the rows two blocks above and below it mostly empty, is a rule. It is erased where it is thin: a
+/// glyph touching it, or the middle band of a price the run runs on into, keeps its ink. Text lines are never thin,
+/// leaders of dots are never continuous (they have their own rule, below), and a struck-through price is too short.
+/// The band follows a rule across the row boundaries a skewed photo puts it over. Vertical rules the same way, by
+/// columns.
 public enum RuleEraser {
     /// The block side in pixels.
     static let block = 3
@@ -26,20 +26,9 @@ public enum RuleEraser {
     /// - Returns: how many blocks were erased.
     @discardableResult
     public static func erase(in map: inout InkMap) -> Int {
-        let columns = map.width / block
-        let rows = map.height / block
+        let (columns, rows, counts) = map.inkCounts(inBlocksOf: block)
         guard columns > 8, rows > 8 else { return 0 }
-        var blocks = [Bool](repeating: false, count: columns * rows)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                var count = 0
-                for y in (row * block)..<(row * block + block) {
-                    let base = y * map.width + column * block
-                    for x in 0..<block where map.isInk(base + x) { count += 1 }
-                }
-                blocks[row * columns + column] = count >= 2
-            }
-        }
+        let blocks = counts.map { $0 >= 2 }
         var erased = [Bool](repeating: false, count: columns * rows)
         markRuns(
             in: blocks, erased: &erased, along: columns, across: rows,

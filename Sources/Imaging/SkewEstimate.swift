@@ -15,19 +15,11 @@ public enum SkewEstimate {
 
     /// The text lines' angle in degrees: positive when lines fall to the right (y grows with x).
     public static func degrees(of map: InkMap) -> Double {
-        let columns = map.width / block
-        let rows = map.height / block
+        let (columns, rows, counts) = map.inkCounts(inBlocksOf: block)
         guard columns > 8, rows > 8 else { return 0 }
         var points: [(x: Double, y: Double)] = []
-        for row in 0..<rows {
-            for column in 0..<columns {
-                var count = 0
-                for y in (row * block)..<(row * block + block) {
-                    let base = y * map.width + column * block
-                    for x in 0..<block where map.isInk(base + x) { count += 1 }
-                }
-                if count >= 3 { points.append((Double(column), Double(row))) }
-            }
+        for (index, count) in counts.enumerated() where count >= 3 {
+            points.append((Double(index % columns), Double(index / columns)))
         }
         guard points.count > 50 else { return 0 }
         let margin = Double(columns) * 0.1 + 2
