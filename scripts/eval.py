@@ -12,6 +12,8 @@ Scoring: a predicted item matches a true one when the names are equal ignoring s
 its price is right when every amount, label and the 시가 flag are equal; its category when the section header it
 sits under is (spaces ignored). `--baseline` adds a naive regex over the
 same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints each menu's missed, extra and wrong items.
+Printed misses are also counted by kind: a name read with text after or before it, misread, or lost, and readings
+that match no item.
 """
 import json
 import re
@@ -140,6 +142,15 @@ def report_set(name, truths, results, baseline):
             if id(item) in matched_ids:
                 counts[1] += 1
                 counts[2] += price_key(item) == price_key(matched_ids[id(item)])
+    kinds = defaultdict(int)
+    for image, truth in truths.items():
+        if "-print." in image:
+            missed, spurious = miss_kinds(truth["items"], results.get(image, {}).get("menu_items", []))
+            for kind in missed:
+                kinds[kind] += 1
+            kinds["spurious reading"] += spurious
+    print("printed misses by kind: " + ", ".join(f"{kind} {count}" for kind, count in sorted(
+        kinds.items(), key=lambda row: -row[1])))
     print("printed menus by class (weakest first within each):")
     dimensions = sorted({dimension for dimension, _ in by_class})
     for dimension in dimensions:
@@ -152,6 +163,48 @@ def report_set(name, truths, results, baseline):
     if times:
         summary["median_ms"] = statistics.median(times)
     return summary
+
+
+def edit_distance(a, b):
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+def miss_kinds(truth_items, predicted):
+    """Why each true item went unmatched: its name read with extra text after it (`trailing text`) or before it
+    (`leading text`), misread (an unmatched reading within a third of its length in edits: `misread`), or not read at
+    all (`lost`). Each unmatched reading explains one miss at most."""
+    pairs, extra = match(truth_items, predicted)
+    found = {id(t) for t, _ in pairs}
+    readings = [norm(e["name_ko"]) for e in extra]
+    kinds = []
+    for item in truth_items:
+        if id(item) in found:
+            continue
+        name = norm(item["name_ko"])
+        kind, used = "lost", None
+        for index, reading in enumerate(readings):
+            if reading is None:
+                continue
+            if len(reading) > len(name) and reading.startswith(name):
+                kind, used = "trailing text", index
+                break
+            if len(reading) > len(name) and reading.endswith(name):
+                kind, used = "leading text", index
+                break
+        if used is None:
+            for index, reading in enumerate(readings):
+                if reading is not None and edit_distance(reading, name) <= max(1, len(name) // 3):
+                    kind, used = "misread", index
+                    break
+        if used is not None:
+            readings[used] = None
+        kinds.append(kind)
+    return kinds, sum(r is not None for r in readings)
 
 
 def show_misses(truths, results):

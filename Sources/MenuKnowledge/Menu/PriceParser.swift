@@ -146,6 +146,14 @@ public struct PriceParser: Sendable {
                 roles.append(.label)
                 continue
             }
+            // `떡볶이 인분 16,000 2인분 21,000`: the count of a first portion lost, beside a counted one.
+            if bare == "인분", index + 1 < tokens.count, amount(from: tokens[index + 1], context) != nil,
+                tokens.contains(where: { $0.range(of: #"^\(?[2-9]인분"#, options: .regularExpression) != nil })
+            {
+                pendingLabel = "1인분"
+                roles.append(.label)
+                continue
+            }
             remaining.append(token)
             roles.append(.name)
         }
@@ -245,6 +253,8 @@ public struct PriceParser: Sendable {
         flush()
         text = Self.withoutRepeatedRuns(output)
         text = text.replacingOccurrences(of: "~", with: " ~ ")
+        // `38,.000`, `16.,000`: a separator read twice (a comma and the speck beside it) is one.
+        text = text.replacingOccurrences(of: #"(\d)[,.]{2}(\d{3})(?!\d)"#, with: "$1,$2", options: .regularExpression)
         // Labels as OCR spaces them: `( 소)`, `(소 )` → `(소)`; `1인 분`, `1 인분` → `1인분`.
         text = text.replacingOccurrences(of: #"\(\s+"#, with: "(", options: .regularExpression)
         text = text.replacingOccurrences(of: #"\s+\)"#, with: ")", options: .regularExpression)

@@ -65,7 +65,7 @@ public struct MenuLayoutParser: Sendable {
         guard let lexicon else { return items }
         return items.map { item in
             var item = item
-            switch lexicon.match(item.nameKorean, confidence: item.confidence) {
+            switch Self.lexiconMatch(of: item.nameKorean, confidence: item.confidence, in: lexicon) {
             case .exact(let entry):
                 item.nameKorean = entry.name
                 item.nameEnglish = item.nameEnglish ?? entry.englishName
@@ -77,6 +77,30 @@ public struct MenuLayoutParser: Sendable {
                 break
             }
             return item
+        }
+    }
+
+    /// Words that end names on their own (`순대 국`, `김치 전`, `비빔밥 정식`): never dropped as debris.
+    static let nameEndings: Set<String> = [
+        "밥", "국", "탕", "면", "전", "찜", "회", "죽", "떡", "술", "차", "주", "빵", "구이", "볶음", "무침", "조림", "튀김",
+        "정식", "세트", "백반", "한상", "특", "보통", "추가", "사리", "반반", "포장",
+    ]
+
+    /// The name looked up; when it is no entry, and was read unsure, the name without a last word that no entry
+    /// explains (a misread badge or struck price: `생맥주 용`, `부대찌개 1진`, `오징어숙회 뚜천`) when the rest is an
+    /// entry, or snaps to one. The whole reading is tried first, so `순대 국` stays 순대국 when that is an entry.
+    static func lexiconMatch(of name: String, confidence: Double, in lexicon: DishLexicon) -> DishLexicon.Match {
+        let whole = lexicon.match(name, confidence: confidence)
+        guard case .none = whole, confidence < DishLexicon.snapConfidenceLimit else { return whole }
+        let words = name.split(separator: " ")
+        guard words.count >= 2, let last = words.last.map(String.init) else { return .none }
+        let isDebris =
+            last.contains(where: { $0.isASCIIDigit || "[]()<>".contains($0) })
+            || (last.count <= 2 && !nameEndings.contains(last))
+        guard isDebris else { return .none }
+        switch lexicon.match(words.dropLast().joined(separator: " "), confidence: confidence) {
+        case .exact(let entry): return .snapped(entry, distance: 0)
+        case let match: return match
         }
     }
 
@@ -296,7 +320,9 @@ public struct MenuLayoutParser: Sendable {
     /// What an engine makes of dot leaders: `eeeerrree`, `cecccse`, `......`, `·····`. Runs of the glyphs dots turn
     /// into, at least three long, with no other letter. (`Coffee` has C and f: not debris.)
     /// Hangul syllables the Korean model reads dot leaders as.
-    static let leaderSyllables: Set<Character> = ["이", "아", "에", "애", "의", "으", "마", "미", "니", "피", "시", "나", "네"]
+    static let leaderSyllables: Set<Character> = [
+        "이", "아", "에", "애", "의", "으", "마", "미", "메", "니", "피", "시", "나", "네",
+    ]
 
     static func isLeaderDebris(_ text: String) -> Bool {
         if text.count >= 4, text.allSatisfy({ leaderSyllables.contains($0) || $0 == "0" || $0 == "." }),
@@ -380,9 +406,22 @@ public struct MenuLayoutParser: Sendable {
         {
             words[words.count - 1] = String(last[..<firstDigit])
         }
-        // A leftover word of leader syllables only (`니` after `이이이` was cut) is debris too, unless it is all.
-        let kept = words.count > 1 ? words.filter { !$0.allSatisfy(leaderSyllables.contains) || $0.count > 2 } : words
-        let joined = kept.joined(separator: " ").trimmingCharacters(
+        // A leftover word of leader syllables only (`니` after `이이이` was cut) at either end is debris too, unless
+        // it is all, or a syllable of a name read one syllable at a time (`마 늘 보쌈`).
+        func isLeftoverLeader(_ word: String, beside neighbour: String) -> Bool {
+            word.allSatisfy(leaderSyllables.contains) && (word.count >= 3 || neighbour.count > 1)
+        }
+        while words.count > 1, isLeftoverLeader(words[0], beside: words[1]) { words.removeFirst() }
+        while words.count > 1, isLeftoverLeader(words[words.count - 1], beside: words[words.count - 2]) {
+            words.removeLast()
+        }
+        // A badge cut off by the line's end, its bracket never closed: `새우튀김 (추친`, `감자전 [인`.
+        if words.count > 1, let last = words.last, let opening = last.first, "([<【".contains(opening),
+            !last.contains(where: { ")]>】".contains($0) }), last.count <= 4
+        {
+            words.removeLast()
+        }
+        let joined = words.joined(separator: " ").trimmingCharacters(
             in: CharacterSet(charactersIn: " .,:;-_~·*•|!'\"“”‘’`「」『』[](){}<>…‥"))
         // A name has letters: a run of symbols (`…*……`) is debris, not a dish.
         guard joined.unicodeScalars.contains(where: { CharacterSet.letters.contains($0) }) else { return nil }

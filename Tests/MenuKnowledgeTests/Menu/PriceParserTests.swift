@@ -25,6 +25,8 @@ struct PriceParserTests {
             line: "닭볶음탕 소”\\15,600 대#30,100", name: "닭볶음탕",
             prices: [.init(label: "소", amount: 15600), .init(label: "대", amount: 30100)]),
         Case(line: "김치찌개 8.000", name: "김치찌개", prices: [.init(amount: 8000)]),
+        Case(line: "쟁반국수 \\38,.000", name: "쟁반국수", prices: [.init(amount: 38000)]),
+        Case(line: "고기만두 16.,000원", name: "고기만두", prices: [.init(amount: 16000)]),
         Case(line: "김치찌개 8천원", name: "김치찌개", prices: [.init(amount: 8000)]),
         Case(line: "보쌈 1만2천원", name: "보쌈", prices: [.init(amount: 12000)]),
         Case(line: "보쌈 1.5만", name: "보쌈", prices: [.init(amount: 15000)]),
@@ -56,6 +58,9 @@ struct PriceParserTests {
             prices: [.init(label: "소", amount: 9000), .init(label: "대", amount: 12000)],
             context: PriceContext(columnLabels: ["소", "대"])),
         Case(line: "삼겹살 1인분 15,000", name: "삼겹살", prices: [.init(label: "1인분", amount: 15000)]),
+        Case(
+            line: "떡볶이 인분 16000 2인분21000", name: "떡볶이",
+            prices: [.init(label: "1인분", amount: 16000), .init(label: "2인분", amount: 21000)]),
         Case(line: "부대전골 2인 30,000", name: "부대전골", prices: [.init(label: "2인", amount: 30000)]),
         Case(line: "부대전골 2인분30,000", name: "부대전골", prices: [.init(label: "2인분", amount: 30000)]),
         Case(line: "소주 1병 5,000", name: "소주", prices: [.init(label: "1병", amount: 5000)]),

@@ -257,6 +257,27 @@ struct MenuLayoutParserTests {
         #expect(items.map { $0.prices.map(\.amount) } == [[37000], [37900], [13000], [9000], [6000]])
     }
 
+    @Test func syllablesReadApartAndUnclosedBadgesAtTheEnd() {
+        var page = SyntheticPage()
+        page.add("마 늘 보쌈 (소)44,500원", x: 20, y: 20, confidence: 0.97)
+        page.add("새우튀김 (추친 41,000원", x: 20, y: 60, confidence: 0.97)
+        page.add("육개장 나나아아나에아나아메마마메 9,000", x: 20, y: 100, confidence: 0.97)
+        let items = MenuLayoutParser(lexicon: nil).items(from: page.words)
+        #expect(items.map { $0.nameKorean.filter { $0 != " " } } == ["마늘보쌈", "새우튀김", "육개장"])
+    }
+
+    @Test func anUnsureLastWordNoEntryExplainsGoesWhenTheRestIsAnEntry() {
+        var page = SyntheticPage()
+        page.add("생맥주 용900 7,900원", x: 20, y: 20, confidence: 0.7)
+        page.add("부 대 찌개 1진 23,000", x: 20, y: 60, confidence: 0.7)
+        page.add("순대 국 9,000", x: 20, y: 100, confidence: 0.7)
+        page.add("비빔밥 정식 12,000", x: 20, y: 140, confidence: 0.7)
+        page.add("감자전 뚜천 9,000", x: 20, y: 180, confidence: 0.99)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["생맥주", "부대찌개", "순대국", "비빔밥 정식", "감자전 뚜천"])
+        #expect(items.map(\.nameRaw) == ["생맥주 용", "부 대 찌개 1진", nil, nil, nil])
+    }
+
     @Test func centredStackedNamesTakeThePriceBelow() {
         var page = SyntheticPage()
         page.add("물냉면", x: 200, y: 20)
