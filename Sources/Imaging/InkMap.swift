@@ -6,7 +6,8 @@ import Foundation
 /// in colour), light chalk on a dark board and dark text on a light board in the same photo (distance has no
 /// polarity), and light falling unevenly (the background is estimated locally, and the brightness part of the
 /// distance is taken relative to the local paper's brightness, so text in a shadow is as strong as text in the
-/// light). The result is dark ink on white, as Tesseract reads best.
+/// light). A header in a highlighted box smaller than the background estimate follows is measured against the box's
+/// own colour (``HighlightBoxes``). The result is dark ink on white, as Tesseract reads best.
 public struct InkMap: Sendable {
     public let width: Int
     public let height: Int
@@ -42,8 +43,13 @@ public struct InkMap: Sendable {
                 }
             }
         }
-        let threshold = max(Self.minimumThreshold, Self.otsuThreshold(of: strength))
-        self.init(width: width, height: height, strength: strength, threshold: UInt8(min(threshold, 250)))
+        let threshold = UInt8(min(250, max(Self.minimumThreshold, Self.otsuThreshold(of: strength))))
+        // The page's threshold stays: the boxes are few pixels, and measured again they are not the page's ink.
+        rgb.withUnsafeBufferPointer { pixels in
+            HighlightBoxes.remeasure(
+                strength: &strength, rgb: pixels, width: width, height: height, threshold: threshold)
+        }
+        self.init(width: width, height: height, strength: strength, threshold: threshold)
     }
 
     private init(width: Int, height: Int, strength: [UInt8], threshold: UInt8) {

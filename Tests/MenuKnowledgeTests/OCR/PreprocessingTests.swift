@@ -64,6 +64,38 @@ struct PreprocessingTests {
         #expect(map.grey[40 * 400 + 340] > 200)
     }
 
+    static let board: (UInt8, UInt8, UInt8) = (38, 66, 52)
+    static let yellow: (UInt8, UInt8, UInt8) = (244, 208, 63)
+
+    @Test func aDarkHeaderInAYellowBoxOnADarkBoardIsInkAndTheBoxIsNot() {
+        var canvas = Canvas(width: 600, height: 400, colour: Self.board)
+        // A box about two background cells high (the estimate takes it for ink), with a letter's strokes in it.
+        canvas.fill(x: 100, y: 100, width: 130, height: 36, colour: Self.yellow)
+        canvas.fill(x: 120, y: 108, width: 24, height: 4, colour: (40, 35, 20))
+        canvas.fill(x: 130, y: 108, width: 4, height: 20, colour: (40, 35, 20))
+        // Chalk text on the board beside it.
+        canvas.fill(x: 100, y: 200, width: 40, height: 6, colour: (236, 236, 226))
+        let map = canvas.inkMap()
+        #expect(map.grey[110 * 600 + 125] < 64)
+        #expect(map.grey[120 * 600 + 131] < 64)
+        // The box around the letter, and the board around the box, are paper.
+        #expect(map.grey[130 * 600 + 200] > 200)
+        #expect(map.grey[104 * 600 + 110] > 200)
+        #expect(map.grey[90 * 600 + 160] > 200)
+        #expect(map.grey[202 * 600 + 120] < 64)
+    }
+
+    @Test func aBoldSolidGlyphIsNotTakenForABox() {
+        var canvas = Canvas(width: 600, height: 400, colour: (250, 250, 245))
+        // A heavy 원-like glyph: an ellipse-ish block with strokes, about as wide as high, solid dark.
+        canvas.fill(x: 100, y: 100, width: 40, height: 40, colour: (20, 20, 20))
+        canvas.fill(x: 112, y: 112, width: 16, height: 6, colour: (250, 250, 245))
+        let map = canvas.inkMap()
+        #expect(map.grey[105 * 600 + 105] < 64)
+        #expect(map.grey[135 * 600 + 135] < 64)
+        #expect(map.grey[114 * 600 + 120] > 200)
+    }
+
     @Test func longThinRulesAndDotLeadersAreErasedTextIsNot() {
         var canvas = Canvas(width: 900, height: 600, colour: (250, 250, 248))
         // A rule under a row, 2 px thick, across most of the page, with a gap where the photo broke it.
