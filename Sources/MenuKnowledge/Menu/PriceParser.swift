@@ -216,7 +216,8 @@ public struct PriceParser: Sendable {
     /// ₩ and what OCR reads it as (`\\`, `#`), with the quotes that stick to it.
     static let currencyMarks: Set<Character> = ["₩", "\\", "#", "”", "“", "\"", "'", "`"]
     static let wonReadings: Set<String> = ["원", "운", "윈", "웜", "원.", "월"]
-    static let marketPriceWords: Set<String> = ["시가", "싯가", "시세", "時價", "시가원"]
+    /// 시가 and its spellings, with what OCR reads them as (삿가, 섯가: the vowel's stroke misread).
+    static let marketPriceWords: Set<String> = ["시가", "싯가", "시세", "時價", "시가원", "삿가", "섯가"]
 
     /// Full-width forms to ASCII, leaders and odd spaces to spaces, range marks to a spaced `~`.
     static func normalized(_ line: String) -> String {
@@ -253,6 +254,10 @@ public struct PriceParser: Sendable {
         flush()
         text = Self.withoutRepeatedRuns(output)
         text = text.replacingOccurrences(of: "~", with: " ~ ")
+        // 천 misread as 전 inside a Korean amount (`1만1전5백원`, `4전 원`), and 원 as 엔 glued to digits.
+        text = text.replacingOccurrences(
+            of: #"(\d)\s?전(?=\s?(\d|백|원|$))"#, with: "$1천", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"(\d)엔(?!\p{L})"#, with: "$1원", options: .regularExpression)
         // `38,.000`, `16.,000`: a separator read twice (a comma and the speck beside it) is one.
         text = text.replacingOccurrences(of: #"(\d)[,.]{2}(\d{3})(?!\d)"#, with: "$1,$2", options: .regularExpression)
         // Labels as OCR spaces them: `( 소)`, `(소 )` → `(소)`; `1인 분`, `1 인분` → `1인분`.

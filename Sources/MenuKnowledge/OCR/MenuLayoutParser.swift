@@ -431,7 +431,7 @@ public struct MenuLayoutParser: Sendable {
     /// A badge, also with a bracket lost or its syllables misread (`[추천`, `추천]`, `(추젠`, `투친`).
     static func isBadge(_ word: String) -> Bool {
         if badges.contains(word) { return true }
-        let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]()<>{}「」『』【】'\"“”‘’"))
+        let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "[]()<>{}「」『』【】'\"“”‘’!|"))
         return badges.contains(bare) || ["추젠", "투친", "추첸", "주천", "추전]"].contains(bare)
     }
 

@@ -262,8 +262,9 @@ struct MenuLayoutParserTests {
         page.add("마 늘 보쌈 (소)44,500원", x: 20, y: 20, confidence: 0.97)
         page.add("새우튀김 (추친 41,000원", x: 20, y: 60, confidence: 0.97)
         page.add("육개장 나나아아나에아나아메마마메 9,000", x: 20, y: 100, confidence: 0.97)
+        page.add("고기만두 !추젠 8천5백원", x: 20, y: 140, confidence: 0.97)
         let items = MenuLayoutParser(lexicon: nil).items(from: page.words)
-        #expect(items.map { $0.nameKorean.filter { $0 != " " } } == ["마늘보쌈", "새우튀김", "육개장"])
+        #expect(items.map { $0.nameKorean.filter { $0 != " " } } == ["마늘보쌈", "새우튀김", "육개장", "고기만두"])
     }
 
     @Test func anUnsureLastWordNoEntryExplainsGoesWhenTheRestIsAnEntry() {
