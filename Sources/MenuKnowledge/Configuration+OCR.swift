@@ -15,7 +15,7 @@ extension Configuration {
     public struct OCR: Sendable {
         /// The tiers in order (`OCR_TIERS`, comma-separated `gpt_vision`, `clova`, `tesseract`). Defaults to nil: GPT
         /// vision when `OPENAI_API_KEY` is set, CLOVA when its URL and secret are set, then the local tier.
-        public var tiers: [String]? = nil
+        public var tiers: [OCRTierName]? = nil
         /// Whether the default tier list ends with the local Tesseract tier (`OCR_LOCAL_TIER`). Defaults to true.
         public var usesLocalTier = true
         /// The first tier's confidence bar (`OCR_TIER1_MIN_CONFIDENCE`). Defaults to 0.75.
@@ -34,12 +34,12 @@ extension Configuration {
         public var clova = Clova()
 
         /// The tier names in the order they run.
-        public var tierNames: [String] {
+        public var tierNames: [OCRTierName] {
             if let tiers { return tiers }
-            var names: [String] = []
-            if openAI.apiKey != nil { names.append("gpt_vision") }
-            if clova.isConfigured { names.append("clova") }
-            if usesLocalTier || names.isEmpty { names.append("tesseract") }
+            var names: [OCRTierName] = []
+            if openAI.apiKey != nil { names.append(.gptVision) }
+            if clova.isConfigured { names.append(.clova) }
+            if usesLocalTier || names.isEmpty { names.append(.tesseract) }
             return names
         }
     }
@@ -83,15 +83,18 @@ extension Configuration {
     }
 
     mutating func readOCR(from reader: EnvironmentReader) throws(ConfigurationError) {
-        let known = ["gpt_vision", "clova", "tesseract"]
         if let list = try reader.nonEmpty("OCR_TIERS") {
-            let names = list.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }
-            guard !names.isEmpty, names.allSatisfy(known.contains), Set(names).count == names.count else {
-                throw ConfigurationError(
-                    variable: "OCR_TIERS",
-                    reason: "'\(list)' is not a comma-separated list of \(known.joined(separator: ", "))")
+            // A misspelt name stops start-up: it must never quietly mean some other tier.
+            let names = list.split(separator: ",").map {
+                OCRTierName(rawValue: String($0).trimmingCharacters(in: .whitespaces))
             }
-            ocr.tiers = names
+            let tiers = names.compactMap { $0 }
+            guard !tiers.isEmpty, tiers.count == names.count, Set(tiers).count == tiers.count else {
+                let known = OCRTierName.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ConfigurationError(
+                    variable: "OCR_TIERS", reason: "'\(list)' is not a comma-separated list of \(known), each once")
+            }
+            ocr.tiers = tiers
         }
         ocr.usesLocalTier = try reader.flag("OCR_LOCAL_TIER") ?? ocr.usesLocalTier
         ocr.primaryMinimumConfidence =
@@ -123,10 +126,10 @@ extension Configuration {
         ocr.clova.maxRetries = try reader.integer("CLOVA_MAX_RETRIES", in: 0...10) ?? ocr.clova.maxRetries
 
         let tiers = ocr.tierNames
-        if tiers.contains("gpt_vision"), ocr.openAI.apiKey == nil {
+        if tiers.contains(.gptVision), ocr.openAI.apiKey == nil {
             throw ConfigurationError(variable: "OPENAI_API_KEY", reason: "OCR_TIERS lists gpt_vision but no key is set")
         }
-        if tiers.contains("clova"), !ocr.clova.isConfigured {
+        if tiers.contains(.clova), !ocr.clova.isConfigured {
             throw ConfigurationError(
                 variable: ocr.clova.url == nil ? "CLOVA_OCR_URL" : "CLOVA_OCR_SECRET",
                 reason: "OCR_TIERS lists clova but its URL and secret are not both set")

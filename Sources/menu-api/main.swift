@@ -126,7 +126,7 @@ struct ServeCommand: ParsableCommand {
 /// pack stops start-up instead of every upload.
 func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
     try Vips.initialize(concurrency: 1)
-    if configuration.ocr.tierNames.contains("tesseract") {
+    if configuration.ocr.tierNames.contains(.tesseract) {
         _ = try TesseractEngine()
     }
     let ocr = configuration.ocr
@@ -143,7 +143,7 @@ func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> Up
         makeDatabaseConnection(configuration, logger: logger)
     }
     logger.info(
-        "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.joined(separator: ","))"])
+        "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.map(\.rawValue).joined(separator: ","))"])
     return UploadOrchestrator(
         routers: routers, databases: databases, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
         cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,

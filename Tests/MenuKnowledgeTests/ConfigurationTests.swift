@@ -87,7 +87,7 @@ struct EnvironmentSampleTests {
         #expect(sample.fastCGI.workers == defaults.fastCGI.workers)
         #expect(sample.uploads.maxFiles == defaults.uploads.maxFiles)
         #expect(sample.uploads.cacheTimeToLive == defaults.uploads.cacheTimeToLive)
-        #expect(sample.ocr.tierNames == ["tesseract"])
+        #expect(sample.ocr.tierNames == [.tesseract])
         #expect(sample.ocr.imageDeadline == defaults.ocr.imageDeadline)
         #expect(sample.ocr.openAI.baseURL == defaults.ocr.openAI.baseURL)
         #expect(sample.ocr.openAI.inputPricePerMillionTokens == defaults.ocr.openAI.inputPricePerMillionTokens)
@@ -118,13 +118,13 @@ struct EnvironmentSampleTests {
         #expect(!printed.contains("sk-live-secret-value"))
         #expect(!printed.contains("clova-secret-value"))
         #expect(!printed.contains("admin-secret-value-123"))
-        #expect(configuration.ocr.tierNames == ["gpt_vision", "clova", "tesseract"])
+        #expect(configuration.ocr.tierNames == [.gptVision, .clova, .tesseract])
     }
 
     @Test(arguments: [
         ("OCR_TIERS", "gpt_vision,ocr"), ("OCR_TIERS", "tesseract,tesseract"), ("OCR_TIER1_MIN_CONFIDENCE", "1.5"),
         ("OPENAI_BASE_URL", "api.openai.com"), ("UPLOAD_MAX_FILES", "0"), ("B2B_AUTH", "sometimes"),
-        ("ADMIN_TOKEN", "short"), ("OCR_TIERS", "gpt_vision"),
+        ("ADMIN_TOKEN", "short"), ("OCR_TIERS", "gpt_vision"), ("OCR_TIERS", "tesseract,gpt-vision"),
     ])
     func badOCRAndUploadValuesNameTheirVariable(variable: String, value: String) {
         #expect {

@@ -13,7 +13,7 @@ public import Logging
 /// `inferResult: ERROR` and API-gateway 429/5xx are retried with backoff inside the deadline; everything else fails at
 /// once.
 public final class ClovaOCRProvider: OCRProvider {
-    public let name = "clova"
+    public let name = OCRTierName.clova.rawValue
 
     private let configuration: Configuration.Clova
     private let requester: ProviderRequester
@@ -22,7 +22,7 @@ public final class ClovaOCRProvider: OCRProvider {
     public init(configuration: Configuration.Clova, client: HTTPClient, logger: Logger) {
         self.configuration = configuration
         requester = ProviderRequester(
-            client: client, provider: "clova", callTimeout: configuration.timeout,
+            client: client, provider: OCRTierName.clova.rawValue, callTimeout: configuration.timeout,
             maxRetries: configuration.maxRetries, logger: logger)
     }
 

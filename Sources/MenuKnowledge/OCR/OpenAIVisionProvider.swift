@@ -15,7 +15,7 @@ public import Logging
 /// legible. A name the model hesitated over, or a confident claim spelled by improbable digits, pulls the item down.
 /// Without log-probabilities the stated confidence stands alone.
 public final class OpenAIVisionProvider: OCRProvider {
-    public let name = "gpt_vision"
+    public let name = OCRTierName.gptVision.rawValue
     /// Changes when the prompt or schema changes, so cached results of the old prompt are not reused.
     public static let promptVersion = "menu-v1"
 
@@ -30,7 +30,7 @@ public final class OpenAIVisionProvider: OCRProvider {
         self.configuration = configuration
         self.logger = logger
         requester = ProviderRequester(
-            client: client, provider: "gpt_vision", callTimeout: configuration.timeout,
+            client: client, provider: OCRTierName.gptVision.rawValue, callTimeout: configuration.timeout,
             maxRetries: configuration.maxRetries, logger: logger)
     }
 

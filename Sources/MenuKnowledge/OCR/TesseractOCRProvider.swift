@@ -8,7 +8,7 @@ public import Tesseract
 /// automatic layout analysis, PSM 3, cut menus into wrong blocks: 0.70). Columns and order come from our layout
 /// parser, which works on the word boxes whatever the mode.
 public final class TesseractOCRProvider: OCRProvider {
-    public let name = "tesseract"
+    public let name = OCRTierName.tesseract.rawValue
     private let engine: TesseractEngine
     private let steps: PreprocessingSteps
     private let layout = MenuLayoutParser()

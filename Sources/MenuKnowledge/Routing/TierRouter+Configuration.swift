@@ -16,18 +16,18 @@ extension TierRouter {
         for name in configuration.tierNames {
             let bar = tiers.isEmpty ? configuration.primaryMinimumConfidence : configuration.fallbackMinimumConfidence
             switch name {
-            case "gpt_vision":
+            case .gptVision:
                 tiers.append(
                     OCRTier(
                         provider: OpenAIVisionProvider(
                             configuration: configuration.openAI, client: client, logger: logger),
                         minimumConfidence: bar, timeout: configuration.openAI.timeout))
-            case "clova":
+            case .clova:
                 tiers.append(
                     OCRTier(
                         provider: ClovaOCRProvider(configuration: configuration.clova, client: client, logger: logger),
                         minimumConfidence: bar, timeout: configuration.clova.timeout))
-            default:
+            case .tesseract:
                 tiers.append(
                     OCRTier(
                         provider: TesseractOCRProvider(engine: try makeTesseractEngine()), minimumConfidence: bar,
@@ -45,10 +45,10 @@ extension TierRouter {
         var parts = ["v1", "service:\(ServiceVersion.current)"]
         for name in configuration.tierNames {
             switch name {
-            case "gpt_vision":
+            case .gptVision:
                 parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
-            case "clova": parts.append("clova:V2")
-            default: parts.append("tesseract:kor:psm6:inkmap:lexicon")
+            case .clova: parts.append("clova:V2")
+            case .tesseract: parts.append("tesseract:kor:psm6:inkmap:lexicon")
             }
         }
         parts.append("bars:\(configuration.primaryMinimumConfidence):\(configuration.fallbackMinimumConfidence)")

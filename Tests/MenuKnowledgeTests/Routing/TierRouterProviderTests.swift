@@ -39,7 +39,7 @@ import Testing
 
         let router = try Self.router(configuration)
 
-        #expect(configuration.tierNames == ["gpt_vision", "clova", "tesseract"])
+        #expect(configuration.tierNames == [.gptVision, .clova, .tesseract])
         #expect(router.tiers.map(\.provider.name) == ["gpt_vision", "clova", "tesseract"])
         #expect(router.tiers.map(\.minimumConfidence) == [0.75, 0.70, 0.70])
         #expect(router.tiers.map(\.timeout) == [.seconds(20), .seconds(15), .seconds(20)])
@@ -194,7 +194,7 @@ import Testing
         let router = try Self.router(configuration)
         let routed = router.recognize(try Support.image(Self.photo))
 
-        #expect(configuration.tierNames == ["tesseract"])
+        #expect(configuration.tierNames == [.tesseract])
         #expect(router.tiers.map(\.provider.name) == ["tesseract"])
         #expect(routed.attempts.map(\.provider) == ["tesseract"])
         #expect(routed.result.provider == "tesseract")
