@@ -1,4 +1,5 @@
 import CTesseract
+import Glibc
 
 /// A word Tesseract recognised: text, box in pixels, confidence 0...100.
 public struct TesseractWord: Sendable, Equatable {
@@ -59,15 +60,43 @@ public final class TesseractEngine {
     ///     letters and digits of menus too, and adding `eng` measured 30% slower and read 대 as `CH`.
     ///   - dataPath: the tessdata directory, or nil for the installed default.
     ///   - segmentation: the page segmentation mode. Defaults to a single uniform block (PSM 6).
-    /// - Throws: `TesseractError` with code `init` when a language is missing.
-    /// The corresponding C functions are `TessBaseAPICreate` and `TessBaseAPIInit3`.
-    public init(languages: String = "kor", dataPath: String? = nil, segmentation: PageSegmentation = .singleBlock)
+    ///   - userWords: words the recogniser should prefer when a reading is close (Tesseract's user words); none
+    ///     by default.
+    /// - Throws: `TesseractError` with code `init` when a language is missing or the words cannot be handed over.
+    /// The corresponding C functions are `TessBaseAPICreate` and `TessBaseAPIInit4`.
+    public init(
+        languages: String = "kor", dataPath: String? = nil, segmentation: PageSegmentation = .singleBlock,
+        userWords: [String] = []
+    )
         throws(TesseractError)
     {
         guard let handle = TessBaseAPICreate() else {
             throw TesseractError(code: "init", message: "TessBaseAPICreate failed")
         }
-        guard TessBaseAPIInit3(handle, dataPath, languages) == 0 else {
+        // Tesseract reads user words only from a file, and only while it initialises: a private temporary file,
+        // removed as soon as initialisation is over.
+        let wordsFile: String?
+        do {
+            wordsFile = userWords.isEmpty ? nil : try Self.temporaryFile(holding: userWords)
+        } catch {
+            TessBaseAPIDelete(handle)
+            throw error
+        }
+        defer { if let wordsFile { unlink(wordsFile) } }
+        var names: [UnsafeMutablePointer<CChar>?] = wordsFile == nil ? [] : [strdup("user_words_file")]
+        var values: [UnsafeMutablePointer<CChar>?] = wordsFile.map { [strdup($0)] } ?? []
+        defer {
+            names.forEach { free($0) }
+            values.forEach { free($0) }
+        }
+        let status = names.withUnsafeMutableBufferPointer { namePointers in
+            values.withUnsafeMutableBufferPointer { valuePointers in
+                TessBaseAPIInit4(
+                    handle, dataPath, languages, OEM_DEFAULT, nil, 0, namePointers.baseAddress,
+                    valuePointers.baseAddress, namePointers.count, 0)
+            }
+        }
+        guard status == 0 else {
             TessBaseAPIDelete(handle)
             throw TesseractError(
                 code: "init",
@@ -86,6 +115,33 @@ public final class TesseractEngine {
     deinit {
         TessBaseAPIEnd(handle)
         TessBaseAPIDelete(handle)
+    }
+
+    /// A new file in `TMPDIR` (or `/tmp`), readable by this user only, with one word per line.
+    private static func temporaryFile(holding words: [String]) throws(TesseractError) -> String {
+        let directory = getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp"
+        var template = Array("\(directory)/menu-api-words-XXXXXX".utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.map { mkstemp($0) } ?? -1
+        }
+        guard descriptor >= 0 else {
+            throw TesseractError(code: "init", message: "cannot create a user words file in \(directory)")
+        }
+        defer { close(descriptor) }
+        let path = template.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress.map { String(cString: $0) } ?? ""
+        }
+        let bytes = Array((words.joined(separator: "\n") + "\n").utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                unlink(path)
+                throw TesseractError(code: "init", message: "cannot write the user words file \(path)")
+            }
+            written += count
+        }
+        return path
     }
 
     /// Recognises the words of an 8-bit grey image.

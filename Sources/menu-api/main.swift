@@ -127,7 +127,7 @@ struct ServeCommand: ParsableCommand {
 func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
     try Vips.initialize(concurrency: 1)
     if configuration.ocr.tierNames.contains(.tesseract) {
-        _ = try TesseractEngine()
+        _ = try TesseractEngine(userWords: TesseractOCRProvider.userWords)
     }
     let ocr = configuration.ocr
     let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
@@ -347,6 +347,9 @@ struct OCRCommand: ParsableCommand {
     @Flag(help: "Leave the page's skew as photographed (to measure it).")
     var noDeskew = false
 
+    @Flag(help: "Give Tesseract no user words (the lexicon and section words; to measure it).")
+    var noUserWords = false
+
     @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
     var dumpPages: String?
 
@@ -361,7 +364,8 @@ struct OCRCommand: ParsableCommand {
         let engine: TesseractEngine
         do {
             engine = try TesseractEngine(
-                languages: languages, segmentation: PageSegmentation(number: psm) ?? .singleBlock)
+                languages: languages, segmentation: PageSegmentation(number: psm) ?? .singleBlock,
+                userWords: noUserWords ? [] : TesseractOCRProvider.userWords)
         } catch {
             FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
             throw ExitCode(71)

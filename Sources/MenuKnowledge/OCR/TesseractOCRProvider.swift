@@ -21,6 +21,13 @@ public final class TesseractOCRProvider: OCRProvider {
         self.steps = steps
     }
 
+    /// The words to give the engine (``TesseractEngine/init(languages:dataPath:segmentation:userWords:)``): the
+    /// lexicon's dishes and the section words the layout parser knows. On 160 menus per set printed F1 0.919 →
+    /// 0.922 on the tuning set and 0.817 → 0.825 held-out, handwriting 0.573 → 0.587.
+    public static let userWords: [String] =
+        DishLexicon.standard.entries.map(\.name)
+        + MenuLayoutParser.categoryWords.sorted().filter { $0.unicodeScalars.allSatisfy(\.isHangulSyllable) }
+
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
         let clock = ContinuousClock()
         let start = clock.now

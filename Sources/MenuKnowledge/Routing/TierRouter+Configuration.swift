@@ -9,7 +9,7 @@ extension TierRouter {
     public static func make(
         configuration: Configuration.OCR, client: HTTPClient, logger: Logger,
         makeTesseractEngine: () throws(TesseractError) -> TesseractEngine = { () throws(TesseractError) in
-            try TesseractEngine()
+            try TesseractEngine(userWords: TesseractOCRProvider.userWords)
         }
     ) throws(TesseractError) -> TierRouter {
         var tiers: [OCRTier] = []

@@ -30,9 +30,10 @@ import Vips
         return try JSONDecoder().decode(Truth.self, from: data)
     }
 
+    /// Reads a fixture as the service does: the engine with the provider's user words.
     static func recognize(_ file: String) throws -> OCRResult {
         try Vips.initialize()
-        let provider = TesseractOCRProvider(engine: try TesseractEngine())
+        let provider = TesseractOCRProvider(engine: try TesseractEngine(userWords: TesseractOCRProvider.userWords))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(file)"))
         return provider.recognize(PreparedImage(original: Array(bytes)), deadline: .seconds(30))
     }
@@ -56,6 +57,14 @@ import Vips
         #expect(result.priceErrorCount == 0)
         #expect(result.confidence > 0.5 && result.confidence <= 1)
         #expect(!result.hasHandwriting)
+    }
+
+    @Test func theUserWordsAreTheLexiconsDishesAndTheSectionWords() {
+        let words = TesseractOCRProvider.userWords
+        #expect(words.contains("김치찌개") && words.contains("생맥주") && words.contains("주류"))
+        #expect(words.count > DishLexicon.standard.entries.count)
+        // One word per line in Tesseract's file: no word may hold a line break or be empty.
+        #expect(words.allSatisfy { !$0.isEmpty && !$0.contains("\n") })
     }
 
     @Test func notAnImageIsAFailedResultNotACrash() throws {
