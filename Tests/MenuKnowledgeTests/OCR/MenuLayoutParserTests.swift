@@ -302,6 +302,14 @@ struct MenuLayoutParserTests {
         #expect(MenuLayoutParser(lexicon: nil).items(from: page.words).map(\.nameKorean) == ["모눔전", "소수", "김치찌개"])
     }
 
+    @Test func aOneLetterNameIsAFragmentNotADish() {
+        var page = SyntheticPage()
+        page.add("짱 16,000원", x: 20, y: 20)
+        page.add("짜장면 8,000원", x: 20, y: 60)
+        page.add("두 9,000", x: 20, y: 100)
+        #expect(names(parser.items(from: page.words)) == ["짜장면"])
+    }
+
     @Test func emptyInputGivesNoItems() {
         #expect(parser.items(from: []).isEmpty)
     }
