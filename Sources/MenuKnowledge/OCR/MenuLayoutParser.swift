@@ -77,7 +77,10 @@ public struct MenuLayoutParser: Sendable {
                 item.nameKorean = entry.name
                 item.nameEnglish = item.nameEnglish ?? entry.englishName
             case .none:
-                break
+                if let compound = lexicon.compoundMatch(item.nameKorean, confidence: item.confidence) {
+                    item.nameRaw = item.nameKorean
+                    item.nameKorean = compound.name
+                }
             }
             return item
         }

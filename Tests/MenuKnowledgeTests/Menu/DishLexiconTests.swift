@@ -56,6 +56,23 @@ struct DishLexiconTests {
         #expect(lexicon.match(reading, confidence: 0.3) == .none)
     }
 
+    @Test(arguments: [
+        ("치즈모눔회", "치즈모둠회"), ("특 모둥회", "특모둠회"), ("옛날랑수육", "옛날탕수육"), ("수케설렁탕", "수제설렁탕"),
+    ])
+    func aModifierAndAMisreadEntryAreCorrectedAsTheTwo(reading: String, expected: String) {
+        #expect(lexicon.compoundMatch(reading, confidence: 0.7)?.name == expected)
+    }
+
+    @Test func compoundsAreLeftAloneWhenRightConfidentOrAmbiguous() {
+        // Read right: nothing to correct (왕돈까스 is no entry, 왕 and 돈까스 are).
+        #expect(lexicon.compoundMatch("왕돈까스", confidence: 0.7) == nil)
+        #expect(lexicon.compoundMatch("치즈모눔회", confidence: 0.99) == nil)
+        // The rest within reach of two entries.
+        #expect(DishLexicon(text: "모둠회\n모듬회\n").compoundMatch("특모둥회", confidence: 0.7) == nil)
+        // Both the modifier and the rest misread: too far.
+        #expect(lexicon.compoundMatch("수케모눔회", confidence: 0.7) == nil)
+    }
+
     @Test func jamoDistanceCountsOneStrokeAsOne() {
         #expect(DishLexicon.editDistance(DishLexicon.jamo(of: "둠"), DishLexicon.jamo(of: "눔"), limit: 3) == 1)
         #expect(DishLexicon.editDistance(DishLexicon.jamo(of: "주"), DishLexicon.jamo(of: "수"), limit: 3) == 1)

@@ -80,6 +80,41 @@ public struct DishLexicon: Sendable {
         return .snapped(best.entry, distance: best.distance)
     }
 
+    /// Words restaurants put before a dish's name (특모둠회, 옛날탕수육, 치즈돌솥비빔밥): the lexicon lists the dishes,
+    /// a name read as one of these and an entry is corrected as the two.
+    public static let modifiers: [String] = [
+        "특", "왕", "대왕", "옛날", "수제", "치즈", "얼큰", "매운", "한우", "해물", "모둠", "생", "통", "불", "숯불", "직화",
+        "반반", "원조", "즉석", "전통", "명품", "미니", "순살", "국내산", "흑돼지",
+    ]
+
+    /// A reading the engine was unsure of that is a modifier and an entry, one of the two misread: the modifier
+    /// read right and the rest snapping to an entry (`치즈모눔회` → 치즈모둠회), or the rest an entry and the modifier one
+    /// jamo off (`수케설렁탕` → 수제설렁탕). Nil unless exactly one name comes out, and when the reading already is it.
+    /// - Returns: the corrected name and the entry in it.
+    public func compoundMatch(_ reading: String, confidence: Double) -> (name: String, entry: Entry)? {
+        let key = reading.filter { $0 != " " }
+        guard confidence < Self.snapConfidenceLimit, key.unicodeScalars.allSatisfy(\.isHangulSyllable) else {
+            return nil
+        }
+        var found: [String: Entry] = [:]
+        for modifier in Self.modifiers where key.count >= modifier.count + 2 {
+            let rest = String(key.dropFirst(modifier.count))
+            if key.hasPrefix(modifier) {
+                switch match(rest, confidence: confidence) {
+                case .exact(let entry), .snapped(let entry, _): found[modifier + entry.name] = entry
+                case .none: break
+                }
+            } else if modifier.count >= 2, let index = indexByName[rest],
+                Self.editDistance(Self.jamo(of: String(key.prefix(modifier.count))), Self.jamo(of: modifier), limit: 1)
+                    <= 1
+            {
+                found[modifier + rest] = entries[index]
+            }
+        }
+        guard found.count == 1, let (name, entry) = found.first, name != key else { return nil }
+        return (name, entry)
+    }
+
     /// Hangul syllables as their jamo (initial, medial, final), other characters as themselves: one misread stroke
     /// is one jamo apart (둠 → 눔 changes only the initial).
     static func jamo(of text: String) -> [UInt16] {
