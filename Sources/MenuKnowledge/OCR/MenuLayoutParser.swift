@@ -92,22 +92,30 @@ public struct MenuLayoutParser: Sendable {
         "정식", "세트", "백반", "한상", "특", "보통", "추가", "사리", "반반", "포장",
     ]
 
-    /// The name looked up; when it is no entry, and was read unsure, the name without a last word that no entry
-    /// explains (a misread badge or struck price: `생맥주 용`, `부대찌개 1진`, `오징어숙회 뚜천`) when the rest is an
-    /// entry, or snaps to one. The whole reading is tried first, so `순대 국` stays 순대국 when that is an entry.
+    /// The name looked up; when it is no entry, and was read unsure, the name without the last word or two that no
+    /// entry explains (a misread badge or struck price: `생맥주 용`, `부대찌개 1진`, `치즈계란말이 [0651 구`) when the
+    /// rest is an entry, or snaps to one. The whole reading is tried first, so `순대 국` stays 순대국 when that is an
+    /// entry.
     static func lexiconMatch(of name: String, confidence: Double, in lexicon: DishLexicon) -> DishLexicon.Match {
         let whole = lexicon.match(name, confidence: confidence)
         guard case .none = whole, confidence < DishLexicon.snapConfidenceLimit else { return whole }
-        let words = name.split(separator: " ")
-        guard words.count >= 2, let last = words.last.map(String.init) else { return .none }
-        let isDebris =
-            last.contains(where: { $0.isASCIIDigit || "[]()<>".contains($0) })
-            || (last.count <= 2 && !nameEndings.contains(last))
-        guard isDebris else { return .none }
-        switch lexicon.match(words.dropLast().joined(separator: " "), confidence: confidence) {
-        case .exact(let entry): return .snapped(entry, distance: 0)
-        case let match: return match
+        var words = name.split(separator: " ").map(String.init)
+        while words.count >= 2, let last = words.last, isTrailingDebris(last) {
+            words.removeLast()
+            switch lexicon.match(words.joined(separator: " "), confidence: confidence) {
+            case .exact(let entry): return .snapped(entry, distance: 0)
+            case .snapped(let entry, let distance): return .snapped(entry, distance: distance)
+            case .none: continue
+            }
         }
+        return .none
+    }
+
+    /// A last word that is no part of a name when the rest is a dish: digits or brackets in it, or a short word that
+    /// ends no name.
+    static func isTrailingDebris(_ word: String) -> Bool {
+        word.contains(where: { $0.isASCIIDigit || "[]()<>?".contains($0) })
+            || (word.count <= 2 && !nameEndings.contains(word))
     }
 
     // MARK: - Geometry

@@ -274,9 +274,10 @@ struct MenuLayoutParserTests {
         page.add("순대 국 9,000", x: 20, y: 100, confidence: 0.7)
         page.add("비빔밥 정식 12,000", x: 20, y: 140, confidence: 0.7)
         page.add("감자전 뚜천 9,000", x: 20, y: 180, confidence: 0.99)
+        page.add("계란말이 [0651 구 23,500원", x: 20, y: 220, confidence: 0.7)
         let items = parser.items(from: page.words)
-        #expect(names(items) == ["생맥주", "부대찌개", "순대국", "비빔밥 정식", "감자전 뚜천"])
-        #expect(items.map(\.nameRaw) == ["생맥주 용", "부 대 찌개 1진", nil, nil, nil])
+        #expect(names(items) == ["생맥주", "부대찌개", "순대국", "비빔밥 정식", "감자전 뚜천", "계란말이"])
+        #expect(items.map(\.nameRaw) == ["생맥주 용", "부 대 찌개 1진", nil, nil, nil, "계란말이 [0651 구"])
     }
 
     @Test func centredStackedNamesTakeThePriceBelow() {
