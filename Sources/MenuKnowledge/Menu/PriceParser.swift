@@ -254,10 +254,13 @@ public struct PriceParser: Sendable {
         flush()
         text = Self.withoutRepeatedRuns(output)
         text = text.replacingOccurrences(of: "~", with: " ~ ")
-        // 천 misread as 전 inside a Korean amount (`1만1전5백원`, `4전 원`), and 원 as 엔 glued to digits.
+        // 천 misread as 전 and 백 as 박 inside a Korean amount (`1만1전5백원`, `4전 원`, `1만3천5 박 원`), and 원 as 엔 or
+        // 워 glued to digits.
         text = text.replacingOccurrences(
             of: #"(\d)\s?전(?=\s?(\d|백|원|$))"#, with: "$1천", options: .regularExpression)
-        text = text.replacingOccurrences(of: #"(\d)엔(?!\p{L})"#, with: "$1원", options: .regularExpression)
+        text = text.replacingOccurrences(
+            of: #"(\d)\s?박(?=\s?(원|$))"#, with: "$1백", options: .regularExpression)
+        text = text.replacingOccurrences(of: #"(\d)(엔|워)(?!\p{L})"#, with: "$1원", options: .regularExpression)
         // `38,.000`, `16.,000`: a separator read twice (a comma and the speck beside it) is one.
         text = text.replacingOccurrences(of: #"(\d)[,.]{2}(\d{3})(?!\d)"#, with: "$1,$2", options: .regularExpression)
         // Labels as OCR spaces them: `( 소)`, `(소 )` → `(소)`; `1인 분`, `1 인분` → `1인분`.
@@ -267,7 +270,7 @@ public struct PriceParser: Sendable {
             of: #"(\d)\s*인\s*분"#, with: "$1인분", options: .regularExpression)
         // Korean units as OCR spaces them: `1 만 1 천원` → `1만1천원` (a digit beside 만, 천 or 백 of an amount).
         text = text.replacingOccurrences(
-            of: #"(\d)\s+(만|천|백)(?=\d|원|\s|$)"#, with: "$1$2", options: .regularExpression)
+            of: #"(\d)\s+(만|천|백)(?=\d|만|천|백|원|\s|$)"#, with: "$1$2", options: .regularExpression)
         text = text.replacingOccurrences(of: #"(\d[만천])\s+(\d)"#, with: "$1$2", options: .regularExpression)
         return text
     }
