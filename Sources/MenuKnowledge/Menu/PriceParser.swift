@@ -137,20 +137,10 @@ public struct PriceParser: Sendable {
                 roles.append(.label)
                 continue
             }
-            // `소 30,900원 / 주 40,900원 / 대 50,900원`: a size label misread, among the others of its row.
-            if let size = Self.misreadSizeLabels[bare], index + 1 < tokens.count,
-                amount(from: tokens[index + 1], context) != nil,
-                tokens.contains(where: { Self.sizeLabels.contains(Self.strippingParentheses($0)) })
+            if let label = Self.misreadLabel(bare, on: tokens), index + 1 < tokens.count,
+                amount(from: tokens[index + 1], context) != nil
             {
-                pendingLabel = size
-                roles.append(.label)
-                continue
-            }
-            // `떡볶이 인분 16,000 2인분 21,000`: the count of a first portion lost, beside a counted one.
-            if bare == "인분", index + 1 < tokens.count, amount(from: tokens[index + 1], context) != nil,
-                tokens.contains(where: { $0.range(of: #"^\(?[2-9]인분"#, options: .regularExpression) != nil })
-            {
-                pendingLabel = "1인분"
+                pendingLabel = label
                 roles.append(.label)
                 continue
             }
@@ -362,6 +352,21 @@ public struct PriceParser: Sendable {
 
     /// What OCR reads 소, 중 and 대 as; taken for them only beside a real size label on the same line.
     static let misreadSizeLabels: [String: String] = ["주": "중", "증": "중", "즘": "중", "데": "대", "태": "대", "쇼": "소"]
+
+    /// The label a misread token stands for, taken only beside its kin on the same line, or nil: a size label
+    /// among the others of its row (`소 30,900원 / 주 40,900원 / 대 50,900원`), or `인분` with its count lost beside a
+    /// counted portion (`떡볶이 인분 16,000 2인분 21,000`: 1인분).
+    static func misreadLabel(_ bare: String, on tokens: [String]) -> String? {
+        if let size = misreadSizeLabels[bare],
+            tokens.contains(where: { sizeLabels.contains(strippingParentheses($0)) })
+        {
+            return size
+        }
+        if bare == "인분", tokens.contains(where: { $0.range(of: #"^\(?[2-9]인분"#, options: .regularExpression) != nil }) {
+            return "1인분"
+        }
+        return nil
+    }
 
     /// 소/중/대 and friends, `2인`, `1인분`, `200g`, `1병`.
     static func isLabel(_ text: String) -> Bool {

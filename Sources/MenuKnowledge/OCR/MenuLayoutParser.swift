@@ -104,8 +104,8 @@ public struct MenuLayoutParser: Sendable {
             words.removeLast()
             switch lexicon.match(words.joined(separator: " "), confidence: confidence) {
             case .exact(let entry): return .snapped(entry, distance: 0)
-            case .snapped(let entry, let distance): return .snapped(entry, distance: distance)
             case .none: continue
+            case let snapped: return snapped
             }
         }
         return .none
