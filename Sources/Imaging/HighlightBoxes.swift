@@ -6,8 +6,8 @@
 /// least ``minimumWidthBlocks`` wide and ``minimumHeightBlocks`` high (a bold stroke is never both), wider than high
 /// (``minimumAspect``), no taller than ``maximumHeightFraction`` of the page, filling at least ``minimumFill`` of its
 /// bounding box, and rectangular (most rows run across it, and it has a solid margin above and below the text; a
-/// bold glyph has neither). Row by row, between the region's
-/// first and last solid block, the strength is measured again against the median colour of the region.
+/// bold glyph has neither). Row by row, between the region's first and last solid block, the strength is measured
+/// again against the median colour of the region.
 enum HighlightBoxes {
     /// The block side in pixels.
     static let block = 4
@@ -38,17 +38,9 @@ enum HighlightBoxes {
         let columns = width / block
         let rows = height / block
         guard columns > minimumWidthBlocks, rows > minimumHeightBlocks else { return }
-        var solid = [Bool](repeating: false, count: columns * rows)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                var count = 0
-                for y in (row * block)..<(row * block + block) {
-                    let base = y * width + column * block
-                    for x in 0..<block where strength[base + x] > threshold { count += 1 }
-                }
-                solid[row * columns + column] = count >= solidPixels
-            }
-        }
+        let solid = InkMap.inkCounts(
+            strength: strength, width: width, height: height, threshold: threshold, inBlocksOf: block
+        ).counts.map { $0 >= solidPixels }
         var seen = [Bool](repeating: false, count: columns * rows)
         for start in solid.indices where solid[start] && !seen[start] {
             let region = component(from: start, solid: solid, seen: &seen, columns: columns, rows: rows)
@@ -89,7 +81,6 @@ enum HighlightBoxes {
         let spans: [(first: Int, last: Int)?]
         /// Per block row from `top`, how many of its blocks are solid.
         let solidCounts: [Int]
-        let count: Int
 
         func isSolidAcross(_ solid: Int, _ widthBlocks: Int) -> Bool {
             Double(solid) >= HighlightBoxes.solidMarginShare * Double(widthBlocks)
@@ -116,7 +107,6 @@ enum HighlightBoxes {
             self.right = right
             self.spans = spans
             self.solidCounts = solidCounts
-            count = blocks.count
         }
 
         func isHeaderBox(pageRows: Int) -> Bool {
@@ -137,7 +127,7 @@ enum HighlightBoxes {
                 && heightBlocks >= HighlightBoxes.minimumHeightBlocks
                 && Double(widthBlocks) >= HighlightBoxes.minimumAspect * Double(heightBlocks)
                 && Double(heightBlocks) <= Double(pageRows) * HighlightBoxes.maximumHeightFraction
-                && Double(count) >= HighlightBoxes.minimumFill * Double(widthBlocks * heightBlocks)
+                && Double(solidCounts.reduce(0, +)) >= HighlightBoxes.minimumFill * Double(widthBlocks * heightBlocks)
                 && Double(fullRows) >= HighlightBoxes.minimumFullRows * Double(heightBlocks)
         }
 

@@ -110,6 +110,13 @@ public struct InkMap: Sendable {
     /// How many ink pixels each `side` x `side` block holds, row by row (partial blocks at the edges left out): the
     /// coarse view the rule eraser and the skew estimate work on.
     func inkCounts(inBlocksOf side: Int) -> (columns: Int, rows: Int, counts: [UInt8]) {
+        Self.inkCounts(strength: strength, width: width, height: height, threshold: threshold, inBlocksOf: side)
+    }
+
+    /// The same for strengths not yet made a map (``HighlightBoxes`` works on them while the map is made).
+    static func inkCounts(
+        strength: [UInt8], width: Int, height: Int, threshold: UInt8, inBlocksOf side: Int
+    ) -> (columns: Int, rows: Int, counts: [UInt8]) {
         let columns = width / side
         let rows = height / side
         var counts = [UInt8](repeating: 0, count: columns * rows)
@@ -118,7 +125,7 @@ public struct InkMap: Sendable {
                 var count = 0
                 for y in (row * side)..<(row * side + side) {
                     let base = y * width + column * side
-                    for x in 0..<side where isInk(base + x) { count += 1 }
+                    for x in 0..<side where strength[base + x] > threshold { count += 1 }
                 }
                 counts[row * columns + column] = UInt8(min(count, 255))
             }
