@@ -127,7 +127,7 @@ struct ServeCommand: ParsableCommand {
 func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
     try Vips.initialize(concurrency: 1)
     if configuration.ocr.tierNames.contains(.tesseract) {
-        _ = try TesseractEngine(userWords: TesseractOCRProvider.userWords)
+        _ = try TesseractOCRProvider.makeEngine()
     }
     let ocr = configuration.ocr
     let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
@@ -363,9 +363,9 @@ struct OCRCommand: ParsableCommand {
         }
         let engine: TesseractEngine
         do {
-            engine = try TesseractEngine(
+            engine = try TesseractOCRProvider.makeEngine(
                 languages: languages, segmentation: PageSegmentation(number: psm) ?? .singleBlock,
-                userWords: noUserWords ? [] : TesseractOCRProvider.userWords)
+                usesUserWords: !noUserWords)
         } catch {
             FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
             throw ExitCode(71)

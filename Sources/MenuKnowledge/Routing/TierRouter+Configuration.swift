@@ -9,7 +9,7 @@ extension TierRouter {
     public static func make(
         configuration: Configuration.OCR, client: HTTPClient, logger: Logger,
         makeTesseractEngine: () throws(TesseractError) -> TesseractEngine = { () throws(TesseractError) in
-            try TesseractEngine(userWords: TesseractOCRProvider.userWords)
+            try TesseractOCRProvider.makeEngine()
         }
     ) throws(TesseractError) -> TierRouter {
         var tiers: [OCRTier] = []
@@ -37,12 +37,16 @@ extension TierRouter {
         return TierRouter(tiers: tiers, maximumItems: configuration.maximumItems, deadline: configuration.imageDeadline)
     }
 
-    /// What changes results: the tiers, models, prompt version and bars. Part of the cache key, so a deployment
-    /// that changes any of them does not serve results computed the old way.
+    /// How our own reading of a page is done: preprocessing, Tesseract's user words, the layout parser, the price
+    /// rules and the lexicon. Raised whenever one of them changes what a page reads as (2: the highlight boxes,
+    /// user words, compound names and the parser rules of issue 10's second stop), so cached results made the old
+    /// way are not served; the service version in `/api/v1/health` is not raised for that.
+    public static let readingRevision = 2
+
+    /// What changes results: the tiers, models, prompt version, bars and our own reading. Part of the cache key, so
+    /// a deployment that changes any of them does not serve results computed the old way.
     public static func pipelineVersion(of configuration: Configuration.OCR) -> String {
-        // The service version stands for our own parsing (layout parser, price rules, preprocessing): a release
-        // that changes them reads images again instead of serving results made the old way.
-        var parts = ["v1", "service:\(ServiceVersion.current)"]
+        var parts = ["v1", "service:\(ServiceVersion.current)", "reading:\(readingRevision)"]
         for name in configuration.tierNames {
             switch name {
             case .gptVision:

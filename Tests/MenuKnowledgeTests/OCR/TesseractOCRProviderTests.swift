@@ -30,10 +30,10 @@ import Vips
         return try JSONDecoder().decode(Truth.self, from: data)
     }
 
-    /// Reads a fixture as the service does: the engine with the provider's user words.
+    /// Reads a fixture as the service does.
     static func recognize(_ file: String) throws -> OCRResult {
         try Vips.initialize()
-        let provider = TesseractOCRProvider(engine: try TesseractEngine(userWords: TesseractOCRProvider.userWords))
+        let provider = TesseractOCRProvider(engine: try TesseractOCRProvider.makeEngine())
         let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(file)"))
         return provider.recognize(PreparedImage(original: Array(bytes)), deadline: .seconds(30))
     }
