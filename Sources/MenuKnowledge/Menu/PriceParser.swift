@@ -6,10 +6,14 @@ public struct PriceContext: Sendable, Equatable {
     public var isInThousands: Bool
     /// Column labels from a size header row (`소 중 대`), assigned in order to unlabelled prices on one line.
     public var columnLabels: [String]
+    /// The median of the page's plausible amounts, when known: an amount ten times it is checked for a misread
+    /// character (``PriceParser/withoutMisreadMark(_:_:typical:)``).
+    public var typicalAmount: Int?
 
-    public init(isInThousands: Bool = false, columnLabels: [String] = []) {
+    public init(isInThousands: Bool = false, columnLabels: [String] = [], typicalAmount: Int? = nil) {
         self.isInThousands = isInThousands
         self.columnLabels = columnLabels
+        self.typicalAmount = typicalAmount
     }
 }
 
@@ -147,9 +151,13 @@ public struct PriceParser: Sendable {
             remaining.append(token)
             roles.append(.name)
         }
-        // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree.
-        if found.count > 1, found.count == context.columnLabels.count, found.allSatisfy({ $0.label == nil }) {
-            for position in found.indices { found[position].label = context.columnLabels[position] }
+        // `9,000 12,000` under a `소 대` header: unlabelled prices take the column labels, when the counts agree;
+        // an implausible amount among them (`라면 [6650 28,000 36,000 44,000`, a misread badge) takes no column.
+        let plausible = found.indices.filter { PriceValidator.problem(with: found[$0].amount) == nil }
+        if plausible.count > 1, plausible.count == context.columnLabels.count,
+            found.allSatisfy({ $0.label == nil })
+        {
+            for (position, label) in zip(plausible, context.columnLabels) { found[position].label = label }
         } else if found.count == 2, found.allSatisfy({ $0.label == nil }),
             found[0].amount >= found[1].amount || found[0].amount * 4 < found[1].amount
         {
@@ -197,8 +205,35 @@ public struct PriceParser: Sendable {
         if text.contains(where: { $0 == "만" || $0 == "천" || $0 == "백" }) {
             return Self.koreanUnitAmount(text)
         }
-        guard let digits = Self.repairedDigits(text) else { return nil }
-        return Self.numericAmount(digits, isInThousands: context.isInThousands, hasCurrencyMark: hasCurrencyMark)
+        guard let digits = Self.repairedDigits(text),
+            let value = Self.numericAmount(
+                digits, isInThousands: context.isInThousands, hasCurrencyMark: hasCurrencyMark)
+        else { return nil }
+        guard let typical = context.typicalAmount else { return value }
+        return Self.withoutMisreadMark(digits, value, typical: typical) ?? value
+    }
+
+    /// An amount ten times the page's others, misread by one character: ₩ read as a leading `2` or `3` (`₩31,900` as
+    /// `331.900`), the thousands separator read as a digit (`27,000` as `277000`), or, in thousands, the decimal
+    /// point lost (`44.5` as `445`). The amount as printed, when it fits the page (within five times its typical
+    /// price either way); nil otherwise.
+    static func withoutMisreadMark(_ digits: String, _ value: Int, typical: Int) -> Int? {
+        guard value >= 100_000, typical > 0, value > typical * 5 else { return nil }
+        let characters = Array(digits)
+        let repaired: Int?
+        if characters.count == 7, "23".contains(characters[0]), ",.".contains(characters[3]) {
+            repaired = Int(String(characters[1...]).filter(\.isASCIIDigit))  // 331.900 → 31900
+        } else if characters.count == 6, characters.allSatisfy(\.isASCIIDigit), "017".contains(characters[2]) {
+            repaired = Int(String(characters[..<2] + characters[3...]))  // 277000 → 27000
+        } else if characters.count == 3, let digitsValue = Int(digits), value == digitsValue * 1000 {
+            repaired = digitsValue * 100  // 445 in thousands → 44,500
+        } else {
+            repaired = nil
+        }
+        guard let repaired, repaired * 5 >= typical, repaired <= typical * 5,
+            PriceValidator.problem(with: repaired) == nil
+        else { return nil }
+        return repaired
     }
 
     // MARK: - Normalisation and tokens
@@ -346,7 +381,8 @@ public struct PriceParser: Sendable {
 
     static let sizeLabels: Set<String> = [
         "소", "중", "대", "특", "특대", "대자", "중자", "소자", "S", "M", "L", "R", "레귤러", "라지", "스몰", "미디엄",
-        "한마리", "반마리", "한접시", "점심", "저녁", "HOT", "ICE", "소(小)", "대(大)", "중(中)",
+        "한마리", "반마리", "한접시", "점심", "저녁", "HOT", "ICE", "소(小)", "대(大)", "중(中)", "小", "中", "大", "보통",
+        "곱빼기", "곱배기",
     ]
     static let portionUnits = ["인분", "인", "마리", "개", "잔", "병", "g", "kg", "근", "접시", "판", "줄", "조각", "pcs"]
 

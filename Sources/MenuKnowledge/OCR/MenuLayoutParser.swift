@@ -58,7 +58,10 @@ public struct MenuLayoutParser: Sendable {
         var items: [MenuItem] = []
         var context = PriceContext()
         // A unit note anywhere on the page applies to all of it (it is often printed at the bottom).
-        if Self.isUnitNote(usable.map(\.text).joined(separator: " ")) { context.isInThousands = true }
+        if Self.lines(of: usable, slope: slope).contains(where: { Self.isUnitNote($0.text) }) {
+            context.isInThousands = true
+        }
+        context.typicalAmount = typicalAmount(of: usable, context)
         for column in columns(of: usable, slope: slope, context: context) {
             items += parse(lines: Self.lines(of: column, slope: slope), context: context)
         }
@@ -224,6 +227,13 @@ public struct MenuLayoutParser: Sendable {
         }
     }
 
+    /// The median of the plausible amounts the page's words read as, or nil when it has fewer than three.
+    private func typicalAmount(of words: [OCRWord], _ context: PriceContext) -> Int? {
+        let amounts = words.compactMap { priceParser.amount(from: $0.text, context) }
+            .filter { PriceValidator.problem(with: $0) == nil }.sorted()
+        return amounts.count >= 3 ? amounts[amounts.count / 2] : nil
+    }
+
     /// A price, a price label, a market price word, or 원 on its own.
     private func isPriceLike(_ text: String, _ context: PriceContext) -> Bool {
         priceParser.amount(from: text, context) != nil || PriceParser.isLabel(text)
@@ -283,18 +293,21 @@ public struct MenuLayoutParser: Sendable {
             for reading in readings.dropLast() where reading.hasPrice { addItem(reading) }
             guard let reading = readings.last else { continue }
             let name = Self.cleanName(reading.remainingText)
-            if reading.hasPrice {
-                addItem(reading)
-                continue
-            }
-            guard let name else { continue }
-            // No price on this line: a category, a name whose price follows, a description or an English name.
             let nextHasOnlyPrice =
                 index + 1 < lines.count
                 && {
                     let next = priceParser.reading(of: lines[index + 1].text, context: context)
                     return next.hasPrice && Self.cleanName(next.remainingText) == nil
                 }()
+            // `잡채 14641` over `17,000`: a badge beside the name misread as digits (`[인기]` as `[6657`) reads as an
+            // implausible amount; the price is the line below.
+            let hasOnlyDebrisAmounts = reading.prices.isEmpty && !reading.isMarketPrice && !reading.errors.isEmpty
+            if reading.hasPrice && !(hasOnlyDebrisAmounts && nextHasOnlyPrice && name != nil) {
+                addItem(reading)
+                continue
+            }
+            guard let name else { continue }
+            // No price on this line: a category, a name whose price follows, a description or an English name.
             // A header is a known section word, a bracketed or boxed line, or a short line set larger than the
             // items (a description is set smaller).
             let isLarger = lastItemHeight.map { line.height >= $0 * 1.05 } ?? false
@@ -354,9 +367,11 @@ public struct MenuLayoutParser: Sendable {
 
     // MARK: - Line kinds
 
+    /// `(단위: 천원)`, `천원 단위`, `단위: 1,000원`, and 천원 as OCR reads it (`전원`, `천윈`).
     static func isUnitNote(_ text: String) -> Bool {
         let compact = text.replacingOccurrences(of: " ", with: "")
-        return compact.contains("단위") && compact.contains("천원") || compact.contains("천원단위")
+        let thousands = ["천원", "전원", "천윈", "1,000원", "1.000원", "1000원"]
+        return compact.contains("단위") && thousands.contains(where: compact.contains)
     }
 
     static func isFooterOrNoise(_ text: String) -> Bool {
@@ -376,10 +391,20 @@ public struct MenuLayoutParser: Sendable {
         return false
     }
 
-    /// `소 중 대`, `소 대`, `S M L`, `1인분 2인분`: a row of size labels only.
+    /// Words a grid's header row prints over its name column (`메뉴 소 대`).
+    static let columnTitles: Set<String> = ["메뉴", "메뉴명", "품목", "품명", "구분", "이름", "MENU", "Menu", "menu"]
+
+    /// `소 중 대`, `소 대`, `S M L`, `1인분 2인분`, `보통 곱빼기`: a row of size labels, after a title over the name
+    /// column or a section word (`메뉴 소 대`, `식사 소 중 대`), with a grid's rules read as `|` around them and one
+    /// label misread beside its kin (`소 주 대`).
     static func sizeHeader(_ text: String) -> [String]? {
-        let tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map(PriceParser.strippingParentheses)
-        guard tokens.count >= 2, tokens.allSatisfy(PriceParser.isLabel) else {
+        var tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map(PriceParser.strippingParentheses)
+            .filter(isSubstantive)
+        if let first = tokens.first, tokens.count >= 3, columnTitles.contains(first) || categoryWords.contains(first) {
+            tokens.removeFirst()
+        }
+        let labels = tokens.compactMap { PriceParser.isLabel($0) ? $0 : PriceParser.misreadLabel($0, on: tokens) }
+        guard labels.count >= 2, labels.count == tokens.count else {
             // `소·중·대` written with middle dots.
             let parts = text.split(whereSeparator: { "·•ㆍ,".contains($0) }).map {
                 $0.trimmingCharacters(in: .whitespaces)
@@ -387,7 +412,7 @@ public struct MenuLayoutParser: Sendable {
             if parts.count >= 2, parts.allSatisfy(PriceParser.isLabel) { return parts }
             return nil
         }
-        return tokens
+        return labels
     }
 
     static func isCategory(_ text: String) -> Bool {

@@ -12,6 +12,8 @@ struct PriceParserTests {
     }
 
     static let thousands = PriceContext(isInThousands: true)
+    static let typical20000 = PriceContext(typicalAmount: 20000)
+    static let typical80000 = PriceContext(typicalAmount: 80000)
 
     static let cases: [Case] = [
         Case(line: "김치찌개 8,000", name: "김치찌개", prices: [.init(amount: 8000)]),
@@ -148,6 +150,23 @@ struct PriceParserTests {
                 .init(label: "소", amount: 30900), .init(label: "중", amount: 40900), .init(label: "대", amount: 50900),
             ]),
         Case(line: "주꾸미 주 12,000", name: "주꾸미 주", prices: [.init(amount: 12000)]),
+        Case(
+            line: "짜장면 보통 7,000 곱빼기 8,000", name: "짜장면",
+            prices: [.init(label: "보통", amount: 7000), .init(label: "곱빼기", amount: 8000)]),
+        // The page's other prices are near 20,000: ₩ read as a leading 3, the separator read as a 7.
+        Case(line: "김치전 331.900원", name: "김치전", prices: [.init(amount: 31900)], context: typical20000),
+        Case(line: "똥집튀김 \\318,000", name: "똥집튀김", prices: [.init(amount: 18000)], context: typical20000),
+        Case(line: "깐풍기 277000", name: "깐풍기", prices: [.init(amount: 27000)], context: typical20000),
+        Case(
+            line: "모둠회 445", name: "모둠회", prices: [.init(amount: 44500)],
+            context: PriceContext(isInThousands: true, typicalAmount: 30000)),
+        Case(
+            line: "모둠회 45", name: "모둠회", prices: [.init(amount: 45000)],
+            context: PriceContext(isInThousands: true, typicalAmount: 30000)),
+        // A six-figure price that no misread explains stays as printed.
+        Case(line: "한우모둠 150,000", name: "한우모둠", prices: [.init(amount: 150000)], context: typical20000),
+        Case(line: "한우세트 350,000", name: "한우세트", prices: [.init(amount: 350000)], context: typical80000),
+        Case(line: "김치전 331.900원", name: "김치전", prices: [.init(amount: 331900)]),
         Case(line: "식사류", name: "식사류", prices: []),
         Case(line: "4.5 평점", name: "4.5 평점", prices: []),
         Case(line: "테이블 12", name: "테이블 12", prices: []),
@@ -160,6 +179,17 @@ struct PriceParserTests {
         #expect(reading.prices == testCase.prices)
         #expect(reading.isMarketPrice == testCase.market)
         #expect(reading.errors.isEmpty)
+    }
+
+    @Test func columnLabelsSkipAnImplausibleAmount() {
+        let reading = PriceParser().reading(
+            of: "라면 [6650 28,000 36,000 44,000", context: PriceContext(columnLabels: ["소", "중", "대"]))
+        #expect(reading.remainingText == "라면")
+        #expect(
+            reading.prices == [
+                .init(label: "소", amount: 28000), .init(label: "중", amount: 36000), .init(label: "대", amount: 44000),
+            ])
+        #expect(reading.errors.map(\.amount) == [6650])
     }
 
     @Test func twoItemsOnOneLineAreTwoReadings() {

@@ -138,6 +138,44 @@ struct MenuLayoutParserTests {
         #expect(items[1].prices == [MenuPrice(label: "소", amount: 28000), MenuPrice(label: "대", amount: 38000)])
     }
 
+    @Test(arguments: ["메뉴 소 대", "| 소 | 대 |", "식사 소 대", "소 데"])
+    func sizeHeaderWithTitleRulesOrAMisreadLabel(header: String) {
+        var page = SyntheticPage()
+        page.add(header, x: 20, y: 20)
+        page.add("족발 30,000 40,000", x: 20, y: 60)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["족발"])
+        #expect(items.first?.prices.map(\.label) == ["소", "대"])
+    }
+
+    @Test func aHeaderRowNeedsLabelsOnly() {
+        var page = SyntheticPage()
+        page.add("메뉴 소 안내", x: 20, y: 20)
+        page.add("족발 30,000 40,000", x: 20, y: 60)
+        #expect(parser.items(from: page.words).first?.prices.map(\.label) == [nil, nil])
+    }
+
+    @Test func aBadgeMisreadAsDigitsLeavesThePriceBelowToTheName() {
+        var page = SyntheticPage()
+        page.add("잡채 14641", x: 20, y: 20)
+        page.add("17,000", x: 20, y: 60)
+        page.add("떡갈비 [6657", x: 20, y: 100)
+        page.add("16,000원", x: 20, y: 140)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["잡채", "떡갈비"])
+        #expect(items.map { $0.prices.map(\.amount) } == [[17000], [16000]])
+    }
+
+    @Test func anAmountTenTimesThePageIsCheckedForAMisreadMark() {
+        var page = SyntheticPage()
+        page.add("오돌뼈 31,000원", x: 20, y: 20)
+        page.add("김치전 331.900원", x: 20, y: 60)
+        page.add("감자튀김 33,000", x: 20, y: 100)
+        page.add("떡볶이 16,000", x: 20, y: 140)
+        let items = parser.items(from: page.words)
+        #expect(items.map { $0.prices.map(\.amount) } == [[31000], [31900], [33000], [16000]])
+    }
+
     @Test func footersAndNoiseAreNotItems() {
         var page = SyntheticPage()
         page.add("김치찌개 8,000", x: 20, y: 20)
@@ -158,6 +196,24 @@ struct MenuLayoutParserTests {
         page.add("파전 15", x: 20, y: 100)
         let items = parser.items(from: page.words)
         #expect(items.map { $0.prices.first?.amount } == [12000, 15000])
+    }
+
+    @Test(arguments: ["(단위: 천원)", "단위 : 1,000원", "천원 단위", "(단위: 전원)"])
+    func unitNoteForms(note: String) {
+        var page = SyntheticPage()
+        page.add("제육볶음 12.0", x: 20, y: 20)
+        page.add(note, x: 20, y: 60)
+        #expect(parser.items(from: page.words).map { $0.prices.first?.amount } == [12000])
+    }
+
+    @Test func aUnitWordAndAThousandWonPriceApartAreNoUnitNote() {
+        var page = SyntheticPage()
+        page.add("(단위: 원)", x: 20, y: 20)
+        page.add("공기밥 1,000원", x: 20, y: 60)
+        page.add("파전 15", x: 20, y: 100)
+        page.add("제육볶음 12.0", x: 20, y: 140)
+        let items = parser.items(from: page.words)
+        #expect(items.map { $0.prices.first?.amount } == [1000])
     }
 
     @Test func marketPriceAndSetFlags() {
