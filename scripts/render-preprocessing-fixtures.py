@@ -5,6 +5,8 @@ usage: scripts/render-preprocessing-fixtures.py Tests/MenuKnowledgeTests/Fixture
 
 - menu-ruled-rows.png: a rule under every row touching the text, and a frame (ruling that Tesseract reads as 0 runs).
 - menu-red-on-kraft.jpg: red prices and a red header on kraft paper (little contrast in grey).
+- menu-yellow-box-board.jpg: chalk-white items on a dark green board under section headers printed dark in yellow
+  boxes (both polarities on one page).
 Each with its ground truth (.json) in the format of scripts/render-menus.py. Needs Pillow and numpy.
 """
 import json
@@ -42,6 +44,25 @@ def draw_items(image, ink, price_ink, rule):
              "category": "식사"} for name, amount in ITEMS]
 
 
+def draw_boxed_sections(image, sections):
+    """Light items under dark headers in yellow boxes, on a dark board."""
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(FONT, 36)
+    truth, y = [], 24
+    for header, items in sections:
+        draw.rectangle((30, y - 10, 200, y + 50), fill=(236, 200, 60))
+        draw.text((48, y), header, font=font, fill=(30, 30, 30))
+        y += 80
+        for name, amount in items:
+            draw.text((40, y), name, font=font, fill=(235, 235, 225))
+            draw.text((680, y), f"{amount:,}원", font=font, fill=(235, 235, 225), anchor="ra")
+            truth.append({"name_ko": name, "prices": [{"label": None, "amount": amount}], "market_price": False,
+                          "category": header})
+            y += 64
+        y += 16
+    return truth
+
+
 def main():
     out = sys.argv[1]
     rng = np.random.default_rng(20261201)
@@ -55,6 +76,11 @@ def main():
     kraft.save(os.path.join(out, "menu-red-on-kraft.jpg"), quality=80)
     with open(os.path.join(out, "menu-red-on-kraft.json"), "w", encoding="utf-8") as handle:
         json.dump({"image": "menu-red-on-kraft.jpg", "items": items}, handle, ensure_ascii=False, indent=1)
+    board = page((38, 62, 48), rng, 6).resize((720, 560))
+    items = draw_boxed_sections(board, [("식사", ITEMS[:2]), ("주류", [("소주", 5000), ("맥주", 6000)])])
+    board.save(os.path.join(out, "menu-yellow-box-board.jpg"), quality=82)
+    with open(os.path.join(out, "menu-yellow-box-board.json"), "w", encoding="utf-8") as handle:
+        json.dump({"image": "menu-yellow-box-board.jpg", "items": items}, handle, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":

@@ -312,7 +312,7 @@ public struct MenuLayoutParser: Sendable {
             // items (a description is set smaller).
             let isLarger = lastItemHeight.map { line.height >= $0 * 1.05 } ?? false
             if (Self.isCategory(text) || (isLarger && name.count <= 10)) && !nextHasOnlyPrice {
-                category = Self.categoryName(name)
+                category = Self.sectionName(name, confidence: line.confidence)
                 pendingName = nil
                 continue
             }
@@ -331,7 +331,7 @@ public struct MenuLayoutParser: Sendable {
             }
             // A short line before any item, or between items, that is no description: a category header.
             if name.count <= 10 {
-                category = Self.categoryName(name)
+                category = Self.sectionName(name, confidence: line.confidence)
             }
         }
         return items
@@ -423,6 +423,19 @@ public struct MenuLayoutParser: Sendable {
             return true
         }
         return categoryWords.contains(categoryName(text))
+    }
+
+    /// The section words as a lexicon, for correcting a header read unsure by a stroke.
+    static let sectionLexicon = DishLexicon(text: categoryWords.sorted().joined(separator: "\n"))
+
+    /// A section header's name: the known section word an unsure reading is a jamo or two from (`시사` → 식사, the
+    /// final lost in a highlighted box), else the text as read.
+    static func sectionName(_ text: String, confidence: Double) -> String {
+        let name = categoryName(text)
+        switch sectionLexicon.match(name, confidence: confidence) {
+        case .exact(let entry), .snapped(let entry, _): return entry.name
+        case .none: return name
+        }
     }
 
     static func categoryName(_ text: String) -> String {

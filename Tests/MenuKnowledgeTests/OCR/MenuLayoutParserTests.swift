@@ -176,6 +176,17 @@ struct MenuLayoutParserTests {
         #expect(items.map { $0.prices.map(\.amount) } == [[31000], [31900], [33000], [16000]])
     }
 
+    @Test func anUnsureHeaderASectionWordAStrokeOffIsThatWord() {
+        var page = SyntheticPage()
+        page.add("시사", x: 20, y: 20, height: 26, confidence: 0.7)
+        page.add("김치찌개 8,000", x: 20, y: 60)
+        page.add("즈류", x: 20, y: 100, height: 26, confidence: 0.97)
+        page.add("소주 5,000", x: 20, y: 140)
+        let items = parser.items(from: page.words)
+        // The sure reading stays as read.
+        #expect(items.map(\.category) == ["식사", "즈류"])
+    }
+
     @Test func footersAndNoiseAreNotItems() {
         var page = SyntheticPage()
         page.add("김치찌개 8,000", x: 20, y: 20)

@@ -183,4 +183,11 @@ struct PreprocessingTests {
         #expect(result.items.map { $0.prices.map(\.amount) } == truth.items.map { $0.prices.map(\.amount) })
         #expect(result.items.allSatisfy { $0.category == "식사" })
     }
+
+    @Test func darkHeadersInYellowBoxesOnADarkBoardAreRead() throws {
+        let (truth, result) = try Self.recognize("menu-yellow-box-board")
+        #expect(result.items.map { $0.nameKorean.filter { $0 != " " } } == truth.items.map(\.name_ko))
+        #expect(result.items.map { $0.prices.map(\.amount) } == truth.items.map { $0.prices.map(\.amount) })
+        #expect(result.items.map(\.category) == truth.items.map { $0.category as String? })
+    }
 }
