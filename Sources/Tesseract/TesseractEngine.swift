@@ -33,6 +33,8 @@ public struct PageSegmentation: Sendable, Equatable {
     public static let singleBlock = PageSegmentation(mode: PSM_SINGLE_BLOCK)
     /// One column of text of variable sizes (PSM 4).
     public static let singleColumn = PageSegmentation(mode: PSM_SINGLE_COLUMN)
+    /// One text line (PSM 7).
+    public static let singleLine = PageSegmentation(mode: PSM_SINGLE_LINE)
 
     /// The mode for a PSM number (3, 4, 6, 11), or nil.
     public init?(number: Int) {
@@ -53,6 +55,8 @@ public struct PageSegmentation: Sendable, Equatable {
 /// - Note: Not thread-safe; use an engine on one thread. `recognize` blocks the calling thread.
 public final class TesseractEngine {
     private let handle: OpaquePointer
+    /// The mode set at initialisation, restored after a recognition in another mode.
+    private let segmentation: PageSegmentation
 
     /// Loads the languages.
     /// - Parameters:
@@ -110,6 +114,7 @@ public final class TesseractEngine {
         // Pages arrive scaled to a known size; without this Tesseract guesses the resolution and says so on stderr.
         TessBaseAPISetVariable(handle, "user_defined_dpi", "300")
         self.handle = handle
+        self.segmentation = segmentation
     }
 
     deinit {
@@ -148,16 +153,22 @@ public final class TesseractEngine {
     /// - Parameters:
     ///   - pixels: `width` x `height` bytes, row by row.
     ///   - deadline: how long recognition may take; past it Tesseract stops and this throws `deadline`.
+    ///   - segmentation: this recognition's page segmentation mode, when not the engine's own.
     /// - Returns: the words with their boxes, in Tesseract's order.
     /// - Note: Blocks the calling thread for up to `deadline`.
     /// The corresponding C functions are `TessBaseAPISetImage`, `TessBaseAPIRecognize` and the result iterator.
-    public func recognize(grayPixels pixels: [UInt8], width: Int, height: Int, deadline: Duration)
-        throws(TesseractError) -> [TesseractWord]
-    {
+    public func recognize(
+        grayPixels pixels: [UInt8], width: Int, height: Int, deadline: Duration,
+        segmentation: PageSegmentation? = nil
+    ) throws(TesseractError) -> [TesseractWord] {
         guard width > 0, height > 0, pixels.count == width * height else {
             throw TesseractError(code: "input", message: "\(pixels.count) bytes for \(width)x\(height)")
         }
         defer { TessBaseAPIClear(handle) }
+        if let segmentation, segmentation != self.segmentation {
+            TessBaseAPISetPageSegMode(handle, segmentation.mode)
+        }
+        defer { TessBaseAPISetPageSegMode(handle, self.segmentation.mode) }
         pixels.withUnsafeBufferPointer {
             TessBaseAPISetImage(handle, $0.baseAddress, Int32(width), Int32(height), 1, Int32(width))
         }

@@ -350,6 +350,9 @@ struct OCRCommand: ParsableCommand {
     @Flag(help: "Give Tesseract no user words (the lexicon and section words; to measure it).")
     var noUserWords = false
 
+    @Flag(help: "Read no unsure line again on its own (to measure it).")
+    var noLineRereading = false
+
     @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
     var dumpPages: String?
 
@@ -377,7 +380,7 @@ struct OCRCommand: ParsableCommand {
         if keepRules { steps.erasesRules = false }
         if noDeskew { steps.deskews = false }
         if !noPreprocessing { steps.targetLongSide = longSide }
-        let provider = TesseractOCRProvider(engine: engine, steps: steps)
+        let provider = TesseractOCRProvider(engine: engine, steps: steps, rereadsUnsureLines: !noLineRereading)
         var results: [JSONValue] = []
         var failed = false
         for file in files {

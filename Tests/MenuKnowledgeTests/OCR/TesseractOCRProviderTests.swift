@@ -59,6 +59,54 @@ import Vips
         #expect(!result.hasHandwriting)
     }
 
+    /// The ruled fixture's page and its words as Tesseract reads them in context, with `edit` applied to the
+    /// 김치찌개 row's words (name and price), then read again by ``TesseractOCRProvider/rereadingUnsureLines``.
+    static func rereading(edit: (inout OCRWord) -> Void) throws -> [String] {
+        try Vips.initialize()
+        let engine = try TesseractOCRProvider.makeEngine()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/menu-ruled-rows.png"))
+        let page = try ImagePreparation.grayPage(from: Array(bytes))
+        var words = try engine.recognize(
+            grayPixels: page.pixels, width: page.width, height: page.height, deadline: .seconds(30)
+        ).map {
+            OCRWord(
+                text: $0.text, x: Double($0.left), y: Double($0.top), width: Double($0.width),
+                height: Double($0.height), confidence: $0.confidence / 100)
+        }
+        guard let row = words.first(where: { $0.text.contains("김치찌개") }) else {
+            Issue.record("the fixture's row was not read: \(words.map(\.text))")
+            return []
+        }
+        for index in words.indices where abs(words[index].y - row.y) < row.height / 2 { edit(&words[index]) }
+        let provider = TesseractOCRProvider(engine: engine)
+        return provider.rereadingUnsureLines(words, page: page, until: .now + .seconds(30)).map(\.text)
+    }
+
+    @Test func aLineNoEntryNamesIsReadAgainAlone() throws {
+        let texts = try Self.rereading { word in
+            if word.text.contains("김치찌개") { (word.text, word.confidence) = ("XQ", 0.3) }
+        }
+        #expect(texts.contains { $0.contains("김치찌개") })
+        #expect(!texts.contains("XQ"))
+    }
+
+    @Test func aLineAnEntryNamesIsNotReadAgain() throws {
+        // 된장찌개 over the pixels of 김치찌개: a reading the lexicon explains is left as read.
+        let texts = try Self.rereading { word in
+            if word.text.contains("김치찌개") { word.text = "된장찌개" }
+        }
+        #expect(texts.filter { $0.contains("된장찌개") }.count == 2)
+        #expect(!texts.contains { $0.contains("김치찌개") })
+    }
+
+    @Test func aSecondReadingThatChangesThePriceIsRefused() throws {
+        let texts = try Self.rereading { word in
+            if word.text.contains("김치찌개") { (word.text, word.confidence) = ("XQ", 0.3) }
+            if word.text.contains("8,000") { word.text = "9,000원" }
+        }
+        #expect(texts.contains("XQ") && texts.contains("9,000원"))
+    }
+
     @Test func theUserWordsAreTheLexiconsDishesAndTheSectionWords() {
         let words = TesseractOCRProvider.userWords
         #expect(words.contains("김치찌개") && words.contains("생맥주") && words.contains("주류"))
