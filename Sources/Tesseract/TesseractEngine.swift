@@ -14,12 +14,23 @@ public struct TesseractWord: Sendable, Equatable {
 
 /// A Tesseract failure, with the step that failed.
 public struct TesseractError: Error, Sendable, CustomStringConvertible {
-    /// A bounded label: `init`, `recognize`, `deadline`, `input`.
-    public var code: String
+    /// What failed.
+    public enum Code: String, Sendable {
+        /// The engine could not be made: a language is missing, or the user words could not be handed over.
+        case `init`
+        /// The pixels do not match the size given.
+        case input
+        /// Recognition failed.
+        case recognize
+        /// Recognition stopped at its deadline.
+        case deadline
+    }
+
+    public var code: Code
     /// What happened.
     public var message: String
 
-    public var description: String { "tesseract \(code): \(message)" }
+    public var description: String { "tesseract \(code.rawValue): \(message)" }
 }
 
 /// How Tesseract segments a page.
@@ -75,7 +86,7 @@ public final class TesseractEngine {
         throws(TesseractError)
     {
         guard let handle = TessBaseAPICreate() else {
-            throw TesseractError(code: "init", message: "TessBaseAPICreate failed")
+            throw TesseractError(code: .`init`, message: "TessBaseAPICreate failed")
         }
         // Tesseract reads user words only from a file, and only while it initialises: a private temporary file,
         // removed as soon as initialisation is over.
@@ -103,7 +114,7 @@ public final class TesseractEngine {
         guard status == 0 else {
             TessBaseAPIDelete(handle)
             throw TesseractError(
-                code: "init",
+                code: .`init`,
                 message: "cannot load languages '\(languages)' (apt install tesseract-ocr-kor tesseract-ocr-eng)")
         }
         TessBaseAPISetPageSegMode(handle, segmentation.mode)
@@ -130,7 +141,7 @@ public final class TesseractEngine {
             buffer.baseAddress.map { mkstemp($0) } ?? -1
         }
         guard descriptor >= 0 else {
-            throw TesseractError(code: "init", message: "cannot create a user words file in \(directory)")
+            throw TesseractError(code: .`init`, message: "cannot create a user words file in \(directory)")
         }
         defer { close(descriptor) }
         let path = template.withUnsafeBufferPointer { buffer in
@@ -142,7 +153,7 @@ public final class TesseractEngine {
             let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
             guard count > 0 else {
                 unlink(path)
-                throw TesseractError(code: "init", message: "cannot write the user words file \(path)")
+                throw TesseractError(code: .`init`, message: "cannot write the user words file \(path)")
             }
             written += count
         }
@@ -162,7 +173,7 @@ public final class TesseractEngine {
         segmentation: PageSegmentation? = nil
     ) throws(TesseractError) -> [TesseractWord] {
         guard width > 0, height > 0, pixels.count == width * height else {
-            throw TesseractError(code: "input", message: "\(pixels.count) bytes for \(width)x\(height)")
+            throw TesseractError(code: .input, message: "\(pixels.count) bytes for \(width)x\(height)")
         }
         defer { TessBaseAPIClear(handle) }
         if let segmentation, segmentation != self.segmentation {
@@ -173,7 +184,7 @@ public final class TesseractEngine {
             TessBaseAPISetImage(handle, $0.baseAddress, Int32(width), Int32(height), 1, Int32(width))
         }
         guard let monitor = TessMonitorCreate() else {
-            throw TesseractError(code: "recognize", message: "TessMonitorCreate failed")
+            throw TesseractError(code: .recognize, message: "TessMonitorCreate failed")
         }
         defer { TessMonitorDelete(monitor) }
         let milliseconds = Int32(
@@ -183,7 +194,7 @@ public final class TesseractEngine {
         guard status == 0 else {
             // Recognize returns -1 both for errors and for a passed deadline; the monitor tells which.
             throw TesseractError(
-                code: TessMonitorGetProgress(monitor) < 100 ? "deadline" : "recognize",
+                code: TessMonitorGetProgress(monitor) < 100 ? .deadline : .recognize,
                 message: "recognition stopped (status \(status))")
         }
         guard let iterator = TessBaseAPIGetIterator(handle) else { return [] }

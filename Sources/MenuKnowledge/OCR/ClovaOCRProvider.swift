@@ -30,17 +30,17 @@ public final class ClovaOCRProvider: OCRProvider {
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
         let clock = ContinuousClock()
         let start = clock.now
-        func failure(_ reason: String, _ message: String) -> OCRResult {
+        func failure(_ reason: OCRFailureReason, _ message: String) -> OCRResult {
             .failure(provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now))
         }
         guard let url = configuration.url, let secret = configuration.secret else {
-            return failure("not_configured", "CLOVA_OCR_URL and CLOVA_OCR_SECRET are not set")
+            return failure(.notConfigured, "CLOVA_OCR_URL and CLOVA_OCR_SECRET are not set")
         }
         let document: (bytes: [UInt8], format: String)
         do {
             document = try ProviderImages.documentImage(from: image.original)
         } catch {
-            return failure(error.code, error.message)
+            return failure(OCRFailureReason(error.code), error.message)
         }
         let body: JSONValue = .object([
             ("version", "V2"), ("requestId", .string(UUID().uuidString.lowercased())),
@@ -65,7 +65,7 @@ public final class ClovaOCRProvider: OCRProvider {
         }
         // classify accepted it, so it parses and has a SUCCESS image.
         guard let page = (try? JSONParser.parse(response.body))?["images"]?.arrayValue?.first else {
-            return failure("invalid_output", "CLOVA's answer has no image")
+            return failure(.invalidOutput, "CLOVA's answer has no image")
         }
         let words = Self.words(of: page)
         let items = layout.items(from: words)
@@ -103,34 +103,34 @@ public final class ClovaOCRProvider: OCRProvider {
         let body = try? JSONParser.parse(response.body)
         if response.status == 200 {
             guard let page = body?["images"]?.arrayValue?.first else {
-                return .retry(reason: "invalid_output", message: "CLOVA answered 200 without an image", delay: nil)
+                return .retry(reason: .invalidOutput, message: "CLOVA answered 200 without an image", delay: nil)
             }
             switch page["inferResult"]?.stringValue {
             case "SUCCESS": return .accept
-            case "FAILURE": return .fail(reason: "unreadable", message: "CLOVA could not read the image")
-            case "ERROR": return .retry(reason: "server_error", message: "CLOVA had a processing error", delay: nil)
-            default: return .fail(reason: "invalid_output", message: "CLOVA's inferResult is missing or unknown")
+            case "FAILURE": return .fail(reason: .unreadable, message: "CLOVA could not read the image")
+            case "ERROR": return .retry(reason: .serverError, message: "CLOVA had a processing error", delay: nil)
+            default: return .fail(reason: .invalidOutput, message: "CLOVA's inferResult is missing or unknown")
             }
         }
         // The OCR envelope carries `code`; the API gateway's carries `error.errorCode`.
         let code = body?["code"]?.stringValue ?? body?["error"]?["errorCode"]?.stringValue ?? "none"
         let message = "CLOVA answered \(response.status) (code \(code))"
         switch code {
-        case "0025": return .retry(reason: "rate_limited", message: message, delay: nil)
-        case "0023": return .fail(reason: "quota_exceeded", message: message)
-        case "0002": return .fail(reason: "unauthorized", message: message)
-        case "0500", "0501": return .retry(reason: "server_error", message: message, delay: nil)
+        case "0025": return .retry(reason: .rateLimited, message: message, delay: nil)
+        case "0023": return .fail(reason: .quotaExceeded, message: message)
+        case "0002": return .fail(reason: .unauthorized, message: message)
+        case "0500", "0501": return .retry(reason: .serverError, message: message, delay: nil)
         // Wrong URL, bad body or version, domain or template not set up: the contract (§6.2) says not to retry, and
         // 1021 may come with a 5xx status, which the fallback below would retry.
-        case "0001", "0011", "0021", "0022", "0028", "1021": return .fail(reason: "bad_request", message: message)
+        case "0001", "0011", "0021", "0022", "0028", "1021": return .fail(reason: .badRequest, message: message)
         default: break
         }
         switch response.status {
         case 429:
-            return .retry(reason: "rate_limited", message: message, delay: ProviderRequester.retryDelay(from: response))
-        case 401, 403: return .fail(reason: "unauthorized", message: message)
-        case 500...: return .retry(reason: "server_error", message: message, delay: nil)
-        default: return .fail(reason: "bad_request", message: message)
+            return .retry(reason: .rateLimited, message: message, delay: ProviderRequester.retryDelay(from: response))
+        case 401, 403: return .fail(reason: .unauthorized, message: message)
+        case 500...: return .retry(reason: .serverError, message: message, delay: nil)
+        default: return .fail(reason: .badRequest, message: message)
         }
     }
 }

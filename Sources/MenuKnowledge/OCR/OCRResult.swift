@@ -18,8 +18,8 @@ public struct OCRResult: Sendable {
     public var promptTokens: Int?
     public var completionTokens: Int?
     public var estimatedCostUSD: Double?
-    /// Why the tier failed, as a bounded label (`timeout`, `invalid_image`, ...).
-    public var failureReason: String?
+    /// Why the tier failed.
+    public var failureReason: OCRFailureReason?
     /// A sentence for operators and clients saying what happened (never a provider's own text, which may quote
     /// part of a key).
     public var failureMessage: String?
@@ -28,7 +28,7 @@ public struct OCRResult: Sendable {
         provider: String, isSuccess: Bool, items: [MenuItem], rawText: String, confidence: Double, hasHandwriting: Bool,
         processingTime: Duration, promptTokens: Int? = nil, completionTokens: Int? = nil,
         estimatedCostUSD: Double? = nil,
-        failureReason: String? = nil, failureMessage: String? = nil
+        failureReason: OCRFailureReason? = nil, failureMessage: String? = nil
     ) {
         self.provider = provider
         self.isSuccess = isSuccess
@@ -46,7 +46,7 @@ public struct OCRResult: Sendable {
 
     /// A failed attempt of `provider`.
     public static func failure(
-        provider: String, reason: String, message: String, processingTime: Duration, promptTokens: Int? = nil,
+        provider: String, reason: OCRFailureReason, message: String, processingTime: Duration, promptTokens: Int? = nil,
         completionTokens: Int? = nil, estimatedCostUSD: Double? = nil
     ) -> OCRResult {
         OCRResult(
@@ -65,7 +65,8 @@ public struct OCRResult: Sendable {
             ("provider", .string(provider)), ("success", .bool(isSuccess)), ("menu_count", .int(items.count)),
             ("confidence", .double((confidence * 1000).rounded() / 1000)), ("has_handwriting", .bool(hasHandwriting)),
             ("price_error_count", .int(priceErrorCount)), ("processing_time_ms", .int(milliseconds)),
-            ("failure_reason", failureReason.map(JSONValue.string) ?? .null), ("menu_items", .array(items.map(\.json))),
+            ("failure_reason", failureReason.map { .string($0.rawValue) } ?? .null),
+            ("menu_items", .array(items.map(\.json))),
             ("raw_text", .string(rawText)),
         ])
     }

@@ -38,18 +38,18 @@ public final class OpenAIVisionProvider: OCRProvider {
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
         let clock = ContinuousClock()
         let start = clock.now
-        func failure(_ reason: String, _ message: String, usage: Usage? = nil) -> OCRResult {
+        func failure(_ reason: OCRFailureReason, _ message: String, usage: Usage? = nil) -> OCRResult {
             .failure(
                 provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now),
                 promptTokens: usage?.promptTokens, completionTokens: usage?.completionTokens,
                 estimatedCostUSD: usage.map(cost))
         }
-        guard let apiKey = configuration.apiKey else { return failure("not_configured", "OPENAI_API_KEY is not set") }
+        guard let apiKey = configuration.apiKey else { return failure(.notConfigured, "OPENAI_API_KEY is not set") }
         let jpeg: [UInt8]
         do {
             jpeg = try ProviderImages.visionJPEG(from: image.original)
         } catch {
-            return failure(error.code, error.message)
+            return failure(OCRFailureReason(error.code), error.message)
         }
         var headers: [(name: String, value: String)] = [
             ("Authorization", "Bearer \(apiKey.value)"), ("Content-Type", "application/json"),
@@ -173,19 +173,20 @@ public final class OpenAIVisionProvider: OCRProvider {
         let code = error?["code"]?.stringValue ?? error?["type"]?.stringValue ?? "none"
         let message = "OpenAI answered \(status) (\(code))"
         let shouldRetry = response.header("x-should-retry").map { $0 == "true" }
-        if code == "insufficient_quota" { return .fail(reason: "quota_exceeded", message: message) }
+        if code == "insufficient_quota" { return .fail(reason: .quotaExceeded, message: message) }
         let retryable = status == 408 || status == 409 || status == 429 || status >= 500
         if shouldRetry ?? retryable {
-            let reason = status == 429 ? "rate_limited" : status >= 500 ? "server_error" : "http_\(status)"
+            let reason: OCRFailureReason =
+                status == 429 ? .rateLimited : status >= 500 ? .serverError : .httpStatus(status)
             return .retry(reason: reason, message: message, delay: ProviderRequester.retryDelay(from: response))
         }
-        let reason =
+        let reason: OCRFailureReason =
             switch status {
-            case 400: "bad_request"
-            case 401: "unauthorized"
-            case 403: "forbidden"
-            case 404: "not_found"
-            default: "http_\(status)"
+            case 400: .badRequest
+            case 401: .unauthorized
+            case 403: .forbidden
+            case 404: .notFound
+            default: .httpStatus(status)
             }
         return .fail(reason: reason, message: message)
     }
@@ -203,7 +204,7 @@ public final class OpenAIVisionProvider: OCRProvider {
     }
 
     struct DecodingFailure: Error {
-        var reason: String
+        var reason: OCRFailureReason
         var message: String
         var usage: Usage?
     }
@@ -211,37 +212,37 @@ public final class OpenAIVisionProvider: OCRProvider {
     /// Decodes a chat completion into items, failing with a clear reason for every answer that is not a menu.
     static func decodeCompletion(_ body: [UInt8]) throws(DecodingFailure) -> Answer {
         guard let completion = try? JSONParser.parse(body) else {
-            throw DecodingFailure(reason: "invalid_output", message: "OpenAI's answer is not JSON")
+            throw DecodingFailure(reason: .invalidOutput, message: "OpenAI's answer is not JSON")
         }
         let usage = Usage(
             promptTokens: completion["usage"]?["prompt_tokens"]?.intValue ?? 0,
             completionTokens: completion["usage"]?["completion_tokens"]?.intValue ?? 0)
         guard let choice = completion["choices"]?.arrayValue?.first else {
-            throw DecodingFailure(reason: "invalid_output", message: "OpenAI's answer has no choice", usage: usage)
+            throw DecodingFailure(reason: .invalidOutput, message: "OpenAI's answer has no choice", usage: usage)
         }
         let finishReason = choice["finish_reason"]?.stringValue ?? "none"
         let message = choice["message"]
         if let refusal = message?["refusal"]?.stringValue, !refusal.isEmpty {
-            throw DecodingFailure(reason: "refusal", message: "The model refused to read the image", usage: usage)
+            throw DecodingFailure(reason: .refusal, message: "The model refused to read the image", usage: usage)
         }
         switch finishReason {
         case "stop": break
         case "length":
             throw DecodingFailure(
-                reason: "truncated", message: "The answer hit the token limit and was cut off", usage: usage)
+                reason: .truncated, message: "The answer hit the token limit and was cut off", usage: usage)
         case "content_filter":
             throw DecodingFailure(
-                reason: "content_filter", message: "OpenAI's content filter withheld the answer", usage: usage)
+                reason: .contentFilter, message: "OpenAI's content filter withheld the answer", usage: usage)
         default:
             throw DecodingFailure(
-                reason: "invalid_output", message: "Unexpected finish_reason '\(finishReason)'", usage: usage)
+                reason: .invalidOutput, message: "Unexpected finish_reason '\(finishReason)'", usage: usage)
         }
         guard let content = message?["content"]?.stringValue else {
-            throw DecodingFailure(reason: "invalid_output", message: "The answer has no content", usage: usage)
+            throw DecodingFailure(reason: .invalidOutput, message: "The answer has no content", usage: usage)
         }
         let contentBytes = Array(content.utf8)
         guard let (menu, spans) = try? JSONParser.parseWithSpans(contentBytes) else {
-            throw DecodingFailure(reason: "invalid_output", message: "The answer's content is not JSON", usage: usage)
+            throw DecodingFailure(reason: .invalidOutput, message: "The answer's content is not JSON", usage: usage)
         }
         let tokens = TokenProbabilities(logprobs: choice["logprobs"]?["content"], content: contentBytes)
         do {
@@ -262,7 +263,7 @@ public final class OpenAIVisionProvider: OCRProvider {
             let confidence = items.isEmpty ? 0 : items.map(\.confidence).reduce(0, +) / Double(items.count)
             return Answer(items: items, hasHandwriting: hasHandwriting, confidence: confidence, usage: usage)
         } catch {
-            throw DecodingFailure(reason: "invalid_output", message: error.message, usage: usage)
+            throw DecodingFailure(reason: .invalidOutput, message: error.message, usage: usage)
         }
     }
 

@@ -40,7 +40,7 @@ public enum ProviderImages {
             let image = try VipsImage.thumbnail(of: bytes, fittingWidth: size.width, height: size.height + 1)
             return try image.flattenedOntoWhite().jpegBytes(quality: 85)
         } catch {
-            throw ImageError(code: "invalid_image", message: error.message)
+            throw ImageError(code: .invalidImage, message: error.message)
         }
     }
 
@@ -62,17 +62,24 @@ public enum ProviderImages {
             let image = try VipsImage.thumbnail(of: bytes, fittingWidth: documentLongSide, height: documentLongSide)
             return (try image.flattenedOntoWhite().jpegBytes(quality: 90), "jpg")
         } catch {
-            throw ImageError(code: "invalid_image", message: error.message)
+            throw ImageError(code: .invalidImage, message: error.message)
         }
     }
 }
 
 /// Why an image cannot be read.
 public struct ImageError: Error, Sendable, CustomStringConvertible {
-    /// `invalid_image` or `image_too_large`.
-    public var code: String
+    /// What is wrong with the image.
+    public enum Code: String, Sendable {
+        /// Empty, not an image format the service reads, truncated or corrupt.
+        case invalidImage = "invalid_image"
+        /// More pixels than allowed (a decompression bomb is refused on its header).
+        case imageTooLarge = "image_too_large"
+    }
+
+    public var code: Code
     public var message: String
-    public var description: String { "\(code): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 }
 
 /// The steps of the local tier's preprocessing, each switchable so `make eval` can measure what it is worth.
@@ -176,7 +183,7 @@ public enum ImagePreparation {
             let pixels = try image.pixelBytes()
             return (pixels, image.width, image.height)
         } catch {
-            throw ImageError(code: "invalid_image", message: error.message)
+            throw ImageError(code: .invalidImage, message: error.message)
         }
     }
 }

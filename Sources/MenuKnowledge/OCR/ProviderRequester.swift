@@ -7,14 +7,14 @@ enum ProviderVerdict {
     /// A usable answer.
     case accept
     /// A transient failure: try again after `delay` (nil: exponential backoff) if the deadline allows.
-    case retry(reason: String, message: String, delay: Duration?)
+    case retry(reason: OCRFailureReason, message: String, delay: Duration?)
     /// A failure that another attempt cannot fix (bad key, quota, bad request).
-    case fail(reason: String, message: String)
+    case fail(reason: OCRFailureReason, message: String)
 }
 
 /// A provider call that failed for good; `reason` is the bounded label metrics store.
 struct ProviderFailure: Error {
-    var reason: String
+    var reason: OCRFailureReason
     var message: String
 }
 
@@ -43,7 +43,7 @@ struct ProviderRequester {
         while true {
             let remaining = clock.now.duration(to: deadline)
             guard remaining >= Self.minimumAttemptTime else {
-                return .failure(ProviderFailure(reason: "timeout", message: "\(provider): the deadline passed"))
+                return .failure(ProviderFailure(reason: .timeout, message: "\(provider): the deadline passed"))
             }
             var retryDelay: Duration?
             let failure: ProviderFailure
@@ -58,12 +58,12 @@ struct ProviderRequester {
                     retryDelay = delay
                 }
             } catch {
-                let reason =
+                let reason: OCRFailureReason =
                     switch error.code {
-                    case .timeout: "timeout"
-                    case .tls: "tls"
-                    case .responseTooLarge: "response_too_large"
-                    default: "connection"
+                    case .timeout: .timeout
+                    case .tls: .tls
+                    case .responseTooLarge: .responseTooLarge
+                    default: .connection
                     }
                 failure = ProviderFailure(reason: reason, message: "\(provider): \(error.description)")
                 // A timeout spent this attempt's whole budget, TLS and size failures will not change on a retry.

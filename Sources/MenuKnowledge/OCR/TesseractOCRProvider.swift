@@ -49,7 +49,7 @@ public final class TesseractOCRProvider: OCRProvider {
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
         let clock = ContinuousClock()
         let start = clock.now
-        func failure(_ reason: String) -> OCRResult {
+        func failure(_ reason: OCRFailureReason) -> OCRResult {
             OCRResult(
                 provider: name, isSuccess: false, items: [], rawText: "", confidence: 0, hasHandwriting: false,
                 processingTime: start.duration(to: clock.now), failureReason: reason)
@@ -58,17 +58,17 @@ public final class TesseractOCRProvider: OCRProvider {
         do {
             page = try ImagePreparation.grayPage(from: image.original, steps: steps)
         } catch {
-            return failure(error.code)
+            return failure(OCRFailureReason(error.code))
         }
         let remaining = deadline - start.duration(to: clock.now)
-        guard remaining > .milliseconds(100) else { return failure("timeout") }
+        guard remaining > .milliseconds(100) else { return failure(.timeout) }
         let tesseractWords: [TesseractWord]
         let recognitionStart = clock.now
         do {
             tesseractWords = try engine.recognize(
                 grayPixels: page.pixels, width: page.width, height: page.height, deadline: remaining)
         } catch {
-            return failure(error.code == "deadline" ? "timeout" : "ocr_failed")
+            return failure(error.code == .deadline ? .timeout : .ocrFailed)
         }
         var words = tesseractWords.map { OCRWord($0, offsetX: 0, offsetY: 0) }
         if rereadsUnsureLines {

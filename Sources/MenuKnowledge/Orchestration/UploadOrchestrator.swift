@@ -197,7 +197,7 @@ public struct UploadOrchestrator: Sendable {
                 do throws(ImageError) {
                     try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
                 } catch {
-                    outcome.errorCode = error.code
+                    outcome.errorCode = error.code.rawValue
                     outcome.errorMessage = error.message
                     outcome.imageSHA256 = nil
                     return
@@ -278,7 +278,8 @@ public struct UploadOrchestrator: Sendable {
                 "OCR tier failed",
                 metadata: [
                     LogKey.provider: "\(attempt.provider)", LogKey.tier: "\(attempt.tierIndex + 1)",
-                    LogKey.error: "\(attempt.result.failureReason ?? "error"): \(attempt.result.failureMessage ?? "")",
+                    LogKey.error:
+                        "\(attempt.result.failureReason?.rawValue ?? "error"): \(attempt.result.failureMessage ?? "")",
                 ])
         }
         let result = routed.result
@@ -290,7 +291,7 @@ public struct UploadOrchestrator: Sendable {
             return
         }
         let reasons = routed.attempts.compactMap(\.result.failureReason)
-        if !reasons.isEmpty, reasons.allSatisfy({ $0 == "invalid_image" }) {
+        if !reasons.isEmpty, reasons.allSatisfy({ $0 == .invalidImage }) {
             outcome.errorCode = "invalid_image"
             outcome.errorMessage = "The image cannot be decoded"
         } else if routed.attempts.contains(where: { $0.result.isSuccess }) {
@@ -300,7 +301,7 @@ public struct UploadOrchestrator: Sendable {
             outcome.errorCode = "ocr_failed"
             outcome.errorMessage =
                 "Every OCR tier failed: "
-                + routed.attempts.map { "\($0.provider): \($0.result.failureReason ?? "error")" }.joined(
+                + routed.attempts.map { "\($0.provider): \($0.result.failureReason?.rawValue ?? "error")" }.joined(
                     separator: ", ")
         }
     }

@@ -20,8 +20,8 @@ public struct FallbackTrigger: Sendable, Equatable {
     /// e.g. `신뢰도 0.62`, `OCR 실패: timeout`.
     public var korean: String
 
-    public static func providerFailed(_ reason: String) -> FallbackTrigger {
-        FallbackTrigger(code: "provider_failed", korean: "OCR 실패: \(reason)")
+    public static func providerFailed(_ reason: OCRFailureReason?) -> FallbackTrigger {
+        FallbackTrigger(code: "provider_failed", korean: "OCR 실패: \(reason?.rawValue ?? "error")")
     }
     public static func lowConfidence(_ confidence: Double) -> FallbackTrigger {
         FallbackTrigger(code: "low_confidence", korean: "신뢰도 \(Self.twoDecimals(confidence))")
@@ -60,7 +60,7 @@ public struct OCRAttempt: Sendable {
             ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
             ("menu_count", .int(result.items.count)),
             ("triggers", .array(triggers.map { .string($0.code) })),
-            ("failure_reason", result.failureReason.map(JSONValue.string) ?? .null),
+            ("failure_reason", result.failureReason.map { .string($0.rawValue) } ?? .null),
             ("prompt_tokens", result.promptTokens.map(JSONValue.int) ?? .null),
             ("completion_tokens", result.completionTokens.map(JSONValue.int) ?? .null),
             ("estimated_cost_usd", result.estimatedCostUSD.map(JSONValue.double) ?? .null),
@@ -120,7 +120,7 @@ public struct TierRouter {
 
     /// The triggers that reject `result` at tier `index`; empty means accepted.
     public func triggers(for result: OCRResult, tierIndex index: Int) -> [FallbackTrigger] {
-        guard result.isSuccess else { return [.providerFailed(result.failureReason ?? "error")] }
+        guard result.isSuccess else { return [.providerFailed(result.failureReason)] }
         var triggers: [FallbackTrigger] = []
         if index == 0, result.hasHandwriting { triggers.append(.handwriting) }
         if result.items.isEmpty {
@@ -149,7 +149,7 @@ public struct TierRouter {
             let result: OCRResult
             if budget < ProviderRequester.minimumAttemptTime {
                 result = .failure(
-                    provider: tier.provider.name, reason: "timeout", message: "No time was left for this tier",
+                    provider: tier.provider.name, reason: .timeout, message: "No time was left for this tier",
                     processingTime: .zero)
             } else {
                 result = tier.provider.recognize(image, deadline: budget)

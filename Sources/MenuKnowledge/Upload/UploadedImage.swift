@@ -37,20 +37,20 @@ public enum UploadedImage {
     /// - Note: Blocks the calling thread while libvips reads.
     @discardableResult
     public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> Format {
-        guard !bytes.isEmpty else { throw ImageError(code: "invalid_image", message: "The file is empty") }
+        guard !bytes.isEmpty else { throw ImageError(code: .invalidImage, message: "The file is empty") }
         guard let format = sniffedFormat(of: bytes) else {
-            throw ImageError(code: "invalid_image", message: "The file is not a JPEG, PNG, WebP or HEIC image")
+            throw ImageError(code: .invalidImage, message: "The file is not a JPEG, PNG, WebP or HEIC image")
         }
         let header: VipsImage
         do {
             header = try VipsImage.header(of: bytes)
         } catch {
-            throw ImageError(code: "invalid_image", message: "The \(format.rawValue.uppercased()) image cannot be read")
+            throw ImageError(code: .invalidImage, message: "The \(format.rawValue.uppercased()) image cannot be read")
         }
         // A decompression bomb is refused on its header, before a pixel is allocated.
         guard header.width > 0, header.height > 0, header.width * header.height <= maxPixels else {
             throw ImageError(
-                code: "image_too_large",
+                code: .imageTooLarge,
                 message:
                     "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
         }
@@ -63,7 +63,7 @@ public enum UploadedImage {
             ).materialized()
         } catch {
             throw ImageError(
-                code: "invalid_image", message: "The \(format.rawValue.uppercased()) image is truncated or corrupt")
+                code: .invalidImage, message: "The \(format.rawValue.uppercased()) image is truncated or corrupt")
         }
         return format
     }

@@ -225,7 +225,7 @@ import Vips
         let result = try Self.recognize(clova)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "quota_exceeded")
+        #expect(result.failureReason == .quotaExceeded)
         #expect(clova.callCount == 1)
     }
 
@@ -235,7 +235,7 @@ import Vips
         let result = try Self.recognize(clova, secret: "rotated-secret")
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "unauthorized")
+        #expect(result.failureReason == .unauthorized)
         #expect(result.failureMessage?.contains("rotated-secret") == false)
         #expect(clova.callCount == 1)
         #expect(clova.problems.isEmpty, "\(clova.problems)")
@@ -248,7 +248,7 @@ import Vips
         let result = try Self.recognize(clova)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "unreadable")
+        #expect(result.failureReason == .unreadable)
         #expect(clova.callCount == 1)
     }
 
@@ -282,7 +282,7 @@ import Vips
 
         let result = try Self.recognize(clova)
 
-        #expect(result.failureReason == "unauthorized")
+        #expect(result.failureReason == .unauthorized)
         #expect(clova.callCount == 1)
     }
 
@@ -293,7 +293,7 @@ import Vips
 
         let result = try Self.recognize(clova, maxRetries: maxRetries)
 
-        #expect(result.failureReason == "server_error")
+        #expect(result.failureReason == .serverError)
         #expect(clova.callCount == 1 + maxRetries)
     }
 
@@ -321,7 +321,7 @@ import Vips
         let result = try Self.recognize(clova)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "bad_request")
+        #expect(result.failureReason == .badRequest)
         #expect(result.failureMessage?.contains(testCase.code) == true)
         #expect(clova.callCount == 1)
     }
@@ -333,7 +333,7 @@ import Vips
         let result = try Self.recognize(clova, maxRetries: 0)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "invalid_output")
+        #expect(result.failureReason == .invalidOutput)
         #expect(result.items.isEmpty)
     }
 
@@ -354,7 +354,7 @@ import Vips
 
         let (result, elapsed) = try measured { try Self.recognize(clova, deadline: deadline) }
 
-        #expect(result.failureReason == "timeout")
+        #expect(result.failureReason == .timeout)
         #expect(clova.callCount == 1)
         #expect(elapsed >= .milliseconds(1500))
         #expect(elapsed < deadline + .seconds(1))
@@ -368,7 +368,7 @@ import Vips
         let result = try Self.provider(configuration).recognize(
             try Support.image("small-menu.png"), deadline: .seconds(5))
 
-        #expect(result.failureReason == "not_configured")
+        #expect(result.failureReason == .notConfigured)
         #expect(clova.callCount == 0)
     }
 }

@@ -296,7 +296,7 @@ import Vips
 
         // Sleeping 10 s would overrun the deadline: the next tier needs that time.
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "rate_limited")
+        #expect(result.failureReason == .rateLimited)
         #expect(openAI.callCount == 1)
         #expect(elapsed < .seconds(3))
     }
@@ -321,7 +321,7 @@ import Vips
         let result = try Self.recognize(openAI, maxRetries: maxRetries)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "server_error")
+        #expect(result.failureReason == .serverError)
         #expect(openAI.callCount == 1 + maxRetries)
     }
 
@@ -394,7 +394,7 @@ import Vips
         let recovered = try Self.provider(for: retried).recognize(image, deadline: .seconds(10))
 
         #expect(!failed.isSuccess)
-        #expect(failed.failureReason == "http_500")
+        #expect(failed.failureReason == .httpStatus(500))
         #expect(stopped.requests.count == 1)
         #expect(recovered.isSuccess, "\(Support.describe(recovered))")
         #expect(recovered.items.isEmpty)
@@ -408,7 +408,7 @@ import Vips
         let result = try Self.recognize(openAI)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "quota_exceeded")
+        #expect(result.failureReason == .quotaExceeded)
         #expect(openAI.callCount == 1)
     }
 
@@ -423,7 +423,7 @@ import Vips
 
         let result = try Self.recognize(openAI)
 
-        #expect(result.failureReason == "quota_exceeded")
+        #expect(result.failureReason == .quotaExceeded)
         #expect(openAI.callCount == 1)
     }
 
@@ -452,7 +452,7 @@ import Vips
         let result = try Self.recognize(openAI)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == testCase.reason)
+        #expect(result.failureReason?.rawValue == testCase.reason)
         #expect(openAI.callCount == 1)
         // The provider's own text may quote the key: the failure message never carries it.
         #expect(result.failureMessage?.contains("sk-test") == false)
@@ -482,7 +482,7 @@ import Vips
         #expect(recovered.isSuccess, "\(Support.describe(recovered))")
         #expect(recovering.callCount == 2)
         #expect(!failed.isSuccess)
-        #expect(failed.failureReason == "connection")
+        #expect(failed.failureReason == .connection)
         #expect(broken.callCount == 2)
     }
 
@@ -541,7 +541,7 @@ import Vips
         let result = try Self.recognize(openAI)
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == answer.reason, "\(Support.describe(result))")
+        #expect(result.failureReason?.rawValue == answer.reason, "\(Support.describe(result))")
         #expect(result.failureMessage?.contains(answer.explanation) == true, "\(result.failureMessage ?? "nil")")
         #expect(result.items.isEmpty)
         // A 200 was billed even when its answer is unusable; retrying the same image would not change it.
@@ -559,7 +559,7 @@ import Vips
         let (result, elapsed) = try measured { try Self.recognize(openAI, deadline: deadline) }
 
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "timeout")
+        #expect(result.failureReason == .timeout)
         #expect(openAI.callCount == 1)
         #expect(elapsed >= .milliseconds(1500))
         #expect(elapsed < deadline + .seconds(1))
@@ -575,7 +575,7 @@ import Vips
         }
 
         // A timed-out call is not repeated: the router's next tier gets the rest of the budget.
-        #expect(result.failureReason == "timeout")
+        #expect(result.failureReason == .timeout)
         #expect(openAI.callCount == 1)
         #expect(elapsed >= .milliseconds(900))
     }
@@ -588,7 +588,7 @@ import Vips
         let result = try Self.provider(configuration).recognize(
             try Support.image("small-menu.png"), deadline: .seconds(5))
 
-        #expect(result.failureReason == "not_configured")
+        #expect(result.failureReason == .notConfigured)
         #expect(openAI.callCount == 0)
     }
 
@@ -598,7 +598,7 @@ import Vips
         let result = try Self.provider(Support.openAIConfiguration(openAI)).recognize(
             PreparedImage(original: Array("<html>not a photo</html>".utf8)), deadline: .seconds(5))
 
-        #expect(result.failureReason == "invalid_image")
+        #expect(result.failureReason == .invalidImage)
         #expect(openAI.callCount == 0)
     }
 }

@@ -65,7 +65,7 @@ enum ProviderTestSupport {
 
     /// What a failed result says, for `#expect` comments.
     static func describe(_ result: OCRResult) -> String {
-        "\(result.provider) success=\(result.isSuccess) reason=\(result.failureReason ?? "-") "
+        "\(result.provider) success=\(result.isSuccess) reason=\(result.failureReason?.rawValue ?? "-") "
             + "message=\(result.failureMessage ?? "-") items=\(result.items.map(\.nameKorean))"
     }
 }

@@ -121,7 +121,7 @@ import Vips
         let result = provider.recognize(
             PreparedImage(original: Array("not an image".utf8)), deadline: .seconds(5))
         #expect(!result.isSuccess)
-        #expect(result.failureReason == "invalid_image")
+        #expect(result.failureReason == .invalidImage)
         #expect(result.items.isEmpty)
     }
 
@@ -131,7 +131,7 @@ import Vips
         let truncated = Array(bytes.prefix(bytes.count / 3))
         var thrown: ImageError?
         do { _ = try ImagePreparation.grayPage(from: truncated) } catch { thrown = error }
-        #expect(thrown?.code == "invalid_image")
+        #expect(thrown?.code == .invalidImage)
     }
 
     @Test func grayPageIsScaledToTheTargetAndOneBytePerPixel() throws {

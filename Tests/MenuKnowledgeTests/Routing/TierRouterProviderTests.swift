@@ -118,7 +118,7 @@ import Testing
         #expect(routed.result.provider == "clova", "\(Support.describe(routed.result))")
         #expect(routed.meetsBar)
         #expect(routed.fallbackReason == "OCR 실패: timeout")
-        #expect(routed.attempts.first?.result.failureReason == "timeout")
+        #expect(routed.attempts.first?.result.failureReason == .timeout)
         #expect(routed.attempts.map(\.outcome) == ["failed", "accepted"])
         #expect(routed.result.items.map(\.nameKorean) == ["김치찌개", "된장찌개", "공기밥"])
         #expect(openAI.callCount == 1)
@@ -139,7 +139,7 @@ import Testing
         // GPT may take half of 8 s and CLOVA half of the rest, so the local tier still gets the last 2 s. (Whether
         // Tesseract finishes in them depends on the machine's load; that it was given the time does not.)
         #expect(routed.attempts.map(\.provider) == ["gpt_vision", "clova", "tesseract"])
-        #expect(routed.attempts.prefix(2).map(\.result.failureReason) == ["timeout", "timeout"])
+        #expect(routed.attempts.prefix(2).map(\.result.failureReason) == [.timeout, .timeout])
         #expect(routed.fallbackReason == "OCR 실패: timeout, OCR 실패: timeout")
         #expect(openAI.callCount == 1 && clova.callCount == 1)
         // The local tier decodes and preprocesses before it can check its deadline (a few hundred ms, seconds under

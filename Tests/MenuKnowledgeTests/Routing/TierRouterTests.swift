@@ -26,7 +26,7 @@ struct TierRouterTests {
             let waited = min(pause, deadline)
             Thread.sleep(forTimeInterval: waited.seconds)
             if pause > deadline {
-                return .failure(provider: name, reason: "timeout", message: "slow", processingTime: waited)
+                return .failure(provider: name, reason: .timeout, message: "slow", processingTime: waited)
             }
             var copy = result
             copy.provider = name
@@ -47,7 +47,7 @@ struct TierRouterTests {
     }
 
     static let failed = OCRResult.failure(
-        provider: "", reason: "rate_limited", message: "429", processingTime: .milliseconds(5))
+        provider: "", reason: .rateLimited, message: "429", processingTime: .milliseconds(5))
 
     static func router(_ providers: [ScriptedProvider], deadline: Duration = .seconds(30)) -> TierRouter {
         TierRouter(
