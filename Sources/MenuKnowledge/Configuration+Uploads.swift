@@ -27,11 +27,17 @@ extension Configuration {
         uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency
         uploads.cacheTimeToLive =
             try reader.seconds("OCR_CACHE_TTL_SECONDS", in: 1...31_536_000) ?? uploads.cacheTimeToLive
-        let auth = try reader.choice("B2B_AUTH", ["required", "optional"])
-        if auth == "optional", isProduction {
+        let auth = try reader.choice("B2B_AUTH", of: APIKeyPolicy.self)
+        if auth == .optional, isProduction {
             throw ConfigurationError(
                 variable: "B2B_AUTH", reason: "API keys are always required when APP_ENV=production")
         }
-        uploads.requiresAPIKey = isProduction || auth == "required"
+        uploads.requiresAPIKey = isProduction || auth == .required
+    }
+
+    /// `B2B_AUTH`: whether uploads need a restaurant's API key.
+    private enum APIKeyPolicy: String, CaseIterable {
+        case required
+        case optional
     }
 }

@@ -1,3 +1,5 @@
+public import Logging
+
 /// Everything the service can be told, as typed values with their defaults.
 ///
 /// The executable builds it once from the process environment with ``init(environment:)``; nothing else reads
@@ -5,9 +7,9 @@
 public struct Configuration: Sendable {
     /// The deployment environment (`APP_ENV`): `development`, `test`, `staging` or `production`.
     /// Defaults to `development`.
-    public var environment: String
+    public var environment: AppEnvironment
     /// Log level (`LOG_LEVEL`): trace, debug, info, notice, warning, error, critical. Defaults to `info`.
-    public var logLevel: String
+    public var logLevel: Logger.Level
     public var database: Database
     public var fastCGI: FastCGI
     public var limits: Limits
@@ -56,8 +58,8 @@ public struct Configuration: Sendable {
 
     /// The defaults, as documented on each property.
     public init() {
-        environment = "development"
-        logLevel = "info"
+        environment = .development
+        logLevel = .info
         database = Database()
         fastCGI = FastCGI()
         limits = Limits()
@@ -73,10 +75,8 @@ public struct Configuration: Sendable {
     public init(environment variables: [String: String]) throws(ConfigurationError) {
         self.init()
         let reader = EnvironmentReader(variables: variables)
-        environment = try reader.choice("APP_ENV", ["development", "test", "staging", "production"]) ?? environment
-        logLevel =
-            try reader.choice("LOG_LEVEL", ["trace", "debug", "info", "notice", "warning", "error", "critical"])
-            ?? logLevel
+        environment = try reader.choice("APP_ENV", of: AppEnvironment.self) ?? environment
+        logLevel = try reader.choice("LOG_LEVEL", of: Logger.Level.self) ?? logLevel
         database.url = try reader.nonEmpty("DATABASE_URL") ?? database.url
         database.connectTimeout =
             try reader.seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? database.connectTimeout
@@ -100,7 +100,7 @@ public struct Configuration: Sendable {
     }
 
     /// True when `APP_ENV=production`.
-    public var isProduction: Bool { environment == "production" }
+    public var isProduction: Bool { environment == .production }
 }
 
 extension Configuration {
@@ -141,13 +141,16 @@ struct EnvironmentReader {
         return value
     }
 
-    func choice(_ name: String, _ allowed: [String]) throws(ConfigurationError) -> String? {
+    /// One of a type's cases, by its raw value.
+    func choice<Choice: RawRepresentable & CaseIterable>(_ name: String, of type: Choice.Type)
+        throws(ConfigurationError) -> Choice? where Choice.RawValue == String
+    {
         guard let value = try nonEmpty(name) else { return nil }
-        guard allowed.contains(value) else {
-            throw ConfigurationError(
-                variable: name, reason: "'\(value)' is not one of \(allowed.joined(separator: ", "))")
+        guard let choice = Choice(rawValue: value) else {
+            let allowed = Choice.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigurationError(variable: name, reason: "'\(value)' is not one of \(allowed)")
         }
-        return value
+        return choice
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws(ConfigurationError) -> Int? {

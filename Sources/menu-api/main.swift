@@ -31,7 +31,7 @@ func loadConfiguration() throws -> (Configuration, Logger) {
         FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
         throw ExitCode(78)  // EX_CONFIG
     }
-    let level = Logger.Level(rawValue: configuration.logLevel) ?? .info
+    let level = configuration.logLevel
     LoggingSystem.bootstrap { label in
         var handler = StreamLogHandler.standardError(label: label)
         handler.logLevel = level
@@ -106,7 +106,7 @@ struct ServeCommand: ParsableCommand {
             "menu-api \(ServiceVersion.current) serving",
             metadata: [
                 "mke.listen": "\(address)", "mke.workers": "\(configuration.fastCGI.workers)",
-                "mke.environment": "\(configuration.environment)",
+                "mke.environment": "\(configuration.environment.rawValue)",
             ])
 
         var received: Int32 = 0

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MenuKnowledge
 import MenuKnowledgeTesting
 import Testing
@@ -6,8 +7,8 @@ import Testing
 struct ConfigurationTests {
     @Test func defaultsWithEmptyEnvironment() throws {
         let configuration = try Configuration(environment: [:])
-        #expect(configuration.environment == "development")
-        #expect(configuration.logLevel == "info")
+        #expect(configuration.environment == .development)
+        #expect(configuration.logLevel == .info)
         #expect(configuration.database.url == "postgresql://menu_api@127.0.0.1:5432/menu_api")
         #expect(configuration.database.connectTimeout == .seconds(5))
         #expect(configuration.fastCGI.listen == nil)
@@ -30,7 +31,7 @@ struct ConfigurationTests {
             "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations", "ADMIN_TOKEN": "a-long-enough-admin-token",
         ])
         #expect(configuration.isProduction)
-        #expect(configuration.logLevel == "debug")
+        #expect(configuration.logLevel == .debug)
         #expect(configuration.database.url == "postgresql://u@db/x")
         #expect(configuration.database.connectTimeout == .milliseconds(2500))
         #expect(configuration.fastCGI.listen == "unix:/run/m.sock")

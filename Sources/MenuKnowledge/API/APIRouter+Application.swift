@@ -14,8 +14,10 @@ extension APIRouter {
     ) -> APIRouter {
         var router = APIRouter(logger: logger)
         router.add(middleware: RequestLoggingMiddleware())
-        HealthController(environment: configuration.environment, database: PostgresDatabaseProbe(connection: database))
-            .addRoutes(to: &router)
+        HealthController(
+            environment: configuration.environment.rawValue, database: PostgresDatabaseProbe(connection: database)
+        )
+        .addRoutes(to: &router)
         if let orchestrator {
             UploadController(database: database, orchestrator: orchestrator, limits: configuration.uploads)
                 .addRoutes(to: &router)
