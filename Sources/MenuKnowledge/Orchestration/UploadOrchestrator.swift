@@ -28,8 +28,8 @@ public struct FileOutcome: Sendable {
     public var result: JSONValue?
     public var resultHash: String?
     public var items: [MenuItem]
-    /// `invalid_image`, `image_too_large`, `no_menu_items`, `ocr_failed`, ...; nil on success.
-    public var errorCode: String?
+    /// Why the file failed; nil on success.
+    public var errorCode: FileErrorCode?
     public var errorMessage: String?
     /// The tiers' run; nil for cache hits and files refused before OCR.
     public var routed: RoutedOCRResult?
@@ -60,7 +60,7 @@ public struct FileOutcome: Sendable {
                 (
                     "error",
                     .object([
-                        ("code", .string(errorCode ?? "error")), ("message", .string(errorMessage ?? "")),
+                        ("code", .string(errorCode?.rawValue ?? "error")), ("message", .string(errorMessage ?? "")),
                     ])
                 ),
                 ("processing_time_ms", .int(processingTime.milliseconds)), ("cached", false),
@@ -82,7 +82,7 @@ public struct FileOutcome: Sendable {
             ("meets_confidence_bar", .bool(routed.meetsBar)), ("has_handwriting", .bool(result.hasHandwriting)),
             ("fallback_triggered", .bool(routed.fallbackTriggered)),
             ("fallback_reason", routed.fallbackReason.map(JSONValue.string) ?? .null),
-            ("fallback_codes", .array(routed.fallbackTriggers.map { .string($0.code) })),
+            ("fallback_codes", .array(routed.fallbackTriggers.map { .string($0.code.rawValue) })),
             ("price_error_count", .int(result.priceErrorCount)), ("menu_items", .array(result.items.map(\.json))),
         ])
     }
@@ -164,7 +164,7 @@ public struct UploadOrchestrator: Sendable {
             outcome
                 ?? FileOutcome(
                     index: index, fileName: files[index].name, cached: false, processingTime: .zero, items: [],
-                    errorCode: "internal_error", errorMessage: "The file was not processed")
+                    errorCode: .internalError, errorMessage: "The file was not processed")
         }
     }
 
@@ -197,7 +197,7 @@ public struct UploadOrchestrator: Sendable {
                 do throws(ImageError) {
                     try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
                 } catch {
-                    outcome.errorCode = error.code.rawValue
+                    outcome.errorCode = FileErrorCode(error.code)
                     outcome.errorMessage = error.message
                     outcome.imageSHA256 = nil
                     return
@@ -249,7 +249,7 @@ public struct UploadOrchestrator: Sendable {
             }
         } catch {
             logger.error("The OCR pipeline could not start", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            outcome.errorCode = "ocr_unavailable"
+            outcome.errorCode = .ocrUnavailable
             outcome.errorMessage = "The OCR engine could not be started"
         }
         return finish()
@@ -292,13 +292,13 @@ public struct UploadOrchestrator: Sendable {
         }
         let reasons = routed.attempts.compactMap(\.result.failureReason)
         if !reasons.isEmpty, reasons.allSatisfy({ $0 == .invalidImage }) {
-            outcome.errorCode = "invalid_image"
+            outcome.errorCode = .invalidImage
             outcome.errorMessage = "The image cannot be decoded"
         } else if routed.attempts.contains(where: { $0.result.isSuccess }) {
-            outcome.errorCode = "no_menu_items"
+            outcome.errorCode = .noMenuItems
             outcome.errorMessage = "No menu items were found in the image"
         } else {
-            outcome.errorCode = "ocr_failed"
+            outcome.errorCode = .ocrFailed
             outcome.errorMessage =
                 "Every OCR tier failed: "
                 + routed.attempts.map { "\($0.provider): \($0.result.failureReason?.rawValue ?? "error")" }.joined(

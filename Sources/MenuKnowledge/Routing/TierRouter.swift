@@ -15,23 +15,32 @@ public struct OCRTier {
 
 /// Why a tier's result was not accepted. `code` is for machines (metrics), `korean` is how operators read it.
 public struct FallbackTrigger: Sendable, Equatable {
-    /// `provider_failed`, `low_confidence`, `no_items`, `handwriting`, `price_errors` or `too_many_items`.
-    public var code: String
+    /// The rule that rejected the result; the raw value is the wire form.
+    public enum Code: String, Sendable, CaseIterable {
+        case providerFailed = "provider_failed"
+        case lowConfidence = "low_confidence"
+        case noItems = "no_items"
+        case handwriting
+        case priceErrors = "price_errors"
+        case tooManyItems = "too_many_items"
+    }
+
+    public var code: Code
     /// e.g. `신뢰도 0.62`, `OCR 실패: timeout`.
     public var korean: String
 
     public static func providerFailed(_ reason: OCRFailureReason?) -> FallbackTrigger {
-        FallbackTrigger(code: "provider_failed", korean: "OCR 실패: \(reason?.rawValue ?? "error")")
+        FallbackTrigger(code: .providerFailed, korean: "OCR 실패: \(reason?.rawValue ?? "error")")
     }
     public static func lowConfidence(_ confidence: Double) -> FallbackTrigger {
-        FallbackTrigger(code: "low_confidence", korean: "신뢰도 \(Self.twoDecimals(confidence))")
+        FallbackTrigger(code: .lowConfidence, korean: "신뢰도 \(Self.twoDecimals(confidence))")
     }
-    public static let noItems = FallbackTrigger(code: "no_items", korean: "메뉴 부족")
-    public static let handwriting = FallbackTrigger(code: "handwriting", korean: "손글씨 감지")
+    public static let noItems = FallbackTrigger(code: .noItems, korean: "메뉴 부족")
+    public static let handwriting = FallbackTrigger(code: .handwriting, korean: "손글씨 감지")
     public static func priceErrors(_ count: Int) -> FallbackTrigger {
-        FallbackTrigger(code: "price_errors", korean: "가격 에러 \(count)건")
+        FallbackTrigger(code: .priceErrors, korean: "가격 에러 \(count)건")
     }
-    public static let tooManyItems = FallbackTrigger(code: "too_many_items", korean: "메뉴 개수 이상")
+    public static let tooManyItems = FallbackTrigger(code: .tooManyItems, korean: "메뉴 개수 이상")
 
     private static func twoDecimals(_ value: Double) -> String {
         // A provider's corrupt confidence (NaN, infinite) reads as 0.00 rather than trapping.
@@ -47,19 +56,28 @@ public struct OCRAttempt: Sendable {
     public var provider: String
     /// 0 for the first tier.
     public var tierIndex: Int
-    /// `accepted`, `fallback` (result not good enough), `failed` (provider error) or `skipped` (no time left).
-    public var outcome: String
+    /// What became of the try; the raw value is the wire form.
+    public enum Outcome: String, Sendable {
+        /// The result met the tier's bar.
+        case accepted
+        /// The result was not good enough (see the triggers).
+        case fallback
+        /// The provider failed (an error, or no time was left for it).
+        case failed
+    }
+
+    public var outcome: Outcome
     public var triggers: [FallbackTrigger]
     public var result: OCRResult
 
     /// `{"provider", "tier", "outcome", "processing_time_ms", "confidence", "menu_count", "triggers", ...}`
     public var json: JSONValue {
         .object([
-            ("provider", .string(provider)), ("tier", .int(tierIndex + 1)), ("outcome", .string(outcome)),
+            ("provider", .string(provider)), ("tier", .int(tierIndex + 1)), ("outcome", .string(outcome.rawValue)),
             ("processing_time_ms", .int(result.processingTime.milliseconds)),
             ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
             ("menu_count", .int(result.items.count)),
-            ("triggers", .array(triggers.map { .string($0.code) })),
+            ("triggers", .array(triggers.map { .string($0.code.rawValue) })),
             ("failure_reason", result.failureReason.map { .string($0.rawValue) } ?? .null),
             ("prompt_tokens", result.promptTokens.map(JSONValue.int) ?? .null),
             ("completion_tokens", result.completionTokens.map(JSONValue.int) ?? .null),
@@ -155,7 +173,7 @@ public struct TierRouter {
                 result = tier.provider.recognize(image, deadline: budget)
             }
             let triggers = triggers(for: result, tierIndex: index)
-            let outcome = triggers.isEmpty ? "accepted" : result.isSuccess ? "fallback" : "failed"
+            let outcome: OCRAttempt.Outcome = triggers.isEmpty ? .accepted : result.isSuccess ? .fallback : .failed
             attempts.append(
                 OCRAttempt(
                     provider: tier.provider.name, tierIndex: index, outcome: outcome, triggers: triggers, result: result

@@ -73,7 +73,7 @@ public struct PostgresUploadStore {
         let hasHandwriting =
             routed?.attempts.contains { $0.result.hasHandwriting } ?? result?["has_handwriting"]?.boolValue ?? false
         let attempts = JSONValue.array(routed?.attempts.map(\.json) ?? [])
-        let errorKind: String? = outcome.errorCode
+        let errorKind: String? = outcome.errorCode?.rawValue
         try connection.query(
             """
             INSERT INTO ocr_events (restaurant_id, task_id, image_sha256, cached, is_run, provider, tier, attempts,

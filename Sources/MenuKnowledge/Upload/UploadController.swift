@@ -47,7 +47,7 @@ public struct UploadController {
             if file.bytes.count > limits.maxFileBytes {
                 outcomes[index] = FileOutcome(
                     index: index, fileName: file.name, cached: false, processingTime: .zero, items: [],
-                    errorCode: "file_too_large",
+                    errorCode: .fileTooLarge,
                     errorMessage: "The file is \(file.bytes.count) bytes; the limit is \(limits.maxFileBytes)")
             } else {
                 readable.append(file)

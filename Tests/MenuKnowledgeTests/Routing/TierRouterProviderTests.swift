@@ -89,9 +89,9 @@ import Testing
         #expect(routed.tierIndex == 1)
         #expect(routed.fallbackTriggered)
         #expect(routed.fallbackReason == "손글씨 감지")
-        #expect(routed.fallbackTriggers.map(\.code) == ["handwriting"])
+        #expect(routed.fallbackTriggers.map(\.code.rawValue) == ["handwriting"])
         #expect(routed.meetsBar)
-        #expect(routed.attempts.map(\.outcome) == ["fallback", "accepted"])
+        #expect(routed.attempts.map(\.outcome) == [.fallback, .accepted])
         #expect(routed.result.items.map(\.nameKorean) == ["김치찌개", "된장찌개", "공기밥"])
         #expect(
             routed.result.items.map(\.prices) == [
@@ -119,7 +119,7 @@ import Testing
         #expect(routed.meetsBar)
         #expect(routed.fallbackReason == "OCR 실패: timeout")
         #expect(routed.attempts.first?.result.failureReason == .timeout)
-        #expect(routed.attempts.map(\.outcome) == ["failed", "accepted"])
+        #expect(routed.attempts.map(\.outcome) == [.failed, .accepted])
         #expect(routed.result.items.map(\.nameKorean) == ["김치찌개", "된장찌개", "공기밥"])
         #expect(openAI.callCount == 1)
         #expect(elapsed < deadline + .milliseconds(1500))
@@ -183,7 +183,7 @@ import Testing
 
         #expect(routed.result.provider == "tesseract", "\(Support.describe(routed.result))")
         #expect(routed.fallbackReason == "OCR 실패: quota_exceeded, OCR 실패: quota_exceeded")
-        #expect(routed.attempts.map(\.outcome) == ["failed", "failed", "accepted"])
+        #expect(routed.attempts.map(\.outcome) == [.failed, .failed, .accepted])
         #expect(openAI.callCount == 1 && clova.callCount == 1)
         #expect(!routed.result.items.isEmpty)
     }

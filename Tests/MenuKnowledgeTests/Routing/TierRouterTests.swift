@@ -65,7 +65,7 @@ struct TierRouterTests {
         #expect(routed.fallbackReason == nil)
         #expect(routed.meetsBar)
         #expect(clova.calls == 0)
-        #expect(routed.attempts.map(\.outcome) == ["accepted"])
+        #expect(routed.attempts.map(\.outcome) == [.accepted])
     }
 
     struct TriggerCase: Sendable, CustomTestStringConvertible {
@@ -99,7 +99,7 @@ struct TierRouterTests {
         #expect(routed.result.provider == "clova")
         #expect(routed.tierIndex == 1)
         #expect(routed.fallbackTriggered)
-        #expect(routed.fallbackTriggers.map(\.code) == testCase.codes)
+        #expect(routed.fallbackTriggers.map(\.code.rawValue) == testCase.codes)
         #expect(routed.fallbackReason == testCase.reason)
         #expect(routed.meetsBar)
         #expect(routed.attempts.map(\.provider) == ["gpt_vision", "clova"])
@@ -110,7 +110,7 @@ struct TierRouterTests {
         let clova = ScriptedProvider("clova", Self.result())
         let routed = Self.router([gpt, clova]).recognize(PreparedImage(original: []))
         #expect(routed.result.provider == "clova")
-        #expect(routed.fallbackTriggers.map(\.code) == ["low_confidence"])
+        #expect(routed.fallbackTriggers.map(\.code.rawValue) == ["low_confidence"])
     }
 
     @Test func exactlyTheBarIsAccepted() {
@@ -137,9 +137,9 @@ struct TierRouterTests {
         let tesseract = ScriptedProvider("tesseract", Self.result(confidence: 0.71))
         let routed = Self.router([gpt, clova, tesseract]).recognize(PreparedImage(original: []))
         #expect(routed.result.provider == "tesseract")
-        #expect(routed.fallbackTriggers.map(\.code) == ["low_confidence", "low_confidence"])
+        #expect(routed.fallbackTriggers.map(\.code.rawValue) == ["low_confidence", "low_confidence"])
         #expect(routed.fallbackReason == "신뢰도 0.60, 신뢰도 0.69")
-        #expect(routed.attempts.map(\.outcome) == ["fallback", "fallback", "accepted"])
+        #expect(routed.attempts.map(\.outcome) == [.fallback, .fallback, .accepted])
     }
 
     @Test func whenEveryTierMissesTheBestAttemptWithItemsIsReturnedBelowTheBar() {
@@ -158,7 +158,7 @@ struct TierRouterTests {
         let routed = Self.router([gpt, clova]).recognize(PreparedImage(original: []))
         #expect(!routed.meetsBar)
         #expect(routed.result.items.isEmpty)
-        #expect(routed.attempts.map(\.outcome) == ["failed", "fallback"])
+        #expect(routed.attempts.map(\.outcome) == [.failed, .fallback])
     }
 
     @Test func singleLocalTierIsNotAFallback() {

@@ -1,0 +1,26 @@
+/// Why one file of an upload failed, as the response's `error.code` and the metrics' error kind say it (the raw
+/// value is the wire form).
+public enum FileErrorCode: String, Sendable, CaseIterable {
+    /// Empty, no image format the service reads, truncated or corrupt; or every tier found it undecodable.
+    case invalidImage = "invalid_image"
+    /// More pixels than `UPLOAD_MAX_PIXELS`.
+    case imageTooLarge = "image_too_large"
+    /// More bytes than the per-file limit.
+    case fileTooLarge = "file_too_large"
+    /// A tier read the image, and no tier found menu items in it.
+    case noMenuItems = "no_menu_items"
+    /// Every tier failed.
+    case ocrFailed = "ocr_failed"
+    /// No OCR worker was free in time.
+    case ocrUnavailable = "ocr_unavailable"
+    /// The file was never processed (a bug: logged).
+    case internalError = "internal_error"
+
+    /// The code an image error gives the file.
+    public init(_ code: ImageError.Code) {
+        switch code {
+        case .invalidImage: self = .invalidImage
+        case .imageTooLarge: self = .imageTooLarge
+        }
+    }
+}
