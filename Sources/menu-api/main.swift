@@ -273,13 +273,14 @@ struct ReportCommand: ParsableCommand {
                     + (columns.count > 3 ? columns[3] : "")
             }
             print(row(["KPI", "value", "target", "status"]))
-            for kpi in report.kpis { print(row([kpi.name, kpi.value, kpi.target, kpi.status])) }
+            for kpi in report.kpis { print(row([kpi.name, kpi.value, kpi.target, kpi.status.rawValue])) }
             if report.alerts.isEmpty {
                 print("alerts: none")
             } else {
                 print("alerts:")
                 for alert in report.alerts {
-                    print("  [\(alert.level.uppercased())] \(alert.rule) (now \(alert.value)): \(alert.action)")
+                    print(
+                        "  [\(alert.level.rawValue.uppercased())] \(alert.rule) (now \(alert.value)): \(alert.action)")
                 }
             }
         }

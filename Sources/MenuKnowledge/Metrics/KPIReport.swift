@@ -7,13 +7,25 @@ public struct KPIReport: Sendable {
         public var target: String
         /// The value as shown, e.g. `91.2%` or `3200 ms`.
         public var value: String
-        /// `ok`, `off_target`, or `no_data` on an empty window.
-        public var status: String
+        public var status: Status
+    }
+
+    /// Where a KPI stands; the raw value is the wire form.
+    public enum Status: String, Sendable {
+        case ok
+        case offTarget = "off_target"
+        /// The window holds nothing to measure it on.
+        case noData = "no_data"
+    }
+
+    /// How urgent an alert is; the raw value is the wire form.
+    public enum Level: String, Sendable {
+        case warning
+        case critical
     }
 
     public struct Alert: Sendable, Equatable {
-        /// `critical` or `warning`.
-        public var level: String
+        public var level: Level
         /// The rule as operators wrote it, e.g. `tier_1_success_rate < 70%`.
         public var rule: String
         public var value: String
@@ -26,7 +38,7 @@ public struct KPIReport: Sendable {
 
     /// 0 when all is well, 1 with a warning, 2 with a critical alert (`menu-api report`'s exit code).
     public var severity: Int {
-        alerts.contains { $0.level == "critical" } ? 2 : alerts.isEmpty ? 0 : 1
+        alerts.contains { $0.level == .critical } ? 2 : alerts.isEmpty ? 0 : 1
     }
 
     /// Evaluates every target and rule. Rates over runs need runs, rates over files need files: an empty window
@@ -35,7 +47,7 @@ public struct KPIReport: Sendable {
         let hasRuns = metrics.runs > 0
         let hasFiles = metrics.files > 0
         func kpi(_ name: String, _ target: String, _ value: String, hasData: Bool, _ met: Bool) -> KPI {
-            KPI(name: name, target: target, value: value, status: hasData ? (met ? "ok" : "off_target") : "no_data")
+            KPI(name: name, target: target, value: value, status: hasData ? (met ? .ok : .offTarget) : .noData)
         }
         let average = metrics.averageMilliseconds
         kpis = [
@@ -60,25 +72,25 @@ public struct KPIReport: Sendable {
         if hasRuns, metrics.tier1SuccessRate < 0.70 {
             alerts.append(
                 Alert(
-                    level: "critical", rule: "tier_1_success_rate < 70%",
+                    level: .critical, rule: "tier_1_success_rate < 70%",
                     value: OCRMetrics.percent(metrics.tier1SuccessRate), action: "GPT API 문제 조사: API 상태 확인, 모델 재인증"))
         }
         if hasFiles, metrics.errorRate > 0.02 {
             alerts.append(
                 Alert(
-                    level: "critical", rule: "error_rate > 2%", value: OCRMetrics.percent(metrics.errorRate),
+                    level: .critical, rule: "error_rate > 2%", value: OCRMetrics.percent(metrics.errorRate),
                     action: "시스템 장애 경고: 로그 분석, 서비스 재시작 검토"))
         }
         if hasRuns, average > 10_000 {
             alerts.append(
                 Alert(
-                    level: "critical", rule: "avg_processing_time_ms > 10000", value: "\(average) ms",
+                    level: .critical, rule: "avg_processing_time_ms > 10000", value: "\(average) ms",
                     action: "성능 저하: 병목 지점 분석, 타임아웃 확인"))
         }
         if hasRuns, metrics.fallbackRate > 0.20 {
             alerts.append(
                 Alert(
-                    level: "warning", rule: "tier_2_fallback_rate > 20%",
+                    level: .warning, rule: "tier_2_fallback_rate > 20%",
                     value: OCRMetrics.percent(metrics.fallbackRate),
                     action: "Tier 1 신뢰도 저하: 이미지 전처리 로직 재검토"))
         }
@@ -86,7 +98,7 @@ public struct KPIReport: Sendable {
         if hasRuns, average > 5000, average <= 10_000 {
             alerts.append(
                 Alert(
-                    level: "warning", rule: "avg_processing_time_ms > 5000", value: "\(average) ms",
+                    level: .warning, rule: "avg_processing_time_ms > 5000", value: "\(average) ms",
                     action: "성능 저하 추세: API 성능 분석, 인프라 리소스 확인"))
         }
         self.alerts = alerts

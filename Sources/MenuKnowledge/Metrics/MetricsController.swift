@@ -130,7 +130,7 @@ public enum MetricsFormat {
                     report.kpis.map {
                         .object([
                             ("name", .string($0.name)), ("target", .string($0.target)), ("value", .string($0.value)),
-                            ("status", .string($0.status)),
+                            ("status", .string($0.status.rawValue)),
                         ])
                     })
             ),
@@ -139,7 +139,8 @@ public enum MetricsFormat {
                 .array(
                     report.alerts.map {
                         .object([
-                            ("level", .string($0.level)), ("rule", .string($0.rule)), ("value", .string($0.value)),
+                            ("level", .string($0.level.rawValue)), ("rule", .string($0.rule)),
+                            ("value", .string($0.value)),
                             ("action", .string($0.action)),
                         ])
                     })

@@ -22,14 +22,14 @@ struct KPIReportTests {
 
     @Test func healthyWindowMeetsEveryTargetAndRaisesNothing() {
         let report = KPIReport(metrics: Self.metrics())
-        #expect(report.kpis.map(\.status) == Array(repeating: "ok", count: 6))
+        #expect(report.kpis.map(\.status) == Array(repeating: .ok, count: 6))
         #expect(report.alerts.isEmpty)
         #expect(report.severity == 0)
     }
 
     @Test func emptyWindowHasNoDataAndNoAlert() {
         let report = KPIReport(metrics: OCRMetrics())
-        #expect(report.kpis.allSatisfy { $0.status == "no_data" })
+        #expect(report.kpis.allSatisfy { $0.status == .noData })
         #expect(report.alerts.isEmpty)
         #expect(report.severity == 0)
         #expect(OCRMetrics().averageMilliseconds == 0)
