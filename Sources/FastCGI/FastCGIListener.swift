@@ -93,4 +93,9 @@ public final class FastCGIListener: @unchecked Sendable {
     }
 }
 
-func errnoText(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+func errnoText(_ code: Int32 = errno) -> String {
+    // strerror_r, not strerror: workers call this on their own threads, and strerror's buffer is shared.
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard strerror_r(code, &buffer, buffer.count) == 0 else { return "error \(code)" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}

@@ -96,3 +96,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSONValue {
+    /// A confidence as every body shows it: rounded to three decimals (0.8374 → 0.837).
+    public static func confidence(_ value: Double) -> JSONValue { .double((value * 1000).rounded() / 1000) }
+}

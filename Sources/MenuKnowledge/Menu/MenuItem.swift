@@ -98,7 +98,7 @@ public struct MenuItem: Sendable, Equatable {
                 ("description", description.map(JSONValue.string) ?? .null),
                 ("category", category.map(JSONValue.string) ?? .null), ("prices", .array(prices.map(\.json))),
                 ("market_price", .bool(isMarketPrice)), ("is_set", .bool(isSet)),
-                ("confidence", .double((confidence * 1000).rounded() / 1000)),
+                ("confidence", .confidence(confidence)),
                 ("price_errors", .array(priceErrors.map(\.json))),
             ])
     }
@@ -126,4 +126,9 @@ extension MenuItem {
             confidence: json["confidence"]?.doubleValue ?? 0, priceErrors: errors)
         nameRaw = json["name_raw"]?.stringValue
     }
+}
+
+extension [MenuItem] {
+    /// The items' mean confidence, 0 for none: a tier's confidence in a page.
+    public var meanConfidence: Double { isEmpty ? 0 : map(\.confidence).reduce(0, +) / Double(count) }
 }

@@ -70,7 +70,7 @@ public final class ClovaOCRProvider: OCRProvider {
         let words = Self.words(of: page)
         let items = layout.items(from: words)
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
-        let confidence = items.isEmpty ? 0 : items.map(\.confidence).reduce(0, +) / Double(items.count)
+        let confidence = items.meanConfidence
         return OCRResult(
             provider: name, isSuccess: true, items: items, rawText: lines.joined(separator: "\n"),
             confidence: confidence, hasHandwriting: false, processingTime: start.duration(to: clock.now))

@@ -63,7 +63,7 @@ public struct OCRResult: Sendable {
         let milliseconds = processingTime.milliseconds
         return .object([
             ("provider", .string(provider)), ("success", .bool(isSuccess)), ("menu_count", .int(items.count)),
-            ("confidence", .double((confidence * 1000).rounded() / 1000)), ("has_handwriting", .bool(hasHandwriting)),
+            ("confidence", .confidence(confidence)), ("has_handwriting", .bool(hasHandwriting)),
             ("price_error_count", .int(priceErrorCount)), ("processing_time_ms", .int(milliseconds)),
             ("failure_reason", failureReason.map { .string($0.rawValue) } ?? .null),
             ("menu_items", .array(items.map(\.json))),

@@ -260,7 +260,7 @@ public final class OpenAIVisionProvider: OCRProvider {
                     }
                 }
             }
-            let confidence = items.isEmpty ? 0 : items.map(\.confidence).reduce(0, +) / Double(items.count)
+            let confidence = items.meanConfidence
             return Answer(items: items, hasHandwriting: hasHandwriting, confidence: confidence, usage: usage)
         } catch {
             throw DecodingFailure(reason: .invalidOutput, message: error.message, usage: usage)

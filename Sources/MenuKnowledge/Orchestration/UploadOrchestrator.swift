@@ -78,7 +78,7 @@ public struct FileOutcome: Sendable {
         return .object([
             ("provider", .string(result.provider)), ("tier", .int(routed.tierIndex + 1)),
             ("menu_count", .int(result.items.count)),
-            ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
+            ("confidence", .confidence(result.confidence)),
             ("meets_confidence_bar", .bool(routed.meetsBar)), ("has_handwriting", .bool(result.hasHandwriting)),
             ("fallback_triggered", .bool(routed.fallbackTriggered)),
             ("fallback_reason", routed.fallbackReason.map(JSONValue.string) ?? .null),

@@ -75,7 +75,7 @@ public struct OCRAttempt: Sendable {
         .object([
             ("provider", .string(provider)), ("tier", .int(tierIndex + 1)), ("outcome", .string(outcome.rawValue)),
             ("processing_time_ms", .int(result.processingTime.milliseconds)),
-            ("confidence", .double((result.confidence * 1000).rounded() / 1000)),
+            ("confidence", .confidence(result.confidence)),
             ("menu_count", .int(result.items.count)),
             ("triggers", .array(triggers.map { .string($0.code.rawValue) })),
             ("failure_reason", result.failureReason.map { .string($0.rawValue) } ?? .null),
