@@ -25,7 +25,7 @@ public struct FileOutcome: Sendable {
     public var cached: Bool
     public var processingTime: Duration
     /// The canonical result (what the cache stores and `result_hash` digests); nil for a failed file.
-    public var result: JSONValue?
+    public var result: CanonicalResult?
     public var resultHash: String?
     public var items: [MenuItem]
     /// Why the file failed; nil on success.
@@ -43,17 +43,17 @@ public struct FileOutcome: Sendable {
         ]
         if let result, isSuccess {
             members += [
-                ("provider", result["provider"] ?? .null), ("menu_count", .int(items.count)),
-                ("confidence", result["confidence"] ?? .null),
-                ("fallback_triggered", result["fallback_triggered"] ?? false),
-                ("fallback_reason", result["fallback_reason"] ?? .null),
+                ("provider", .string(result.provider)), ("menu_count", .int(items.count)),
+                ("confidence", .confidence(result.confidence)),
+                ("fallback_triggered", .bool(result.fallbackTriggered)),
+                ("fallback_reason", result.fallbackReason.map(JSONValue.string) ?? .null),
                 ("processing_time_ms", .int(processingTime.milliseconds)),
                 ("result_hash", resultHash.map(JSONValue.string) ?? .null), ("cached", .bool(cached)),
-                ("menu_items", .array(items.map(\.json))), ("tier", result["tier"] ?? .null),
-                ("meets_confidence_bar", result["meets_confidence_bar"] ?? .null),
-                ("has_handwriting", result["has_handwriting"] ?? false),
-                ("fallback_codes", result["fallback_codes"] ?? .array([])),
-                ("price_error_count", result["price_error_count"] ?? 0),
+                ("menu_items", .array(items.map(\.json))), ("tier", .int(result.tier)),
+                ("meets_confidence_bar", .bool(result.meetsConfidenceBar)),
+                ("has_handwriting", .bool(result.hasHandwriting)),
+                ("fallback_codes", .array(result.fallbackCodes.map { .string($0.rawValue) })),
+                ("price_error_count", .int(result.priceErrorCount)),
             ]
         } else {
             members += [
@@ -70,21 +70,6 @@ public struct FileOutcome: Sendable {
             members.append(("attempts", .array(routed.attempts.map(\.json))))
         }
         return .object(members)
-    }
-
-    /// The cacheable form of a routed result: no times, no attempts, so equal readings hash equally.
-    static func canonicalResult(of routed: RoutedOCRResult) -> JSONValue {
-        let result = routed.result
-        return .object([
-            ("provider", .string(result.provider)), ("tier", .int(routed.tierIndex + 1)),
-            ("menu_count", .int(result.items.count)),
-            ("confidence", .confidence(result.confidence)),
-            ("meets_confidence_bar", .bool(routed.meetsBar)), ("has_handwriting", .bool(result.hasHandwriting)),
-            ("fallback_triggered", .bool(routed.fallbackTriggered)),
-            ("fallback_reason", routed.fallbackReason.map(JSONValue.string) ?? .null),
-            ("fallback_codes", .array(routed.fallbackTriggers.map { .string($0.code.rawValue) })),
-            ("price_error_count", .int(result.priceErrorCount)), ("menu_items", .array(result.items.map(\.json))),
-        ])
     }
 }
 
@@ -187,7 +172,7 @@ public struct UploadOrchestrator: Sendable {
                     outcome.cached = true
                     outcome.result = entry.result
                     outcome.resultHash = entry.resultHash
-                    outcome.items = (entry.result["menu_items"]?.arrayValue ?? []).compactMap(MenuItem.init(json:))
+                    outcome.items = entry.result.items
                 }
                 // A hit needs no inspection: these exact bytes were checked when the result was stored.
                 if let entry = try? cache.entry(for: key) {
@@ -284,9 +269,9 @@ public struct UploadOrchestrator: Sendable {
         }
         let result = routed.result
         if result.isSuccess, !result.items.isEmpty {
-            let canonical = FileOutcome.canonicalResult(of: routed)
+            let canonical = CanonicalResult(of: routed)
             outcome.result = canonical
-            outcome.resultHash = SHA256.hexHash(canonical.encoded)
+            outcome.resultHash = canonical.hash
             outcome.items = result.items
             return
         }

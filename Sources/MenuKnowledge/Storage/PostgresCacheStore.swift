@@ -8,11 +8,10 @@ public import Postgres
 public struct PostgresCacheStore {
     /// A stored result.
     public struct Entry: Sendable {
-        /// The canonical result JSON as stored.
-        public var result: JSONValue
+        public var result: CanonicalResult
         public var resultHash: String
 
-        public init(result: JSONValue, resultHash: String) {
+        public init(result: CanonicalResult, resultHash: String) {
             self.result = result
             self.resultHash = resultHash
         }
@@ -31,7 +30,10 @@ public struct PostgresCacheStore {
             "SELECT result::text AS result, result_hash FROM ocr_cache WHERE cache_key = \(key) AND expires_at > now()")
         guard let row = rows.first else { return nil }
         let text = try row.decode(String.self, column: "result")
-        return Entry(result: try JSONParser.parse(text), resultHash: try row.decode(String.self, column: "result_hash"))
+        // A row that is no canonical result (written by hand, or corrupt) is a miss: the image is read again and
+        // the row replaced.
+        guard let result = CanonicalResult(json: try JSONParser.parse(text)) else { return nil }
+        return Entry(result: result, resultHash: try row.decode(String.self, column: "result_hash"))
     }
 
     /// Stores (or replaces) the entry for `key`, expiring after `timeToLive`.
@@ -41,7 +43,7 @@ public struct PostgresCacheStore {
         try connection.query(
             """
             INSERT INTO ocr_cache (cache_key, image_sha256, pipeline_version, result, result_hash, expires_at)
-            VALUES (\(key), \(imageSHA256), \(pipelineVersion), \(entry.result.encodedString)::jsonb,
+            VALUES (\(key), \(imageSHA256), \(pipelineVersion), \(entry.result.json.encodedString)::jsonb,
                     \(entry.resultHash), now() + make_interval(secs => \(timeToLive.seconds)))
             ON CONFLICT (cache_key) DO UPDATE
             SET result = excluded.result, result_hash = excluded.result_hash, created_at = now(),

@@ -37,7 +37,7 @@ public struct PostgresUploadStore {
                     VALUES (\(id), \(outcome.index), \(outcome.fileName), \(outcome.isSuccess ? "success" : "failed"),
                             \(outcome.imageSHA256), \(outcome.json.encodedString)::jsonb)
                     """)
-                let provider = outcome.result?["provider"]?.stringValue ?? "unknown"
+                let provider = outcome.result?.provider ?? "unknown"
                 for (position, item) in outcome.items.enumerated() {
                     try connection.query(
                         """
@@ -65,13 +65,13 @@ public struct PostgresUploadStore {
     private func recordEvent(for outcome: FileOutcome, task: UUID, restaurant: UUID) throws {
         let result = outcome.result
         let routed = outcome.routed
-        let codes = (result?["fallback_codes"]?.arrayValue ?? []).compactMap(\.stringValue)
+        let codes = result?.fallbackCodes.map(\.rawValue) ?? []
         let priceCount = outcome.items.reduce(0) { $0 + $1.prices.count }
         let priceErrorCount = outcome.items.reduce(0) { $0 + $1.priceErrors.count }
         let priceErrorItemCount = outcome.items.filter { !$0.priceErrors.isEmpty }.count
         // Handwriting any tier saw counts, even when a later tier (which cannot tell) gave the final result.
         let hasHandwriting =
-            routed?.attempts.contains { $0.result.hasHandwriting } ?? result?["has_handwriting"]?.boolValue ?? false
+            routed?.attempts.contains { $0.result.hasHandwriting } ?? result?.hasHandwriting ?? false
         let attempts = JSONValue.array(routed?.attempts.map(\.json) ?? [])
         let errorKind: String? = outcome.errorCode?.rawValue
         try connection.query(
@@ -81,11 +81,11 @@ public struct PostgresUploadStore {
                 price_error_item_count, confidence, processing_ms, status, error_kind, prompt_tokens, completion_tokens, estimated_cost_usd)
             VALUES (\(restaurant), \(task), \(outcome.imageSHA256), \(outcome.cached),
                 \(!outcome.cached && !(routed?.attempts.isEmpty ?? true)),
-                \(result?["provider"]?.stringValue ?? routed?.result.provider), \(result?["tier"]?.intValue),
-                \(attempts.encodedString)::jsonb, \(result?["fallback_triggered"]?.boolValue ?? (routed?.fallbackTriggered ?? false)),
+                \(result?.provider ?? routed?.result.provider), \(result?.tier),
+                \(attempts.encodedString)::jsonb, \(result?.fallbackTriggered ?? (routed?.fallbackTriggered ?? false)),
                 string_to_array(\(codes.joined(separator: ",")), ','), \(hasHandwriting),
                 \(outcome.items.count), \(priceCount), \(priceErrorCount), \(priceErrorItemCount),
-                \(result?["confidence"]?.doubleValue),
+                \(result?.confidence),
                 \(outcome.processingTime.milliseconds), \(outcome.isSuccess ? "success" : "failed"), \(errorKind),
                 \(outcome.cached ? 0 : routed?.promptTokens ?? 0), \(outcome.cached ? 0 : routed?.completionTokens ?? 0),
                 \(outcome.cached ? 0 : routed?.estimatedCostUSD ?? 0))

@@ -20,7 +20,11 @@ struct PostgresCacheStoreTests {
             schema.drop()
         }
         let cache = PostgresCacheStore(connection: connection)
-        let result: JSONValue = .object([("provider", "tesseract"), ("menu_items", .array([]))])
+        let result = try #require(
+            CanonicalResult(
+                json: .object([
+                    ("provider", "tesseract"), ("tier", 3), ("confidence", .double(0.9)), ("menu_items", .array([])),
+                ])))
         let fresh = SHA256.hash(Array("fresh".utf8))
         let stale = SHA256.hash(Array("stale".utf8))
         for key in [fresh, stale] {
@@ -34,6 +38,25 @@ struct PostgresCacheStoreTests {
         #expect(try cache.purgeExpired() == 1)
         #expect(try cache.purgeExpired() == 0)
         #expect(try cache.entry(for: fresh) != nil)
+    }
+
+    @Test func aRowThatIsNoCanonicalResultIsAMiss() throws {
+        let (schema, connection) = try Self.migrated()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        let cache = PostgresCacheStore(connection: connection)
+        let key = SHA256.hash(Array("image".utf8))
+        let result = try #require(
+            CanonicalResult(
+                json: .object([("provider", "clova"), ("tier", 2), ("confidence", 1), ("menu_items", .array([]))])))
+        try cache.store(
+            .init(result: result, resultHash: "h"), for: key, imageSHA256: key, pipelineVersion: "v1",
+            timeToLive: .seconds(3600))
+        #expect(try cache.entry(for: key)?.result.provider == "clova")
+        try connection.query("UPDATE ocr_cache SET result = '{\"provider\": 1}'::jsonb WHERE cache_key = \(key)")
+        #expect(try cache.entry(for: key) == nil)
     }
 
     @Test func aSecondSessionWaitsForTheLockAndGivesUpAfterItsTimeout() throws {
