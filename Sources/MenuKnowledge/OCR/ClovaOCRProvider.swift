@@ -72,7 +72,7 @@ public final class ClovaOCRProvider: OCRProvider {
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
         let confidence = items.meanConfidence
         return OCRResult(
-            provider: name, isSuccess: true, items: items, rawText: lines.joined(separator: "\n"),
+            provider: name, items: items, rawText: lines.joined(separator: "\n"),
             confidence: confidence, hasHandwriting: false, processingTime: start.duration(to: clock.now))
     }
 

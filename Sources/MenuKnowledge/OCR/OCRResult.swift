@@ -1,11 +1,18 @@
-/// What one OCR tier made of one image.
+/// What one OCR tier made of one image: a reading (items, text, confidence), or a failure that says why. Success
+/// is the shape, not a flag beside optionals: a failed result has its reason and message, always both, and no items.
 public struct OCRResult: Sendable {
+    /// Why a tier failed on the image.
+    public struct Failure: Sendable, Equatable {
+        public var reason: OCRFailureReason
+        /// A sentence for operators and clients saying what happened (never a provider's own text, which may quote
+        /// part of a key).
+        public var message: String
+    }
+
     /// The tier's wire name: `gpt_vision`, `clova` or `tesseract`.
     public var provider: String
-    /// False when the tier failed (error, timeout, unusable output); `failureReason` says why.
-    public var isSuccess: Bool
-    /// The extracted items.
-    public var items: [MenuItem]
+    /// The extracted items (none for a failure).
+    public private(set) var items: [MenuItem]
     /// The text as the engine read it, line by line.
     public var rawText: String
     /// The result's confidence, 0...1.
@@ -18,20 +25,16 @@ public struct OCRResult: Sendable {
     public var promptTokens: Int?
     public var completionTokens: Int?
     public var estimatedCostUSD: Double?
-    /// Why the tier failed.
-    public var failureReason: OCRFailureReason?
-    /// A sentence for operators and clients saying what happened (never a provider's own text, which may quote
-    /// part of a key).
-    public var failureMessage: String?
+    /// Nil when the tier read the image; why it did not otherwise.
+    public let failure: Failure?
 
+    /// A reading.
     public init(
-        provider: String, isSuccess: Bool, items: [MenuItem], rawText: String, confidence: Double, hasHandwriting: Bool,
+        provider: String, items: [MenuItem], rawText: String, confidence: Double, hasHandwriting: Bool,
         processingTime: Duration, promptTokens: Int? = nil, completionTokens: Int? = nil,
-        estimatedCostUSD: Double? = nil,
-        failureReason: OCRFailureReason? = nil, failureMessage: String? = nil
+        estimatedCostUSD: Double? = nil
     ) {
         self.provider = provider
-        self.isSuccess = isSuccess
         self.items = items
         self.rawText = rawText
         self.confidence = confidence
@@ -40,20 +43,34 @@ public struct OCRResult: Sendable {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
         self.estimatedCostUSD = estimatedCostUSD
-        self.failureReason = failureReason
-        self.failureMessage = failureMessage
+        failure = nil
+    }
+
+    private init(provider: String, failure: Failure, processingTime: Duration, usage: (Int?, Int?, Double?)) {
+        self.provider = provider
+        items = []
+        rawText = ""
+        confidence = 0
+        hasHandwriting = false
+        self.processingTime = processingTime
+        (promptTokens, completionTokens, estimatedCostUSD) = usage
+        self.failure = failure
     }
 
     /// A failed attempt of `provider`.
     public static func failure(
-        provider: String, reason: OCRFailureReason, message: String, processingTime: Duration, promptTokens: Int? = nil,
-        completionTokens: Int? = nil, estimatedCostUSD: Double? = nil
+        provider: String, reason: OCRFailureReason, message: String, processingTime: Duration,
+        promptTokens: Int? = nil, completionTokens: Int? = nil, estimatedCostUSD: Double? = nil
     ) -> OCRResult {
         OCRResult(
-            provider: provider, isSuccess: false, items: [], rawText: "", confidence: 0, hasHandwriting: false,
-            processingTime: processingTime, promptTokens: promptTokens, completionTokens: completionTokens,
-            estimatedCostUSD: estimatedCostUSD, failureReason: reason, failureMessage: message)
+            provider: provider, failure: Failure(reason: reason, message: message), processingTime: processingTime,
+            usage: (promptTokens, completionTokens, estimatedCostUSD))
     }
+
+    /// False when the tier failed (error, timeout, unusable output); ``failure`` says why.
+    public var isSuccess: Bool { failure == nil }
+    public var failureReason: OCRFailureReason? { failure?.reason }
+    public var failureMessage: String? { failure?.message }
 
     /// Price errors over all items.
     public var priceErrorCount: Int { items.reduce(0) { $0 + $1.priceErrors.count } }

@@ -74,7 +74,7 @@ public final class OpenAIVisionProvider: OCRProvider {
             return failure(error.reason, error.message, usage: error.usage)
         }
         return OCRResult(
-            provider: name, isSuccess: true, items: answer.items,
+            provider: name, items: answer.items,
             rawText: answer.items.map(\.nameKorean).joined(separator: "\n"), confidence: answer.confidence,
             hasHandwriting: answer.hasHandwriting, processingTime: start.duration(to: clock.now),
             promptTokens: answer.usage.promptTokens, completionTokens: answer.usage.completionTokens,

@@ -49,26 +49,26 @@ public final class TesseractOCRProvider: OCRProvider {
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
         let clock = ContinuousClock()
         let start = clock.now
-        func failure(_ reason: OCRFailureReason) -> OCRResult {
-            OCRResult(
-                provider: name, isSuccess: false, items: [], rawText: "", confidence: 0, hasHandwriting: false,
-                processingTime: start.duration(to: clock.now), failureReason: reason)
+        func failure(_ reason: OCRFailureReason, _ message: String) -> OCRResult {
+            .failure(provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now))
         }
         let page: (pixels: [UInt8], width: Int, height: Int)
         do {
             page = try ImagePreparation.grayPage(from: image.original, steps: steps)
         } catch {
-            return failure(OCRFailureReason(error.code))
+            return failure(OCRFailureReason(error.code), error.message)
         }
         let remaining = deadline - start.duration(to: clock.now)
-        guard remaining > .milliseconds(100) else { return failure(.timeout) }
+        guard remaining > .milliseconds(100) else { return failure(.timeout, "No time was left to read the image") }
         let tesseractWords: [TesseractWord]
         let recognitionStart = clock.now
         do {
             tesseractWords = try engine.recognize(
                 grayPixels: page.pixels, width: page.width, height: page.height, deadline: remaining)
         } catch {
-            return failure(error.code == .deadline ? .timeout : .ocrFailed)
+            return error.code == .deadline
+                ? failure(.timeout, "Tesseract passed the deadline")
+                : failure(.ocrFailed, "Tesseract failed: \(error.message)")
         }
         var words = tesseractWords.map { OCRWord($0, offsetX: 0, offsetY: 0) }
         if rereadsUnsureLines {
@@ -81,7 +81,7 @@ public final class TesseractOCRProvider: OCRProvider {
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
         let confidence = items.meanConfidence
         return OCRResult(
-            provider: name, isSuccess: true, items: items, rawText: lines.joined(separator: "\n"),
+            provider: name, items: items, rawText: lines.joined(separator: "\n"),
             confidence: confidence,
             hasHandwriting: false, processingTime: start.duration(to: clock.now))
     }

@@ -42,7 +42,7 @@ struct TierRouterTests {
             menu[index].priceErrors = [PriceError(text: "80", amount: 80, reason: .notMultipleOfHundred)]
         }
         return OCRResult(
-            provider: "", isSuccess: true, items: menu, rawText: "", confidence: confidence,
+            provider: "", items: menu, rawText: "", confidence: confidence,
             hasHandwriting: handwriting, processingTime: .milliseconds(5))
     }
 
