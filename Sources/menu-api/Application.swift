@@ -1,0 +1,80 @@
+import ArgumentParser
+import Curl
+import Foundation
+import Logging
+import MenuKnowledge
+import Postgres
+import Tesseract
+import Vips
+
+/// The service's wiring, said once for every command: the configuration and logging, the OCR pipeline and its
+/// pools, database connections and the start-up sweep.
+enum Application {
+    /// Reads the environment once, in the one place it is read, and sets up logging.
+    static func loadConfiguration() throws -> (Configuration, Logger) {
+        let configuration: Configuration
+        do {
+            configuration = try Configuration(environment: ProcessInfo.processInfo.environment)
+        } catch {
+            FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
+            throw ExitCode(78)  // EX_CONFIG
+        }
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        return (configuration, Logger(label: "menu-api"))
+    }
+
+    /// The OCR pipeline every worker shares: tier routers made on demand (each with its own HTTP client and Tesseract
+    /// engine) and database connections for the cache, in two pools. One engine is loaded now so a missing language
+    /// pack stops start-up instead of every upload.
+    static func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
+        try Vips.initialize(concurrency: 1)
+        if configuration.ocr.tierNames.contains(.tesseract) {
+            _ = try TesseractOCRProvider.makeEngine()
+        }
+        let ocr = configuration.ocr
+        let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
+            let client = try HTTPClient(connectTimeout: ocr.connectTimeout)
+            var routerLogger = logger
+            routerLogger[metadataKey: "mke.router"] = "\(UUID().uuidString.prefix(8))"
+            return try TierRouter.make(configuration: ocr, client: client, logger: routerLogger)
+        }
+        // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once.
+        let databases = ResourcePool<PostgresConnection>(
+            capacity: configuration.fastCGI.workers * configuration.uploads.parallelism
+        ) {
+            makeDatabaseConnection(configuration, logger: logger)
+        }
+        logger.info(
+            "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.map(\.rawValue).joined(separator: ","))"])
+        return UploadOrchestrator(
+            routers: routers, databases: databases, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
+            cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
+            maxPixels: configuration.uploads.maxPixels, singleFlightWait: ocr.imageDeadline + .seconds(15))
+    }
+
+    /// A connection to the configured database (opened on first use). Owned by whoever made it: one thread at a time.
+    static func makeDatabaseConnection(_ configuration: Configuration, logger: Logger) -> PostgresConnection {
+        PostgresConnection(
+            configuration: .init(
+                url: configuration.database.url, connectTimeout: configuration.database.connectTimeout),
+            logger: logger)
+    }
+
+    /// Tasks whose process died mid-upload end `interrupted`, so none stays `processing` for ever. An unreachable
+    /// database is not fatal here: the service starts and the sweep runs at the next start.
+    static func markInterruptedTasks(configuration: Configuration, logger: Logger) {
+        let connection = makeDatabaseConnection(configuration, logger: logger)
+        defer { connection.close() }
+        do {
+            let count = try PostgresUploadStore(connection: connection).markInterruptedTasks()
+            if count > 0 { logger.warning("Marked interrupted upload tasks", metadata: ["mke.count": "\(count)"]) }
+        } catch {
+            logger.warning("Could not check for interrupted tasks", metadata: ["mke.error": "\(error)"])
+        }
+    }
+}

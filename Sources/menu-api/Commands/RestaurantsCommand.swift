@@ -1,0 +1,8 @@
+import ArgumentParser
+import MenuKnowledge
+
+struct RestaurantsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restaurants", abstract: "Manage restaurants and their API keys.",
+        subcommands: [CreateRestaurantCommand.self, AddKeyCommand.self])
+}
