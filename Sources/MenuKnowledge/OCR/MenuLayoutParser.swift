@@ -398,9 +398,15 @@ public struct MenuLayoutParser: Sendable {
     /// column or a section word (`메뉴 소 대`, `식사 소 중 대`), with a grid's rules read as `|` around them and one
     /// label misread beside its kin (`소 주 대`).
     static func sizeHeader(_ text: String) -> [String]? {
-        var tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map(PriceParser.strippingParentheses)
-            .filter(isSubstantive)
-        if let first = tokens.first, tokens.count >= 3, columnTitles.contains(first) || categoryWords.contains(first) {
+        // A grid's rules leave quotes and `0` runs beside the header's words (`"메뉴 보통 곱빼기`, `000 0`).
+        var tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map {
+            PriceParser.strippingParentheses($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'`“”‘’.,:;|_-~"))
+        }.filter { isSubstantive($0) && !$0.allSatisfy({ "0oO".contains($0) }) }
+        // The name column's title, or what is left of it when its other syllable was read as a line of its own
+        // (`메` of 메뉴), or a section word.
+        if let first = tokens.first, tokens.count >= 3,
+            columnTitles.contains(where: { $0.contains(first) }) || categoryWords.contains(first)
+        {
             tokens.removeFirst()
         }
         let labels = tokens.compactMap { PriceParser.isLabel($0) ? $0 : PriceParser.misreadLabel($0, on: tokens) }

@@ -138,7 +138,7 @@ struct MenuLayoutParserTests {
         #expect(items[1].prices == [MenuPrice(label: "소", amount: 28000), MenuPrice(label: "대", amount: 38000)])
     }
 
-    @Test(arguments: ["메뉴 소 대", "| 소 | 대 |", "식사 소 대", "소 데"])
+    @Test(arguments: ["메뉴 소 대", "| 소 | 대 |", "식사 소 대", "소 데", "\"메뉴 소 대", "메 소 대", "메뉴 000 소 대 0"])
     func sizeHeaderWithTitleRulesOrAMisreadLabel(header: String) {
         var page = SyntheticPage()
         page.add(header, x: 20, y: 20)
