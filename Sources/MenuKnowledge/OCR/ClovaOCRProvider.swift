@@ -2,7 +2,7 @@ public import Curl
 import Foundation
 public import Logging
 
-/// Tier 2: NAVER CLOVA OCR General, request version V2 (`../shared/contracts/clova-ocr-general.md`).
+/// Tier 2: NAVER CLOVA OCR General, request version V2 (`docs/providers.md`).
 ///
 /// The service returns words with boxes and confidences; they go through the same ``MenuLayoutParser`` as the
 /// local tier's words, so prices, sizes and categories are read one way whatever the engine. The result's confidence
@@ -120,7 +120,7 @@ public final class ClovaOCRProvider: OCRProvider {
         case "0023": return .fail(reason: .quotaExceeded, message: message)
         case "0002": return .fail(reason: .unauthorized, message: message)
         case "0500", "0501": return .retry(reason: .serverError, message: message, delay: nil)
-        // Wrong URL, bad body or version, domain or template not set up: the contract (§6.2) says not to retry, and
+        // Wrong URL, bad body or version, domain or template not set up: the wire format says not to retry (docs/providers.md), and
         // 1021 may come with a 5xx status, which the fallback below would retry.
         case "0001", "0011", "0021", "0022", "0028", "1021": return .fail(reason: .badRequest, message: message)
         default: break

@@ -2,7 +2,7 @@ public import Curl
 import Foundation
 public import Logging
 
-/// Tier 1: GPT-4o-mini vision through OpenAI's chat completions (`../shared/contracts/openai-chat-vision.md`).
+/// Tier 1: GPT-4o-mini vision through OpenAI's chat completions (`docs/providers.md`).
 ///
 /// One request per image: the instructions, the photo as a JPEG data URL sized to what high detail uses, temperature
 /// 0, a strict JSON schema, and token log-probabilities. The answer is decoded into our types (a mismatch is a

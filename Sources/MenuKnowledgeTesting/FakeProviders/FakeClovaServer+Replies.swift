@@ -1,7 +1,7 @@
 import MenuKnowledge
 
 extension FakeClovaServer {
-    /// What a reply copies from its request (contract §4: `requestId` and `images[].name` are echoed).
+    /// What a reply copies from its request (docs/providers.md: `requestId` and `images[].name` are echoed).
     struct Echo {
         var requestID: String
         var imageName: String
@@ -59,7 +59,7 @@ extension FakeClovaServer {
         }
     }
 
-    /// The 200 body (contract §4) with one image; `fields` nil leaves the key out.
+    /// The 200 body (docs/providers.md) with one image; `fields` nil leaves the key out.
     static func document(echo: Echo, result: String, message: String, fields: [JSONValue]?) -> JSONValue {
         var image: [(String, JSONValue)] = [
             ("uid", .string(FakeIdentifier.hex(32))), ("name", .string(echo.imageName)),
@@ -97,7 +97,7 @@ extension FakeClovaServer {
         return fields
     }
 
-    /// One `field` (contract §5.1), vertices clockwise from the top-left.
+    /// One `field` (docs/providers.md), vertices clockwise from the top-left.
     static func field(_ word: FakeClovaWord, left: Int, top: Int, width: Int, lineBreak: Bool) -> JSONValue {
         let right = left + width
         let bottom = top + Layout.lineHeight

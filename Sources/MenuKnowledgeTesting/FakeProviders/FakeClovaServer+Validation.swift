@@ -2,7 +2,7 @@ import Foundation
 import MenuKnowledge
 
 extension FakeClovaServer {
-    /// What a request must look like (contract §1–§3.1), and what the reply echoes.
+    /// What a request must look like (docs/providers.md), and what the reply echoes.
     struct Inspection {
         var problems: [String] = []
         /// False when `X-OCR-SECRET` is missing or wrong: the reply is then the real 401 `0002`.
@@ -14,7 +14,7 @@ extension FakeClovaServer {
 
     /// `images[].format` values the contract lists (§3.1).
     static let formats: Set<String> = ["jpg", "jpeg", "png", "pdf", "tiff"]
-    /// How far `timestamp` may be from now: the field is "current Unix time in milliseconds" (contract §3.1).
+    /// How far `timestamp` may be from now: the field is "current Unix time in milliseconds" (docs/providers.md).
     static let timestampToleranceMilliseconds = 5 * 60 * 1000
 
     /// Checks `request` against the contract; every violation becomes one problem message.

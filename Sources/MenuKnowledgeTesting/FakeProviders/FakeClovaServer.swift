@@ -1,6 +1,6 @@
 import Foundation
 
-/// A stand-in for a CLOVA OCR General invoke URL (contract: shared/contracts/clova-ocr-general.md) that checks every
+/// A stand-in for a CLOVA OCR General invoke URL (wire format: docs/providers.md) that checks every
 /// request the way our client must build it and answers from a script.
 ///
 /// ```swift
@@ -22,16 +22,16 @@ public final class FakeClovaServer: @unchecked Sendable {
         /// 200 `SUCCESS` with one `field` per word: line `i` spans y 100+80i…+50; words run from x 60, 40 px per
         /// character with 30 px gaps, except that the last word of a line with two or more words ends at x 900 (a
         /// price column); `lineBreak` is true on each line's last word. x values are written as floats, y values as
-        /// integers, because real responses mix both (contract §5.2).
+        /// integers, because real responses mix both (docs/providers.md).
         case lines([[FakeClovaWord]])
         /// 200 with `inferResult` `FAILURE`, this message and `fields: []` (the image could not be read).
         case inferFailure(message: String)
         /// 200 with `inferResult` `ERROR`, this message and no `fields` key at all (a processing error).
         case inferError(message: String)
-        /// The flat error envelope (contract §6.1), e.g. 400 `0025` rate limit, 400 `0023` quota, 400 `0011`,
+        /// The flat error envelope (docs/providers.md), e.g. 400 `0025` rate limit, 400 `0023` quota, 400 `0011`,
         /// 500 `0500`.
         case error(status: Int, code: String, message: String)
-        /// The API Gateway envelope `{"error":{"errorCode","message","details"}}` (contract §6.3).
+        /// The API Gateway envelope `{"error":{"errorCode","message","details"}}` (docs/providers.md).
         case gatewayError(status: Int, errorCode: String, message: String)
         /// Waits, then answers with the inner step: for client timeouts.
         case delayed(Duration, Step)

@@ -1,10 +1,10 @@
 import MenuKnowledge
 
 extension FakeOpenAIServer {
-    /// The snapshot name real responses report for the `gpt-4o-mini` alias (contract §3).
+    /// The snapshot name real responses report for the `gpt-4o-mini` alias (docs/providers.md).
     static let servedModel = "gpt-4o-mini-2024-07-18"
     /// Token lengths in bytes, cycled over the content: not multiples of 3, so Korean syllables (3 bytes in UTF-8) get
-    /// split across tokens the way real tokens split them (contract §6).
+    /// split across tokens the way real tokens split them (docs/providers.md).
     static let tokenLengths = [4, 2, 3, 1, 2, 4, 3, 1]
 
     /// The HTTP reply for `step`; `number` (1-based request count) makes ids unique and readable.
@@ -69,7 +69,7 @@ extension FakeOpenAIServer {
             message: "FakeOpenAIServer rejected the request: " + problems.joined(separator: "; "))
     }
 
-    /// A `chat.completion` (contract §4) with one choice.
+    /// A `chat.completion` (docs/providers.md) with one choice.
     static func success(
         number: Int, content: JSONValue, refusal: JSONValue = .null, logprobs: JSONValue = .null,
         finishReason: String = "stop", promptTokens: Int = 25_700, completionTokens: Int
@@ -101,9 +101,9 @@ extension FakeOpenAIServer {
         return .json(200, completion.encoded, headers: requestHeaders() + rateLimitHeaders(remainingTokens: 1_974_258))
     }
 
-    /// `logprobs` with one entry per token of `content` (contract §6). Concatenated `bytes` equal `content`. A token
+    /// `logprobs` with one entry per token of `content` (docs/providers.md). Concatenated `bytes` equal `content`. A token
     /// holding part of a character is not text, so its `token` is spelled `bytes:\xea\xb9`; the real spelling is
-    /// unconfirmed (contract §10.4), and clients must rebuild text from `bytes` only.
+    /// unconfirmed (docs/providers.md), and clients must rebuild text from `bytes` only.
     static func tokenLogprobs(
         _ content: [UInt8], logprob: Double, overrides: [(range: Range<Int>, logprob: Double)]
     ) -> JSONValue {
@@ -135,7 +135,7 @@ extension FakeOpenAIServer {
         return "bytes:" + hex.joined()
     }
 
-    /// The error envelope (contract §7.1): all four keys, `param` and maybe `code` null.
+    /// The error envelope (docs/providers.md): all four keys, `param` and maybe `code` null.
     static func errorReply(
         _ status: Int, type: String, code: String?, message: String, extraHeaders: [(String, String)] = []
     ) -> FakeHTTPReply {
@@ -146,7 +146,7 @@ extension FakeOpenAIServer {
         return .json(status, JSONValue.object([("error", error)]).encoded, headers: requestHeaders() + extraHeaders)
     }
 
-    /// Headers every real response carries (contract §8).
+    /// Headers every real response carries (docs/providers.md).
     static func requestHeaders() -> [(String, String)] {
         [
             ("x-request-id", "req_" + FakeIdentifier.hex(32)), ("openai-processing-ms", "842"),
@@ -154,7 +154,7 @@ extension FakeOpenAIServer {
         ]
     }
 
-    /// The rate-limit headers (contract §8), with Go-style reset durations.
+    /// The rate-limit headers (docs/providers.md), with Go-style reset durations.
     static func rateLimitHeaders(remainingTokens: Int) -> [(String, String)] {
         [
             ("x-ratelimit-limit-requests", "5000"), ("x-ratelimit-remaining-requests", "4999"),

@@ -2,7 +2,7 @@ import Foundation
 import MenuKnowledge
 
 extension FakeOpenAIServer {
-    /// What a request must look like (contract §1–§6), and the first image it carries.
+    /// What a request must look like (docs/providers.md), and the first image it carries.
     struct Inspection {
         var problems: [String] = []
         var image: [UInt8]?
@@ -63,7 +63,7 @@ extension FakeOpenAIServer {
         return inspection
     }
 
-    /// Structured Outputs (contract §5): strict `json_schema` with a valid name and an object root.
+    /// Structured Outputs (docs/providers.md): strict `json_schema` with a valid name and an object root.
     static func responseFormatProblems(_ format: JSONValue?) -> [String] {
         guard let format else { return ["response_format is missing, expected type json_schema"] }
         var problems: [String] = []
@@ -94,7 +94,7 @@ extension FakeOpenAIServer {
         return problems
     }
 
-    /// Strict mode's rules for every object schema (contract §5): `additionalProperties: false` and every property
+    /// Strict mode's rules for every object schema (docs/providers.md): `additionalProperties: false` and every property
     /// listed in `required`. The real API rejects a schema that breaks them with a 400.
     static func strictSchemaProblems(_ schema: JSONValue, at path: String, into problems: inout [String]) {
         guard schema.object != nil else { return }
@@ -191,7 +191,7 @@ extension FakeOpenAIServer {
         } else {
             problems.append("\(path).url is \(imageURL["url"]?.summary ?? "missing"), expected \(prefix)…")
         }
-        // Explicit, and a level whose cost we can compute: what `auto` picks is undocumented (contract §3.3).
+        // Explicit, and a level whose cost we can compute: what `auto` picks is undocumented (docs/providers.md).
         if !(imageURL["detail"]?.string.map(allowedDetails.contains) ?? false) {
             problems.append(
                 "\(path).detail is \(imageURL["detail"]?.summary ?? "missing"), expected \"low\" or \"high\"")

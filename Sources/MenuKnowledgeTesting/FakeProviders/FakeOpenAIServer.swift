@@ -1,6 +1,6 @@
 import Foundation
 
-/// A stand-in for `POST https://api.openai.com/v1/chat/completions` (contract: shared/contracts/openai-chat-vision.md)
+/// A stand-in for `POST https://api.openai.com/v1/chat/completions` (wire format: docs/providers.md)
 /// that checks every request the way our client must build it and answers from a script.
 ///
 /// ```swift
@@ -26,17 +26,17 @@ public final class FakeOpenAIServer: @unchecked Sendable {
             completionTokens: Int = 180)
         /// 200 with this raw `message.content` (for schema-mismatch and unparsable-content tests) and finish reason.
         case content(String, finishReason: String = "stop")
-        /// 200 with `content` null and `refusal` set (contract §4.2).
+        /// 200 with `content` null and `refusal` set (docs/providers.md).
         case refusal(String)
-        /// 200 with truncated content and `finish_reason` `length` (contract §4.1).
+        /// 200 with truncated content and `finish_reason` `length` (docs/providers.md).
         case finishLength
         /// 200 with `content` null and `finish_reason` `content_filter`.
         case contentFilter
         /// 429 `rate_limit_exceeded`, with `retry-after` (seconds) and `retry-after-ms` headers when given.
         case rateLimited(retryAfterSeconds: Double? = nil, retryAfterMilliseconds: Int? = nil)
-        /// 429 `insufficient_quota`, without retry headers: retrying never helps (contract §7.2).
+        /// 429 `insufficient_quota`, without retry headers: retrying never helps (docs/providers.md).
         case quotaExceeded
-        /// Any status with the error envelope (contract §7.1).
+        /// Any status with the error envelope (docs/providers.md).
         case error(status: Int, type: String, code: String?, message: String)
         /// A 5xx with `type` `server_error`. Defaults to 500.
         case serverError(status: Int = 500)
