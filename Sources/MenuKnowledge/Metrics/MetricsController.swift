@@ -72,14 +72,11 @@ public enum AdminAuthorization {
             }
             return
         }
-        // The scheme is case-insensitive (RFC 9110 §11.1).
-        let parts = request.header("authorization")?.split(separator: " ", maxSplits: 1) ?? []
-        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
+        guard let presented = request.bearerToken else {
             throw APIError(
                 status: 401, code: "missing_admin_token", message: "Send 'Authorization: Bearer <ADMIN_TOKEN>'",
                 headers: [("WWW-Authenticate", "Bearer")])
         }
-        let presented = parts[1]
         guard constantTimeEquals(Array(presented.utf8), Array(token.value.utf8)) else {
             throw APIError(status: 403, code: "forbidden", message: "The admin token is not valid")
         }

@@ -131,11 +131,7 @@ public struct UploadController {
 
     /// The key's checks, in the order a client fixes them: no key, unknown key, someone else's key.
     private func authorize(_ request: APIRequest, for restaurant: UUID) throws {
-        var key = request.header("x-api-key")
-        if key == nil, let authorization = request.header("authorization") {
-            let parts = authorization.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { key = String(parts[1]) }
-        }
+        let key = request.header("x-api-key") ?? request.bearerToken
         guard let key, !key.isEmpty else {
             guard !limits.requiresAPIKey else {
                 throw APIError(

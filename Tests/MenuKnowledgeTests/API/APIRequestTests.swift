@@ -54,4 +54,19 @@ struct APIRequestTests {
         #expect(id.count == 32)
         #expect(id.allSatisfy { $0.isHexDigit })
     }
+
+    @Test(
+        arguments: [
+            ("Bearer abc123", "abc123"), ("bearer abc123", "abc123"), ("BEARER  abc123 ", "abc123"),
+            ("Basic abc123", nil),
+            ("Bearer ", nil), ("Bearer", nil), ("abc123", nil),
+        ] as [(String, String?)])
+    func bearerTokenIsTheOneParserOfAuthorization(header: String, token: String?) {
+        let request = APIRequest(cgiParameters: ["REQUEST_URI": "/", "HTTP_AUTHORIZATION": header], body: [])
+        #expect(request.bearerToken == token)
+    }
+
+    @Test func noAuthorizationHeaderIsNoBearerToken() {
+        #expect(APIRequest(cgiParameters: ["REQUEST_URI": "/"], body: []).bearerToken == nil)
+    }
 }
