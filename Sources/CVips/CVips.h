@@ -16,8 +16,8 @@ static inline int CVips_autorot(VipsImage *in, VipsImage **out) { return vips_au
 static inline int CVips_thumbnail_buffer(void *buffer, size_t length, VipsImage **out, int width, int height) {
     return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN, NULL);
 }
-// The same, refusing truncated data. Only for JPEG: libvips 8.14's HEIF loader rejects the option string, and
-// truncated PNG/WebP fail in their decoders anyway.
+// The same, refusing truncated data (fail_on=truncated, handed to the loader through its option string). Used for
+// every format the service reads: the JPEG, PNG, WebP and HEIF loaders all accept it (the fixtures cover each).
 static inline int CVips_thumbnail_buffer_strict(void *buffer, size_t length, VipsImage **out, int width, int height) {
     return vips_thumbnail_buffer(buffer, length, out, width, "height", height, "size", VIPS_SIZE_DOWN,
                                  "option_string", "fail_on=truncated", NULL);

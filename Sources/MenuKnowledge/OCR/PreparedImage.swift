@@ -1,8 +1,9 @@
 import Imaging
 import Vips
 
-/// An image as a tier receives it. Today the uploaded bytes; the upload pipeline (issue 5) adds the variants each
-/// tier reads (a JPEG sized for GPT vision, the page for Tesseract and CLOVA), made once per upload.
+/// An image as a tier receives it: the uploaded bytes. Each tier makes the variant it reads from them (a JPEG sized
+/// for GPT vision, a JPEG or PNG for CLOVA, the grey page for Tesseract; see ``ProviderImages`` and
+/// ``ImagePreparation``), so a fallback to a second tier decodes the upload again.
 public struct PreparedImage {
     /// The bytes as uploaded.
     public var original: [UInt8]
