@@ -31,6 +31,13 @@ public struct Configuration: Sendable {
         public var url: String = "postgresql://menu_api@127.0.0.1:5432/menu_api"
         /// Connect timeout (`DATABASE_CONNECT_TIMEOUT_SECONDS`). Defaults to 5 seconds.
         public var connectTimeout: Duration = .seconds(5)
+        /// The most connections this process opens (`DATABASE_MAX_CONNECTIONS`): one per FastCGI worker, the rest
+        /// for cache look-ups and single-flight waits (a file waits for one when all are lent). Defaults to 40, so
+        /// that two processes stay well inside PostgreSQL's default `max_connections` of 100.
+        public var maxConnections = 40
+
+        /// Connections left for the cache once every worker has its own.
+        public func cacheConnections(workers: Int) -> Int { maxConnections - workers }
     }
 
     /// The FastCGI responder's settings.
@@ -80,6 +87,8 @@ public struct Configuration: Sendable {
         database.url = try reader.nonEmpty("DATABASE_URL") ?? database.url
         database.connectTimeout =
             try reader.seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? database.connectTimeout
+        database.maxConnections =
+            try reader.integer("DATABASE_MAX_CONNECTIONS", in: 2...10_000) ?? database.maxConnections
         fastCGI.listen = try reader.nonEmpty("MENU_API_LISTEN")
         fastCGI.socketMode = try reader.octalMode("MENU_API_SOCKET_MODE") ?? fastCGI.socketMode
         fastCGI.workers = try reader.integer("MENU_API_WORKERS", in: 1...1024) ?? fastCGI.workers
@@ -93,6 +102,13 @@ public struct Configuration: Sendable {
         try readOCR(from: reader)
         try readUploads(from: reader)
         try readAdmin(from: reader)
+        if database.cacheConnections(workers: fastCGI.workers) < 1 {
+            throw ConfigurationError(
+                variable: "DATABASE_MAX_CONNECTIONS",
+                reason:
+                    "\(database.maxConnections) cannot serve \(fastCGI.workers) workers (MENU_API_WORKERS): each holds a "
+                    + "connection and the cache needs at least one more")
+        }
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")

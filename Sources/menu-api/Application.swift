@@ -43,9 +43,12 @@ enum Application {
             routerLogger[metadataKey: "mke.router"] = "\(UUID().uuidString.prefix(8))"
             return try TierRouter.make(configuration: ocr, client: client, logger: routerLogger)
         }
-        // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once.
+        // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once,
+        // within the process's budget (the workers' own connections come first); a file waits when all are lent.
+        let workers = configuration.fastCGI.workers
         let databases = ResourcePool<PostgresConnection>(
-            capacity: configuration.fastCGI.workers * configuration.uploads.parallelism
+            capacity: min(
+                workers * configuration.uploads.parallelism, configuration.database.cacheConnections(workers: workers))
         ) {
             makeDatabaseConnection(configuration, logger: logger)
         }

@@ -53,7 +53,8 @@ struct ConfigurationTests {
         ("APP_ENV", "prod"), ("LOG_LEVEL", "verbose"), ("MENU_API_WORKERS", "0"), ("MENU_API_WORKERS", "many"),
         ("MENU_API_WORKERS", "5000"), ("MENU_API_SOCKET_MODE", "0999"), ("MENU_API_SOCKET_MODE", "1777"),
         ("MENU_API_BACKLOG", "-1"), ("MENU_API_SHUTDOWN_GRACE_SECONDS", "soon"), ("MENU_API_MAX_BODY_BYTES", "0"),
-        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "0"), ("MENU_API_TEST_ROUTES", "maybe"),
+        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "0"), ("MENU_API_TEST_ROUTES", "maybe"), ("DATABASE_MAX_CONNECTIONS", "1"),
+        ("DATABASE_MAX_CONNECTIONS", "16"),
     ])
     func badValueNamesItsVariable(variable: String, value: String) {
         #expect {
@@ -62,6 +63,17 @@ struct ConfigurationTests {
             guard let error = error as? ConfigurationError else { return false }
             return error.variable == variable && error.description.contains(variable)
                 && error.description.contains(value)
+        }
+    }
+
+    @Test func theConnectionBudgetCoversTheWorkersFirst() throws {
+        let configuration = try Configuration(environment: ["DATABASE_MAX_CONNECTIONS": "24", "MENU_API_WORKERS": "8"])
+        #expect(configuration.database.maxConnections == 24)
+        #expect(configuration.database.cacheConnections(workers: configuration.fastCGI.workers) == 16)
+        #expect(Configuration().database.maxConnections == 40)
+        // A budget the workers alone use up cannot work: start-up stops, naming the variable.
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["DATABASE_MAX_CONNECTIONS": "8", "MENU_API_WORKERS": "8"])
         }
     }
 
