@@ -99,5 +99,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// A confidence as every body shows it: rounded to three decimals (0.8374 → 0.837).
-    public static func confidence(_ value: Double) -> JSONValue { .double((value * 1000).rounded() / 1000) }
+    public static func confidence(_ value: Double) -> JSONValue { .double(roundedConfidence(value)) }
+
+    /// ``confidence(_:)``'s rounding, for a value kept as the wire shows it.
+    public static func roundedConfidence(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
 }

@@ -6,7 +6,7 @@ public struct PriceContext: Sendable, Equatable {
     public var isInThousands: Bool
     /// Column labels from a size header row (`소 중 대`), assigned in order to unlabelled prices on one line.
     public var columnLabels: [String]
-    /// The median of the page's plausible amounts, when known: an amount ten times it is checked for a misread
+    /// The median of the page's plausible amounts, when known: an amount over five times it is checked for a misread
     /// character (``PriceParser/withoutMisreadMark(_:_:typical:)``).
     public var typicalAmount: Int?
 
@@ -213,7 +213,7 @@ public struct PriceParser: Sendable {
         return Self.withoutMisreadMark(digits, value, typical: typical) ?? value
     }
 
-    /// An amount ten times the page's others, misread by one character: ₩ read as a leading `2` or `3` (`₩31,900` as
+    /// An amount of six figures, over five times the page's typical price, misread by one character: ₩ read as a leading `2` or `3` (`₩31,900` as
     /// `331.900`), the thousands separator read as a digit (`27,000` as `277000`), or, in thousands, the decimal
     /// point lost (`44.5` as `445`). The amount as printed, when it fits the page (within five times its typical
     /// price either way); nil otherwise.

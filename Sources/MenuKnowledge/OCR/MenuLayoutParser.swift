@@ -36,6 +36,8 @@ public struct MenuLayoutParser: Sendable {
         var height: Double { words.map(\.height).sorted()[words.count / 2] }
         var top: Double { words.map(\.y).min() ?? 0 }
         var left: Double { words.map(\.x).min() ?? 0 }
+        var right: Double { words.map(\.right).max() ?? 0 }
+        var bottom: Double { words.map { $0.y + $0.height }.max() ?? 0 }
         /// The mean word confidence, weighted by text length.
         var confidence: Double {
             let weights = words.map { Double(max(1, $0.text.count)) }

@@ -72,7 +72,7 @@ public final class TesseractOCRProvider: OCRProvider {
         }
         var words = tesseractWords.map { OCRWord($0, offsetX: 0, offsetY: 0) }
         if rereadsUnsureLines {
-            // Reading lines again may take as long as the page did, and never past the deadline.
+            // Reading lines again may take as long as the page did (half a second at least), never past the deadline.
             let pageReading = recognitionStart.duration(to: clock.now)
             let end = min(start.advanced(by: deadline), clock.now.advanced(by: max(pageReading, .milliseconds(500))))
             words = rereadingUnsureLines(words, page: page, until: end)
@@ -137,10 +137,10 @@ public final class TesseractOCRProvider: OCRProvider {
     ) -> MenuLayoutParser.Line? {
         guard !line.words.isEmpty else { return nil }
         let margin = line.height * 0.35
-        let left = max(0, Int(line.words.map(\.x).reduce(.infinity, min) - margin * 2))
-        let top = max(0, Int(line.words.map(\.y).reduce(.infinity, min) - margin))
-        let right = min(page.width, Int(line.words.map(\.right).reduce(0, max) + margin * 2))
-        let bottom = min(page.height, Int(line.words.map { $0.y + $0.height }.reduce(0, max) + margin))
+        let left = max(0, Int(line.left - margin * 2))
+        let top = max(0, Int(line.top - margin))
+        let right = min(page.width, Int(line.right + margin * 2))
+        let bottom = min(page.height, Int(line.bottom + margin))
         guard right - left >= 8, bottom - top >= 8 else { return nil }
         var crop: [UInt8] = []
         crop.reserveCapacity((right - left) * (bottom - top))

@@ -23,7 +23,7 @@ public struct CanonicalResult: Sendable, Equatable {
         let result = routed.result
         provider = result.provider
         tier = routed.tierIndex + 1
-        confidence = (result.confidence * 1000).rounded() / 1000
+        confidence = JSONValue.roundedConfidence(result.confidence)
         meetsConfidenceBar = routed.meetsBar
         hasHandwriting = result.hasHandwriting
         fallbackTriggered = routed.fallbackTriggered
