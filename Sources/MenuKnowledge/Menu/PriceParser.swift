@@ -387,7 +387,9 @@ public struct PriceParser: Sendable {
     static let portionUnits = ["인분", "인", "마리", "개", "잔", "병", "g", "kg", "근", "접시", "판", "줄", "조각", "pcs"]
 
     /// What OCR reads 소, 중 and 대 as; taken for them only beside a real size label on the same line.
-    static let misreadSizeLabels: [String: String] = ["주": "중", "증": "중", "즘": "중", "데": "대", "태": "대", "쇼": "소"]
+    static let misreadSizeLabels: [String: String] = [
+        "주": "중", "증": "중", "즘": "중", "총": "중", "충": "중", "데": "대", "태": "대", "쇼": "소",
+    ]
 
     /// The label a misread token stands for, taken only beside its kin on the same line, or nil: a size label
     /// among the others of its row (`소 30,900원 / 주 40,900원 / 대 50,900원`), or `인분` with its count lost beside a
@@ -397,6 +399,20 @@ public struct PriceParser: Sendable {
             tokens.contains(where: { sizeLabels.contains(strippingParentheses($0)) })
         {
             return size
+        }
+        // A long label a stroke or three off (`콜빠기` for 곱빼기): as many syllables, at most one jamo per syllable.
+        // Not two-syllable ones: a dish is as near (대창 to 대자).
+        if bare.count >= 3, bare.unicodeScalars.allSatisfy(\.isHangulSyllable),
+            tokens.contains(where: { sizeLabels.contains(strippingParentheses($0)) })
+        {
+            let reading = DishLexicon.jamo(of: bare)
+            let near = sizeLabels.filter { $0.count == bare.count }.map {
+                (label: $0, distance: DishLexicon.editDistance(reading, DishLexicon.jamo(of: $0), limit: bare.count))
+            }.filter { $0.distance <= bare.count }.sorted { $0.distance < $1.distance }
+            // The nearest, when no other is as near (곱뻐기 is one from 곱빼기, two from 곱배기).
+            if let nearest = near.first, near.dropFirst().first?.distance != nearest.distance {
+                return nearest.label
+            }
         }
         if bare == "인분", tokens.contains(where: { $0.range(of: #"^\(?[2-9]인분"#, options: .regularExpression) != nil }) {
             return "1인분"

@@ -262,15 +262,22 @@ public struct MenuLayoutParser: Sendable {
         /// A name seen without a price, waiting for a price on the next line (centred menus).
         var pendingName: (name: String, confidence: Double, height: Double)?
         var lastItemHeight: Double?
+        /// The line after a header read as two lines, taken with it.
+        var isHeaderContinuation = false
         for (index, line) in lines.enumerated() {
             let text = line.text
+            if isHeaderContinuation {
+                isHeaderContinuation = false
+                continue
+            }
             if Self.isUnitNote(text) {
                 context.isInThousands = true
                 continue
             }
             if Self.isFooterOrNoise(text) { continue }
-            if let labels = Self.sizeHeader(text) {
-                context.columnLabels = labels
+            if let header = Self.headerRow(in: lines, at: index) {
+                context.columnLabels = header.labels
+                isHeaderContinuation = header.joinsNext
                 continue
             }
             let readings = priceParser.readings(of: text, context: context)
@@ -402,16 +409,28 @@ public struct MenuLayoutParser: Sendable {
     static func sizeHeader(_ text: String) -> [String]? {
         // A grid's rules leave quotes and `0` runs beside the header's words (`"메뉴 보통 곱빼기`, `000 0`).
         var tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map {
-            PriceParser.strippingParentheses($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'`“”‘’.,:;|_-~"))
+            PriceParser.strippingParentheses($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'`“”‘’.,:;|_-~!"))
         }.filter { isSubstantive($0) && !$0.allSatisfy({ "0oO".contains($0) }) }
-        // The name column's title, or what is left of it when its other syllable was read as a line of its own
-        // (`메` of 메뉴), or a section word.
-        if let first = tokens.first, tokens.count >= 3,
-            columnTitles.contains(where: { $0.contains(first) }) || categoryWords.contains(first)
-        {
+        // A count cut from its unit (`1 인분 2인분`).
+        for index in tokens.indices.dropLast().reversed()
+        where tokens[index].allSatisfy(\.isASCIIDigit) && PriceParser.isLabel(tokens[index] + tokens[index + 1]) {
+            tokens[index] += tokens.remove(at: index + 1)
+        }
+        // The name column's title, cut in two (`메 뉴`) or a stroke off (`매뉴`), or what is left of it when its other
+        // syllable was read as a line of its own (`메` of 메뉴), or a section word.
+        if tokens.count >= 4, isColumnTitle(tokens[0] + tokens[1]) {
+            tokens.removeFirst(2)
+        } else if let first = tokens.first, tokens.count >= 3, isColumnTitle(first) {
             tokens.removeFirst()
         }
-        let labels = tokens.compactMap { PriceParser.isLabel($0) ? $0 : PriceParser.misreadLabel($0, on: tokens) }
+        // Where a grid's rules cross, the remains read as a stroke glued before the label (`이소`, `|대`).
+        let labels = tokens.compactMap { token -> String? in
+            if PriceParser.isLabel(token) { return token }
+            if let first = token.first, "이ㅣ|lI1".contains(first), PriceParser.isLabel(String(token.dropFirst())) {
+                return String(token.dropFirst())
+            }
+            return PriceParser.misreadLabel(token, on: tokens)
+        }
         guard labels.count >= 2, labels.count == tokens.count else {
             // `소·중·대` written with middle dots.
             let parts = text.split(whereSeparator: { "·•ㆍ,".contains($0) }).map {
@@ -421,6 +440,30 @@ public struct MenuLayoutParser: Sendable {
             return nil
         }
         return labels
+    }
+
+    /// The labels of a grid's header row at `index`: the line alone (``sizeHeader(_:)``), or with the line after it
+    /// when the two overlap and the second has no price (a header of lone syllables far apart comes back as two
+    /// lines, `메뉴 소` over `중 대`); `joinsNext` when it took the next line.
+    static func headerRow(in lines: [Line], at index: Int) -> (labels: [String], joinsNext: Bool)? {
+        if let labels = sizeHeader(lines[index].text) { return (labels, false) }
+        guard index + 1 < lines.count else { return nil }
+        let line = lines[index]
+        let next = lines[index + 1]
+        guard next.top < line.bottom, !PriceParser().reading(of: next.text).hasPrice,
+            let labels = sizeHeader(Line(words: (line.words + next.words).sorted { $0.x < $1.x }).text)
+        else { return nil }
+        return (labels, true)
+    }
+
+    /// A grid's title over its name column (or a part of one, or one a jamo off), or a section word.
+    static func isColumnTitle(_ word: String) -> Bool {
+        if columnTitles.contains(where: { $0.contains(word) }) || categoryWords.contains(word) { return true }
+        guard word.count >= 2, word.unicodeScalars.allSatisfy(\.isHangulSyllable) else { return false }
+        let reading = DishLexicon.jamo(of: word)
+        return columnTitles.contains {
+            $0.count == word.count && DishLexicon.editDistance(reading, DishLexicon.jamo(of: $0), limit: 1) <= 1
+        }
     }
 
     static func isCategory(_ text: String) -> Bool {

@@ -102,7 +102,13 @@ public final class TesseractOCRProvider: OCRProvider {
         let clock = ContinuousClock()
         let slope = MenuLayoutParser.estimatedSlope(words)
         var result: [OCRWord] = []
-        for line in MenuLayoutParser.lines(of: words, slope: slope) {
+        let lines = MenuLayoutParser.lines(of: words, slope: slope)
+        /// Whether the line is (a part of) a grid's header row already.
+        func isHeader(_ index: Int) -> Bool {
+            MenuLayoutParser.headerRow(in: lines, at: index) != nil
+                || (index > 0 && MenuLayoutParser.headerRow(in: lines, at: index - 1)?.joinsNext == true)
+        }
+        for (index, line) in lines.enumerated() {
             let before = Self.lexiconStanding(of: line)
             let remaining = end - clock.now
             let isNamedByAnEntry = before.rank == 2
@@ -114,7 +120,9 @@ public final class TesseractOCRProvider: OCRProvider {
             }
             let after = Self.lexiconStanding(of: again)
             let keepsPrice = before.amounts.isEmpty || after.amounts == before.amounts
-            result += after.rank > before.rank && keepsPrice ? again.words : line.words
+            // A grid's header row is no entry: its second reading counts when it reads as one and the first did not.
+            let readsAsHeader = MenuLayoutParser.sizeHeader(again.text) != nil && !isHeader(index)
+            result += (after.rank > before.rank && keepsPrice) || readsAsHeader ? again.words : line.words
         }
         return result
     }

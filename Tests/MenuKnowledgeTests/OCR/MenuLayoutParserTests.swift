@@ -148,6 +148,49 @@ struct MenuLayoutParserTests {
         #expect(items.first?.prices.map(\.label) == ["소", "대"])
     }
 
+    /// A grid's header as Tesseract returns it through the table's rules: a stroke glued to a label (`이소`), the
+    /// title a jamo off or cut in two (`매뉴`, `!메 뉴`), a count cut from its unit, a long label misread (`콜빠기`).
+    @Test(arguments: [
+        ("메뉴 이소 대", ["소", "대"]), ("매뉴 소 중 대", ["소", "중", "대"]), ("!메 뉴 소 대", ["소", "대"]),
+        ("메뉴 1 인분 2인분", ["1인분", "2인분"]), ("메뉴 보통 콜빠기", ["보통", "곱빼기"]), ("|머뉴 보통 곱뻐기 |!", ["보통", "곱빼기"]),
+        ("소 총 대", ["소", "중", "대"]),
+    ])
+    func gridHeaderAsReadThroughRules(header: String, labels: [String]) {
+        #expect(labelsUnder(header, amounts: labels.count) == labels)
+    }
+
+    /// The labels the first item under `header` gets, its row holding `amounts` prices.
+    func labelsUnder(_ header: String, amounts: Int) -> [String?]? {
+        var page = SyntheticPage()
+        page.add(header, x: 20, y: 20)
+        page.add("족발 " + (1...amounts).map { "\($0 + 20),000" }.joined(separator: " "), x: 20, y: 60)
+        return parser.items(from: page.words).first?.prices.map(\.label)
+    }
+
+    /// Near a label is not a label: a two-syllable dish is as near to 대자 as a misreading (대창), and a long label
+    /// misread needs a real one beside it.
+    @Test(arguments: ["메뉴 대창 대", "보통 콜라", "메뉴 콜빠기 대창"])
+    func notAGridHeader(header: String) {
+        #expect(labelsUnder(header, amounts: 2) == [nil, nil])
+    }
+
+    /// A title a jamo off is one of as many syllables: `메뉴S` is no title (the S is a label).
+    @Test func aLatinLabelIsNoPartOfTheTitle() {
+        #expect(labelsUnder("메뉴 S M L", amounts: 3) == ["S", "M", "L"])
+    }
+
+    @Test func aHeaderReadAsTwoLinesLabelsTheColumns() {
+        var page = SyntheticPage()
+        page.add("메뉴", x: 20, y: 20)
+        page.add("소", x: 300, y: 20)
+        page.add("중", x: 420, y: 32)
+        page.add("대", x: 540, y: 32)
+        page.add("짜장면 6,000 7,000 8,000", x: 20, y: 80)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["짜장면"])
+        #expect(items.first?.prices.map(\.label) == ["소", "중", "대"])
+    }
+
     @Test func aHeaderRowNeedsLabelsOnly() {
         var page = SyntheticPage()
         page.add("메뉴 소 안내", x: 20, y: 20)
