@@ -164,11 +164,12 @@ public struct MenuLayoutParser: Sendable {
             let last = min(bucketCount - 1, Int((word.right - minX) / bucket))
             if first <= last { for index in first...last { coverage[index] += 1 } }
         }
-        // Candidate gutters: empty runs at least two text heights wide, away from the edges.
+        // Candidate gutters: runs at least two text heights wide, away from the edges, that no word crosses but a
+        // title or a footer across the page (two words at most).
         var candidates: [Double] = []
         var runStart: Int?
         for index in 0..<bucketCount {
-            if coverage[index] == 0 {
+            if coverage[index] <= 2 {
                 if runStart == nil { runStart = index }
             } else if let start = runStart {
                 if Double(index - start) * bucket >= 2 * typicalHeight {
