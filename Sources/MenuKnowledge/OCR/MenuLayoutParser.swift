@@ -159,7 +159,8 @@ public struct MenuLayoutParser: Sendable {
         let bucketCount = Int((maxX - minX) / bucket) + 1
         guard bucketCount > 4 else { return [words] }
         var coverage = [Int](repeating: 0, count: bucketCount)
-        for word in words {
+        // Specks and leader remains (`.……`, `_`) across a gutter are no text in it.
+        for word in words where Self.isSubstantive(word.text) {
             let first = Int((word.x - minX) / bucket)
             let last = min(bucketCount - 1, Int((word.right - minX) / bucket))
             if first <= last { for index in first...last { coverage[index] += 1 } }

@@ -54,7 +54,7 @@ struct MenuLayoutParserTests {
         #expect(items.map { $0.prices.first?.amount } == [8000, 9000, 10000, 9000, 9500, 6000])
     }
 
-    /// A title across the page and a footer under both columns cross the gutter; the columns and their headers
+    /// A title across the page, a footer under both columns and specks cross the gutter; the columns and their headers
     /// stay apart (each header over its own column's items, not `식사 면류` over both).
     @Test func aTitleAcrossTheGutterKeepsTheColumns() {
         var page = SyntheticPage()
@@ -66,6 +66,8 @@ struct MenuLayoutParserTests {
         page.add("물냉면 9,000", x: 500, y: 100)
         page.add("비빔냉면 9,500", x: 500, y: 140)
         page.add("모든 메뉴는 국내산 재료로 만듭니다", x: 200, y: 200)
+        // Leader remains across the gutter on every row are no text in it.
+        for y in [80.0, 120, 160] { page.add(".…… _ .……", x: 240, y: y, height: 8) }
         let items = parser.items(from: page.words)
         #expect(names(items) == ["김치찌개", "비빔밥", "물냉면", "비빔냉면"])
         #expect(items.map(\.category) == ["식사", "식사", "면류", "면류"])
