@@ -70,10 +70,23 @@ let package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"])]
         ),
 
-        // The domain and the API layer: no C module.
+        // The domain, one module per concern, each importing only the ones above it; none imports a C module.
+        // JSON values with ordered keys, and the parser.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        // Menu items, prices, OCR words and results, failure and error codes, metrics: value types, no I/O.
+        .target(name: "MenuModel", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        // Price, layout and lexicon rules: pure Swift, so their tests link no C library.
+        .target(name: "MenuParsing", dependencies: ["MenuModel"], swiftSettings: swiftSettings),
+        // The typed configuration read from the environment.
+        .target(
+            name: "MenuConfiguration",
+            dependencies: ["MenuModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "MenuKnowledge",
             dependencies: [
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration",
                 "Postgres", "Curl", "Vips", "Tesseract", "Digest", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -83,7 +96,8 @@ let package = Package(
         .executableTarget(
             name: "menu-api",
             dependencies: [
-                "MenuKnowledge", "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
+                "JSON", "MenuModel", "MenuConfiguration", "MenuKnowledge", "FastCGI", "Postgres", "Curl", "Vips",
+                "Tesseract",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -91,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "MenuKnowledgeTesting",
-            dependencies: ["MenuKnowledge", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["JSON", "MenuKnowledge", "Postgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -107,7 +121,8 @@ let package = Package(
         .testTarget(
             name: "MenuKnowledgeTests",
             dependencies: [
-                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest", "Imaging",
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "MenuKnowledge", "MenuKnowledgeTesting",
+                "Vips", "Tesseract", "Curl", "Digest", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
@@ -115,7 +130,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Postgres"],
+            dependencies: ["JSON", "MenuModel", "MenuKnowledge", "MenuKnowledgeTesting", "Postgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,7 +2,9 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
+import MenuConfiguration
 import MenuKnowledge
+import MenuModel
 import Postgres
 import Tesseract
 import Vips

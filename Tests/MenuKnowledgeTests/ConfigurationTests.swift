@@ -1,7 +1,9 @@
 import Foundation
 import Logging
+import MenuConfiguration
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
 import Testing
 
 struct ConfigurationTests {
@@ -109,13 +111,13 @@ struct EnvironmentSampleTests {
         let source =
             try String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
-                    + "/Sources/MenuKnowledge/Configuration+OCR.swift", encoding: .utf8)
+                    + "/Sources/MenuConfiguration/Configuration+OCR.swift", encoding: .utf8)
             + String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
-                    + "/Sources/MenuKnowledge/Configuration+Uploads.swift", encoding: .utf8)
+                    + "/Sources/MenuConfiguration/Configuration+Uploads.swift", encoding: .utf8)
             + String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
-                    + "/Sources/MenuKnowledge/Configuration.swift", encoding: .utf8)
+                    + "/Sources/MenuConfiguration/Configuration.swift", encoding: .utf8)
         for match in source.matches(of: /reader\.[a-zA-Z]+\("([A-Z0-9_]+)"/) {
             #expect(variables[String(match.1)] != nil, "\(match.1) is missing from the sample")
         }

@@ -1,3 +1,5 @@
+public import JSON
+
 /// An error a handler reports to the client: an HTTP status, a stable machine code and a safe message.
 ///
 /// The body is always `{"error": {"code": "...", "message": "..."}}`. Anything that is not an `APIError` becomes a

@@ -1,3 +1,5 @@
+import JSON
+
 /// A request as the handlers see it: no FastCGI, no sockets.
 ///
 /// Built from the CGI/1.1 parameters the web server passes (RFC 3875 §4.1), so the same decoding serves FastCGI,

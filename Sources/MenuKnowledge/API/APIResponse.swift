@@ -1,3 +1,5 @@
+public import JSON
+
 /// A response, independent of how it travels (FastCGI today).
 public struct APIResponse: Sendable {
     /// The HTTP status.

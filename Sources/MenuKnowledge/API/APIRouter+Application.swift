@@ -1,4 +1,5 @@
 public import Logging
+public import MenuConfiguration
 public import Postgres
 
 extension APIRouter {

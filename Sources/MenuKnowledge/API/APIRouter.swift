@@ -1,4 +1,5 @@
 public import Logging
+import MenuModel
 
 /// A handler: answers one request, or throws (an ``APIError`` for a client-facing failure).
 public typealias APIHandler = (APIRequest, RequestContext) throws -> APIResponse

@@ -1,4 +1,5 @@
 public import Logging
+import MenuModel
 
 /// What a handler knows about the request besides the request itself.
 public struct RequestContext {
@@ -50,31 +51,5 @@ public struct RequestContext {
         bytes.reserveCapacity(32)
         for _ in 0..<32 { bytes.append(hex[Int(generator.next() % 16)]) }
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// Metadata keys for log lines, one prefix for all (STYLE.md §4).
-public enum LogKey {
-    public static let requestID = "mke.request.id"
-    public static let method = "mke.request.method"
-    public static let path = "mke.request.path"
-    public static let status = "mke.response.status"
-    public static let durationMilliseconds = "mke.response.ms"
-    public static let error = "mke.error"
-    public static let provider = "mke.ocr.provider"
-    public static let tier = "mke.tier"
-    public static let retryReason = "mke.ocr.retry_reason"
-    public static let retryDelayMilliseconds = "mke.ocr.retry_delay_ms"
-}
-
-extension Duration {
-    /// Whole milliseconds, for logs and JSON.
-    public var milliseconds: Int {
-        Int(components.seconds) * 1000 + Int(components.attoseconds / 1_000_000_000_000_000)
-    }
-
-    /// Seconds as a floating-point number.
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

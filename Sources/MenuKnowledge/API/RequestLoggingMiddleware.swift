@@ -1,4 +1,5 @@
 import Logging
+import MenuModel
 
 /// Logs each request once it is answered: method, path, status and duration, never the body or credentials.
 ///

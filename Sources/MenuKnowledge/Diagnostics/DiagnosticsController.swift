@@ -1,4 +1,5 @@
 import Glibc
+import JSON
 import Logging
 
 /// Routes that exist only for the end-to-end tests (`MENU_API_TEST_ROUTES=1`, refused in production).

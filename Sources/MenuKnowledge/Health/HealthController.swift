@@ -1,3 +1,6 @@
+import JSON
+import MenuModel
+
 /// The liveness and readiness probes.
 ///
 /// `GET /api/v1/health` never touches the database: it answers as long as the process can. `GET
@@ -44,10 +47,4 @@ public struct HealthController {
         if !isReachable { response.headers.append(("Retry-After", "5")) }
         return response
     }
-}
-
-/// The service version, from one constant.
-public enum ServiceVersion {
-    /// The version in `/api/v1/health` and `menu-api --version`.
-    public static let current = "0.1.0"
 }

@@ -1,4 +1,5 @@
 public import Logging
+import MenuModel
 public import Postgres
 
 /// Probes PostgreSQL with `SELECT 1` on a worker's connection, which reconnects by itself after an outage.

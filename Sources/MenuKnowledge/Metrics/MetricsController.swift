@@ -1,6 +1,9 @@
 import Digest
 public import Foundation
+public import JSON
 import Logging
+public import MenuConfiguration
+public import MenuModel
 public import Postgres
 
 /// `GET /api/v1/admin/ocr/metrics`: the KPIs operators watch, as JSON (default) or Prometheus text.

@@ -1,4 +1,5 @@
 public import Foundation
+public import MenuModel
 public import Postgres
 
 /// Reads ``OCRMetrics`` from `ocr_events`, through hourly roll-ups for the hours that are over.

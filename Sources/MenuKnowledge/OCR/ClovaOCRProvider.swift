@@ -1,6 +1,10 @@
 public import Curl
 import Foundation
+import JSON
 public import Logging
+public import MenuConfiguration
+public import MenuModel
+import MenuParsing
 
 /// Tier 2: NAVER CLOVA OCR General, request version V2 (`docs/providers.md`).
 ///

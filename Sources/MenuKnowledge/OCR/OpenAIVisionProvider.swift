@@ -1,6 +1,10 @@
 public import Curl
 import Foundation
+import JSON
 public import Logging
+public import MenuConfiguration
+public import MenuModel
+import MenuParsing
 
 /// Tier 1: GPT-4o-mini vision through OpenAI's chat completions (`docs/providers.md`).
 ///

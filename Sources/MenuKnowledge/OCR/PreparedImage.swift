@@ -1,4 +1,5 @@
 import Imaging
+public import MenuModel
 import Vips
 
 /// An image as a tier receives it: the uploaded bytes. Each tier makes the variant it reads from them (a JPEG sized
@@ -66,21 +67,6 @@ public enum ProviderImages {
             throw ImageError(code: .invalidImage, message: error.message)
         }
     }
-}
-
-/// Why an image cannot be read.
-public struct ImageError: Error, Sendable, CustomStringConvertible {
-    /// What is wrong with the image.
-    public enum Code: String, Sendable {
-        /// Empty, not an image format the service reads, truncated or corrupt.
-        case invalidImage = "invalid_image"
-        /// More pixels than allowed (a decompression bomb is refused on its header).
-        case imageTooLarge = "image_too_large"
-    }
-
-    public var code: Code
-    public var message: String
-    public var description: String { "\(code.rawValue): \(message)" }
 }
 
 /// The steps of the local tier's preprocessing, each switchable so `make eval` can measure what it is worth.

@@ -1,6 +1,7 @@
 import Curl
 import Foundation
 import Logging
+import MenuModel
 
 /// What a provider makes of one HTTP response.
 enum ProviderVerdict {

@@ -1,4 +1,6 @@
 import Foundation
+public import MenuModel
+import MenuParsing
 public import Tesseract
 
 /// The local tier: libvips preprocessing, Tesseract words with boxes, and the menu layout parser. Needs no keys and

@@ -1,7 +1,9 @@
 import Digest
 import Dispatch
 import Foundation
+public import JSON
 public import Logging
+public import MenuModel
 public import Postgres
 import Synchronization
 

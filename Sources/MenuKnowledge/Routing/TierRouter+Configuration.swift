@@ -1,5 +1,7 @@
 public import Curl
 public import Logging
+public import MenuConfiguration
+import MenuModel
 public import Tesseract
 
 extension TierRouter {

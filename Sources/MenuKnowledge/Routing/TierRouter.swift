@@ -1,3 +1,6 @@
+public import JSON
+public import MenuModel
+
 /// One tier of the chain: a provider and the bar its results must clear.
 public struct OCRTier {
     public var provider: any OCRProvider

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import MenuModel
 public import Postgres
 
 /// Applies the schema migrations: plain `.sql` files run in file-name order, each in its own transaction,

@@ -1,3 +1,5 @@
+import JSON
+import MenuModel
 public import Postgres
 
 /// OCR results by cache key in PostgreSQL, with single flight across threads and processes.

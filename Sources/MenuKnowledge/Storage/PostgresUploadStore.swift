@@ -1,4 +1,6 @@
 public import Foundation
+public import JSON
+import MenuModel
 public import Postgres
 
 /// Upload tasks, their per-file results, the extracted menu items and the OCR events, in PostgreSQL.

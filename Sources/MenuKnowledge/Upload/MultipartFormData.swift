@@ -1,3 +1,5 @@
+import JSON
+
 /// A decoded `multipart/form-data` body (RFC 7578): the fields and files of an upload form, in order.
 ///
 /// Each part's `body` is a slice of the request body, which is read once: slices share the body's storage, so

@@ -1,3 +1,5 @@
+import JSON
+
 /// A header value followed by parameters: `multipart/form-data; boundary=x` or
 /// `form-data; name="files"; filename="a.jpg"`.
 ///

@@ -1,5 +1,8 @@
 import Foundation
+public import JSON
 import Logging
+public import MenuConfiguration
+public import MenuModel
 public import Postgres
 
 /// The B2B routes restaurants use: upload menu photos, read a task back, list the extracted items.

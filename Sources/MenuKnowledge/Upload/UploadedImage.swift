@@ -1,3 +1,4 @@
+public import MenuModel
 import Vips
 
 /// The check an uploaded file passes before any tier sees it: an image the tiers can read, refused cheaply when not.

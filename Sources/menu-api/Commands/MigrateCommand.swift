@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import MenuConfiguration
 import MenuKnowledge
 import Postgres
 

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import JSON
 import MenuKnowledge
+import MenuModel
 import Tesseract
 import Vips
 

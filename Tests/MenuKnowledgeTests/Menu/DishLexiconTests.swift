@@ -1,6 +1,6 @@
 import Testing
 
-@testable import MenuKnowledge
+@testable import MenuParsing
 
 struct DishLexiconTests {
     let lexicon = DishLexicon.standard

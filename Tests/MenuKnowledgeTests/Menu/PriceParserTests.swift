@@ -1,4 +1,6 @@
 import MenuKnowledge
+import MenuModel
+import MenuParsing
 import Testing
 
 struct PriceParserTests {

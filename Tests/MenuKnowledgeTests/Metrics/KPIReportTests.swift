@@ -1,5 +1,7 @@
 import Logging
+import MenuConfiguration
 import MenuKnowledge
+import MenuModel
 import Testing
 
 /// The operators' targets and alert rules on crafted metrics, and the admin token check.

@@ -1,7 +1,9 @@
 import Foundation
+import JSON
 import Logging
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
 import Postgres
 import Testing
 

@@ -1,5 +1,7 @@
 import Foundation
 import MenuKnowledge
+import MenuModel
+import MenuParsing
 import Testing
 
 /// Synthetic pages: words placed as an OCR engine would report them.

@@ -1,4 +1,5 @@
 import MenuKnowledge
+import MenuModel
 import Testing
 
 struct OCRFailureReasonTests {

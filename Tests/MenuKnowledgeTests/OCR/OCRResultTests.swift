@@ -1,4 +1,6 @@
+import JSON
 import MenuKnowledge
+import MenuModel
 import Testing
 
 struct OCRResultTests {

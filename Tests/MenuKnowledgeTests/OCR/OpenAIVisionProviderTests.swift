@@ -1,6 +1,9 @@
 import Foundation
+import JSON
+import MenuConfiguration
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
 import Testing
 import Vips
 

@@ -2,6 +2,7 @@ import Foundation
 import Imaging
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
 import Tesseract
 import Testing
 import Vips

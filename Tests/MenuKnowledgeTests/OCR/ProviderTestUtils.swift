@@ -1,8 +1,11 @@
 import Curl
 import Foundation
+import JSON
 import Logging
+import MenuConfiguration
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
 import Vips
 
 /// What the cloud-tier tests share: libcurl and libvips started once, fixture images, provider configurations that

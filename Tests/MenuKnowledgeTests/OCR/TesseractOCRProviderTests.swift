@@ -1,6 +1,8 @@
 import Foundation
 import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuModel
+import MenuParsing
 import Tesseract
 import Testing
 import Vips

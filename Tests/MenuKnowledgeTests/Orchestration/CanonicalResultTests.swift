@@ -1,5 +1,7 @@
 import Digest
+import JSON
 import MenuKnowledge
+import MenuModel
 import Testing
 
 /// The cached and hashed form of a result: written and read in one place, stable byte for byte.

@@ -1,5 +1,6 @@
 import Digest
 import Foundation
+import JSON
 import Logging
 import MenuKnowledge
 import MenuKnowledgeTesting

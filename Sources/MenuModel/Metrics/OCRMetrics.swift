@@ -107,5 +107,5 @@ public enum ProcessingTimeBuckets {
     }
 
     /// PostgreSQL array text of the bounds, for `width_bucket(processing_ms - 1, bounds)`.
-    static var sqlArray: String { "{" + bounds.map(String.init).joined(separator: ",") + "}" }
+    package static var sqlArray: String { "{" + bounds.map(String.init).joined(separator: ",") + "}" }
 }

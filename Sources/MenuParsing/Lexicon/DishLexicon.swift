@@ -1,4 +1,5 @@
 import Foundation
+import MenuModel
 
 /// Korean dish and drink names, for correcting what OCR misreads by a stroke (모눔전 → 모둠전, 소수 → 소주) and for the
 /// English names restaurants use for visitors.

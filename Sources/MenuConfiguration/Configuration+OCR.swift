@@ -1,4 +1,5 @@
 import Foundation
+public import MenuModel
 
 /// A secret from the environment (API key, OCR secret). Its description is redacted, so printing a configuration
 /// or interpolating it into a log line never shows the value.

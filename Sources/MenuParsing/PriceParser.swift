@@ -1,4 +1,5 @@
 import Foundation
+public import MenuModel
 
 /// What the menu says about how its prices are written.
 public struct PriceContext: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+public import MenuModel
 
 /// Turns OCR words with boxes into menu items, whatever engine read them.
 ///
@@ -18,11 +19,12 @@ public struct MenuLayoutParser: Sendable {
     }
 
     /// A line of words, in reading order.
-    struct Line {
-        var words: [OCRWord]
+    package struct Line {
+        package var words: [OCRWord]
+        package init(words: [OCRWord]) { self.words = words }
         /// The words joined in reading order. Engines often cut Korean words into syllables with boxes nearly
         /// touching (`복 분 자 주`); a gap under a quarter of the text height is no space.
-        var text: String {
+        package var text: String {
             var text = ""
             var previous: OCRWord?
             let spaceWidth = height * 0.25
@@ -33,13 +35,13 @@ public struct MenuLayoutParser: Sendable {
             }
             return text
         }
-        var height: Double { words.map(\.height).sorted()[words.count / 2] }
-        var top: Double { words.map(\.y).min() ?? 0 }
-        var left: Double { words.map(\.x).min() ?? 0 }
-        var right: Double { words.map(\.right).max() ?? 0 }
-        var bottom: Double { words.map { $0.y + $0.height }.max() ?? 0 }
+        package var height: Double { words.map(\.height).sorted()[words.count / 2] }
+        package var top: Double { words.map(\.y).min() ?? 0 }
+        package var left: Double { words.map(\.x).min() ?? 0 }
+        package var right: Double { words.map(\.right).max() ?? 0 }
+        package var bottom: Double { words.map { $0.y + $0.height }.max() ?? 0 }
         /// The mean word confidence, weighted by text length.
-        var confidence: Double {
+        package var confidence: Double {
             let weights = words.map { Double(max(1, $0.text.count)) }
             let total = weights.reduce(0, +)
             return zip(words, weights).map { $0.confidence * $1 }.reduce(0, +) / max(total, 1)
@@ -101,7 +103,8 @@ public struct MenuLayoutParser: Sendable {
     /// entry explains (a misread badge or struck price: `생맥주 용`, `부대찌개 1진`, `치즈계란말이 [0651 구`) when the
     /// rest is an entry, or snaps to one. The whole reading is tried first, so `순대 국` stays 순대국 when that is an
     /// entry.
-    static func lexiconMatch(of name: String, confidence: Double, in lexicon: DishLexicon) -> DishLexicon.Match {
+    package static func lexiconMatch(of name: String, confidence: Double, in lexicon: DishLexicon) -> DishLexicon.Match
+    {
         let whole = lexicon.match(name, confidence: confidence)
         guard case .none = whole, confidence < DishLexicon.snapConfidenceLimit else { return whole }
         var words = name.split(separator: " ").map(String.init)
@@ -127,7 +130,7 @@ public struct MenuLayoutParser: Sendable {
 
     /// The text's slope (dy/dx): for each word, the neighbour to its right that best continues its line (within
     /// ±10 degrees, preferring the flattest and nearest), and the median over all such pairs.
-    static func estimatedSlope(_ words: [OCRWord]) -> Double {
+    package static func estimatedSlope(_ words: [OCRWord]) -> Double {
         var slopes: [Double] = []
         let sorted = words.sorted { $0.x < $1.x }
         for (index, word) in sorted.enumerated() {
@@ -206,7 +209,7 @@ public struct MenuLayoutParser: Sendable {
     }
 
     /// Groups words into lines, top to bottom, after removing the skew.
-    static func lines(of words: [OCRWord], slope: Double) -> [Line] {
+    package static func lines(of words: [OCRWord], slope: Double) -> [Line] {
         func level(_ word: OCRWord) -> Double { word.centerY - slope * word.centerX }
         var lines: [(level: Double, words: [OCRWord])] = []
         for word in words.sorted(by: { level($0) < level($1) }) {
@@ -249,7 +252,7 @@ public struct MenuLayoutParser: Sendable {
         "추천", "BEST", "Best", "best", "인기", "NEW", "New", "new", "신메뉴", "★", "☆", "♥", "대표", "강추", "HIT", "[추천]",
         "(추천)", "[BEST]", "(BEST)", "[NEW]", "(NEW)", "[인기]", "(인기)", "*",
     ]
-    static let categoryWords: Set<String> = [
+    package static let categoryWords: Set<String> = [
         "식사", "식사류", "요리", "요리류", "안주", "안주류", "주류", "음료", "음료류", "음료수", "사이드", "사이드메뉴", "메인",
         "메인메뉴", "세트", "세트메뉴", "면류", "밥류", "분식", "점심특선", "특선", "디저트", "후식", "계절메뉴", "추천메뉴",
         "탕류", "찌개류", "구이류", "튀김류", "전류", "술", "커피", "차", "음료/주류", "MENU", "메뉴",
@@ -451,7 +454,7 @@ public struct MenuLayoutParser: Sendable {
     }
 
     /// The name without badges and stray punctuation, or nil when nothing is left.
-    static func cleanName(_ text: String) -> String? {
+    package static func cleanName(_ text: String) -> String? {
         // Lone jamo (ㄴ, ㅇ, ㅅ) are never written in a name: they are what an engine makes of leaders and specks.
         let withoutJamo = String(
             text.unicodeScalars.filter { !(0x3131...0x318E).contains($0.value) }.map(Character.init))

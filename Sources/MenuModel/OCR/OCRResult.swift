@@ -1,3 +1,5 @@
+public import JSON
+
 /// What one OCR tier made of one image: a reading (items, text, confidence), or a failure that says why. Success
 /// is the shape, not a flag beside optionals: a failed result has its reason and message, always both, and no items.
 public struct OCRResult: Sendable {
@@ -87,13 +89,4 @@ public struct OCRResult: Sendable {
             ("raw_text", .string(rawText)),
         ])
     }
-}
-
-/// An OCR tier: turns image bytes into a result. The local Tesseract tier and the cloud tiers share this.
-public protocol OCRProvider {
-    /// The tier's wire name.
-    var name: String { get }
-    /// Reads one image. Never throws: failures are results with `isSuccess == false`.
-    /// - Note: Blocks the calling thread for at most `deadline`.
-    func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult
 }

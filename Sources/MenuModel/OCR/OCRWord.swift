@@ -21,7 +21,7 @@ public struct OCRWord: Sendable, Equatable {
         self.confidence = confidence
     }
 
-    var centerX: Double { x + width / 2 }
-    var centerY: Double { y + height / 2 }
-    var right: Double { x + width }
+    package var centerX: Double { x + width / 2 }
+    package var centerY: Double { y + height / 2 }
+    package var right: Double { x + width }
 }
