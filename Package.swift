@@ -14,7 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "menu-api", targets: ["menu-api"]),
-        .library(name: "MenuKnowledge", targets: ["MenuKnowledge"]),
+        .library(
+            name: "MenuKnowledge",
+            targets: ["JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -83,21 +86,38 @@ let package = Package(
             dependencies: ["MenuModel", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // The OCR tiers and their router: the providers, image preparation, the chain's fallback rules.
         .target(
-            name: "MenuKnowledge",
+            name: "OCR",
             dependencies: [
-                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration",
-                "Postgres", "Curl", "Vips", "Tesseract", "Digest", "Imaging",
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "Curl", "Vips", "Tesseract", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Storage/Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL: the stores, what they store (canonical results, file outcomes), the migrations.
+        .target(
+            name: "MenuStorage",
+            dependencies: [
+                "JSON", "MenuModel", "OCR", "Postgres", "Digest", .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API: router, requests and responses, controllers, and the upload orchestrator.
+        .target(
+            name: "MenuAPI",
+            dependencies: [
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "Postgres", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "menu-api",
             dependencies: [
-                "JSON", "MenuModel", "MenuConfiguration", "MenuKnowledge", "FastCGI", "Postgres", "Curl", "Vips",
-                "Tesseract",
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
+                "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -105,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "MenuKnowledgeTesting",
-            dependencies: ["JSON", "MenuKnowledge", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["JSON", "MenuStorage", "Postgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -121,8 +141,8 @@ let package = Package(
         .testTarget(
             name: "MenuKnowledgeTests",
             dependencies: [
-                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "MenuKnowledge", "MenuKnowledgeTesting",
-                "Vips", "Tesseract", "Curl", "Digest", "Imaging",
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
+                "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
@@ -130,7 +150,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["JSON", "MenuModel", "MenuKnowledge", "MenuKnowledgeTesting", "Postgres"],
+            dependencies: ["MenuStorage", "MenuKnowledgeTesting", "Postgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,9 +2,11 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
+import MenuAPI
 import MenuConfiguration
-import MenuKnowledge
 import MenuModel
+import MenuStorage
+import OCR
 import Postgres
 import Tesseract
 import Vips

@@ -48,7 +48,7 @@ struct CommandLineTests {
                 environment: [
                     "DATABASE_URL": schema.url,
                     "MENU_API_MIGRATIONS_DIR": TestEnvironment.repositoryRoot
-                        + "/Sources/MenuKnowledge/Storage/Migrations",
+                        + "/Sources/MenuStorage/Migrations",
                 ],
                 logPath: directory + "/migrate-\(index).log")
         }
@@ -59,7 +59,7 @@ struct CommandLineTests {
         #expect(outputs.filter { $0.contains("schema is up to date") }.count == 2)
         let connection = schema.makeConnection()
         let shipped = try FileManager.default.contentsOfDirectory(
-            atPath: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations"
+            atPath: TestEnvironment.repositoryRoot + "/Sources/MenuStorage/Migrations"
         ).filter { $0.hasSuffix(".sql") }.count
         let recorded = try connection.query("SELECT count(*) AS n FROM schema_migrations").first?.decode(
             Int.self, column: "n")

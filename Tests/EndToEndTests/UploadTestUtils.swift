@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Testing
 

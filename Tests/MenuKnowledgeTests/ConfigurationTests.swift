@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import MenuConfiguration
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
 import Testing

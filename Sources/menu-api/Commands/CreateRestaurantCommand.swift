@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import Logging
-import MenuKnowledge
+import MenuStorage
 import Postgres
 
 struct CreateRestaurantCommand: ParsableCommand {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import MenuKnowledge
 import MenuModel
 
 /// `menu-api`: the Menu Knowledge Engine's OCR service.

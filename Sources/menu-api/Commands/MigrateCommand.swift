@@ -1,7 +1,7 @@
 import ArgumentParser
 import Logging
 import MenuConfiguration
-import MenuKnowledge
+import MenuStorage
 import Postgres
 
 struct MigrateCommand: ParsableCommand {

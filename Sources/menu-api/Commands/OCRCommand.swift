@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JSON
-import MenuKnowledge
 import MenuModel
+import OCR
 import Tesseract
 import Vips
 

@@ -3,8 +3,8 @@ import Curl
 import FastCGI
 import Glibc
 import Logging
+import MenuAPI
 import MenuConfiguration
-import MenuKnowledge
 import MenuModel
 
 struct ServeCommand: ParsableCommand {

@@ -1,4 +1,4 @@
-import MenuKnowledge
+import MenuAPI
 import Testing
 
 struct APIRequestTests {

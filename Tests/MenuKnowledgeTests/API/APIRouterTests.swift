@@ -1,6 +1,6 @@
 import JSON
 import Logging
-import MenuKnowledge
+import MenuAPI
 import Testing
 
 struct APIRouterTests {

@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import JSON
-import MenuKnowledge
 import MenuKnowledgeTesting
 
 /// Request bodies the fakes accept, built the way the real clients must build them, with knobs to break them.

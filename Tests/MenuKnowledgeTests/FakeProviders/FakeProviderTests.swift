@@ -1,6 +1,5 @@
 import Foundation
 import JSON
-import MenuKnowledge
 import MenuKnowledgeTesting
 import Testing
 

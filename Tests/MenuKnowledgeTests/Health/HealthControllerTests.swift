@@ -1,5 +1,6 @@
 import Logging
-import MenuKnowledge
+import MenuAPI
+import MenuStorage
 import Testing
 
 struct HealthControllerTests {

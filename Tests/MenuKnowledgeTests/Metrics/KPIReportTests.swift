@@ -1,6 +1,6 @@
 import Logging
+import MenuAPI
 import MenuConfiguration
-import MenuKnowledge
 import MenuModel
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 import JSON
 import Logging
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
+import MenuStorage
 import Postgres
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 import JSON
 import MenuConfiguration
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
+import OCR
 import Testing
 import Vips
 

@@ -1,5 +1,4 @@
 import Foundation
-import MenuKnowledge
 import MenuModel
 import MenuParsing
 import Testing

@@ -1,4 +1,3 @@
-import MenuKnowledge
 import MenuModel
 import Testing
 

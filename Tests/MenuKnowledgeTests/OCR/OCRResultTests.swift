@@ -1,5 +1,4 @@
 import JSON
-import MenuKnowledge
 import MenuModel
 import Testing
 

@@ -1,6 +1,5 @@
 import Foundation
 import Imaging
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
 import Tesseract

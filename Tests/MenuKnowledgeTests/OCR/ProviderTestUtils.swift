@@ -3,9 +3,9 @@ import Foundation
 import JSON
 import Logging
 import MenuConfiguration
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
+import OCR
 import Vips
 
 /// What the cloud-tier tests share: libcurl and libvips started once, fixture images, provider configurations that

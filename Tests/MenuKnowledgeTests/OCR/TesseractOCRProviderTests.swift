@@ -1,8 +1,8 @@
 import Foundation
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
 import MenuParsing
+import OCR
 import Tesseract
 import Testing
 import Vips

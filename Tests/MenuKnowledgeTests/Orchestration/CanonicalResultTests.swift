@@ -1,7 +1,8 @@
 import Digest
 import JSON
-import MenuKnowledge
 import MenuModel
+import MenuStorage
+import OCR
 import Testing
 
 /// The cached and hashed form of a result: written and read in one place, stable byte for byte.

@@ -1,5 +1,5 @@
 import Dispatch
-import MenuKnowledge
+import MenuAPI
 import Synchronization
 import Testing
 

@@ -1,9 +1,9 @@
 import Foundation
 import JSON
 import MenuConfiguration
-import MenuKnowledge
 import MenuKnowledgeTesting
 import MenuModel
+import OCR
 import Testing
 
 /// The real chain as the executable builds it (`TierRouter.make`): GPT vision and CLOVA over one libcurl client

@@ -1,7 +1,7 @@
 import Foundation
 import JSON
-import MenuKnowledge
 import MenuModel
+import OCR
 import Testing
 
 /// The router's decisions, with providers that return prepared results in process (the providers' own HTTP paths are

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Testing
 
@@ -76,7 +76,7 @@ struct MigratorTests {
         let schema = try ScratchSchema()
         defer { schema.drop() }
         let migrator = try Migrator(
-            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
+            directory: TestEnvironment.repositoryRoot + "/Sources/MenuStorage/Migrations")
         #expect(!migrator.migrations.isEmpty)
         #expect(try migrator.migrate(on: schema.makeConnection(), logger: logger) == migrator.migrations.map(\.version))
     }

@@ -2,8 +2,8 @@ import Digest
 import Foundation
 import JSON
 import Logging
-import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Testing
 

@@ -1,8 +1,9 @@
 import Foundation
-public import JSON
+import JSON
 import Logging
 public import MenuConfiguration
-public import MenuModel
+import MenuModel
+import MenuStorage
 public import Postgres
 
 /// The B2B routes restaurants use: upload menu photos, read a task back, list the extracted items.

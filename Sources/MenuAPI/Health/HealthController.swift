@@ -1,5 +1,6 @@
 import JSON
 import MenuModel
+public import MenuStorage
 
 /// The liveness and readiness probes.
 ///

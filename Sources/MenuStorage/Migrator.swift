@@ -59,16 +59,16 @@ public struct Migrator {
     }
 
     /// The migrations shipped with the program: `MENU_API_MIGRATIONS_DIR` when configured, else the resource copy
-    /// SwiftPM builds beside the executable (`menu-api_MenuKnowledge.resources/Migrations`), else the source tree.
+    /// SwiftPM builds beside the executable (`menu-api_MenuStorage.resources/Migrations`), else the source tree.
     public static func defaultDirectory(configured: String? = nil) -> String {
         if let configured { return configured }
         let executable = URL(
             fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
                 ?? CommandLine.arguments[0])
         let besideExecutable = executable.deletingLastPathComponent()
-            .appendingPathComponent("menu-api_MenuKnowledge.resources/Migrations").path
+            .appendingPathComponent("menu-api_MenuStorage.resources/Migrations").path
         if FileManager.default.fileExists(atPath: besideExecutable) { return besideExecutable }
-        return "Sources/MenuKnowledge/Storage/Migrations"
+        return "Sources/MenuStorage/Migrations"
     }
 
     /// Applies the migrations not applied yet.

@@ -1,6 +1,7 @@
 public import Foundation
 public import JSON
 import MenuModel
+import OCR
 public import Postgres
 
 /// Upload tasks, their per-file results, the extracted menu items and the OCR events, in PostgreSQL.

@@ -1,6 +1,7 @@
 import Digest
 public import JSON
 public import MenuModel
+public import OCR
 
 /// The cacheable form of a routed result: what the cache stores and `result_hash` digests. No times and no attempts,
 /// so that equal readings hash equally. The response, the cache and the metrics event read its fields; its JSON is

@@ -1,5 +1,6 @@
 public import Logging
 public import MenuConfiguration
+import MenuStorage
 public import Postgres
 
 extension APIRouter {
