@@ -138,14 +138,43 @@ let package = Package(
             name: "CurlTests", dependencies: ["Curl", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        // One test target per domain module, mirroring its sources. MenuParsingTests, MenuModelTests and JSONTests
+        // link no C library.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "MenuModelTests", dependencies: ["JSON", "MenuModel"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MenuKnowledgeTests",
+            name: "MenuParsingTests", dependencies: ["MenuModel", "MenuParsing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MenuConfigurationTests",
             dependencies: [
-                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
-                "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest", "Imaging",
+                "MenuModel", "MenuConfiguration", "MenuKnowledgeTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCRTests",
+            dependencies: [
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuKnowledgeTesting", "Curl", "Vips",
+                "Tesseract", "Imaging", .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Fixtures"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MenuStorageTests",
+            dependencies: [
+                "JSON", "MenuModel", "OCR", "MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MenuAPITests",
+            dependencies: [
+                "JSON", "MenuModel", "MenuConfiguration", "MenuStorage", "MenuAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -72,7 +72,7 @@ struct OCRCommandTests {
     @Test func printsTheItemsOfAFixtureAsJSON() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("ocr")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let image = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures/menu-thousands-market.jpg"
+        let image = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures/menu-thousands-market.jpg"
         let status = try ChildProcess.run(
             try TestEnvironment.responderBinary(), ["ocr", image], logPath: directory + "/out.json",
             timeout: .seconds(60))

@@ -11,7 +11,7 @@ import Vips
 /// What the cloud-tier tests share: libcurl and libvips started once, fixture images, provider configurations that
 /// point at the fake servers on 127.0.0.1.
 enum ProviderTestSupport {
-    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures"
     static let logger = Logger(label: "menu-api.tests")
 
     /// `curl_global_init` must run once before the first handle; Swift runs a static `let` initialiser exactly once,

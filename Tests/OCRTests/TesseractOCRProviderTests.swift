@@ -10,7 +10,7 @@ import Vips
 /// The local tier end to end on committed menu images (rendered by an earlier `scripts/render-menus.py`), each with
 /// its ground truth beside it: real libvips, real Tesseract (Debian 12's 5.3 with the kor model), our layout parser.
 @Suite(.serialized) struct TesseractOCRProviderTests {
-    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures"
 
     struct Truth: Decodable {
         struct Item: Decodable {

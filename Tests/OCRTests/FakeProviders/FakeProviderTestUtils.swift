@@ -5,7 +5,7 @@ import MenuKnowledgeTesting
 
 /// Request bodies the fakes accept, built the way the real clients must build them, with knobs to break them.
 enum FakeProviderRequests {
-    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures"
 
     /// A small real JPEG.
     static func jpeg() throws -> [UInt8] {
