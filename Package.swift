@@ -14,7 +14,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "menu-api", targets: ["menu-api"]),
-        .library(name: "MenuKnowledge", targets: ["MenuKnowledge"]),
+        .library(
+            name: "MenuKnowledge",
+            targets: ["JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI"]
+        ),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -70,20 +73,51 @@ let package = Package(
             swiftSettings: swiftSettings + [.unsafeFlags(["-O"])]
         ),
 
-        // The domain and the API layer: no C module.
+        // The domain, one module per concern, each importing only the ones above it; none imports a C module.
+        // JSON values with ordered keys, and the parser.
+        .target(name: "JSON", swiftSettings: swiftSettings),
+        // Menu items, prices, OCR words and results, failure and error codes, metrics: value types, no I/O.
+        .target(name: "MenuModel", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        // Price, layout and lexicon rules: pure Swift, so their tests link no C library.
+        .target(name: "MenuParsing", dependencies: ["MenuModel"], swiftSettings: swiftSettings),
+        // The typed configuration read from the environment.
         .target(
-            name: "MenuKnowledge",
+            name: "MenuConfiguration",
+            dependencies: ["MenuModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The OCR tiers and their router: the providers, image preparation, the chain's fallback rules.
+        .target(
+            name: "OCR",
             dependencies: [
-                "Postgres", "Curl", "Vips", "Tesseract", "Digest", "Imaging",
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "Curl", "Vips", "Tesseract", "Imaging",
                 .product(name: "Logging", package: "swift-log"),
             ],
-            resources: [.copy("Storage/Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // PostgreSQL: the stores, what they store (canonical results, file outcomes), the migrations.
+        .target(
+            name: "MenuStorage",
+            dependencies: [
+                "JSON", "MenuModel", "OCR", "Postgres", "Digest", .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Migrations")],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP API: router, requests and responses, controllers, and the upload orchestrator.
+        .target(
+            name: "MenuAPI",
+            dependencies: [
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "Postgres", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "menu-api",
             dependencies: [
-                "MenuKnowledge", "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
+                "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -91,7 +125,7 @@ let package = Package(
         ),
         .target(
             name: "MenuKnowledgeTesting",
-            dependencies: ["MenuKnowledge", "Postgres", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["JSON", "MenuStorage", "Postgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
 
@@ -104,18 +138,48 @@ let package = Package(
             name: "CurlTests", dependencies: ["Curl", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresTests", dependencies: ["Postgres", "MenuKnowledgeTesting"], swiftSettings: swiftSettings),
+        // One test target per domain module, mirroring its sources. MenuParsingTests, MenuModelTests and JSONTests
+        // link no C library.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .testTarget(name: "MenuModelTests", dependencies: ["JSON", "MenuModel"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "MenuKnowledgeTests",
+            name: "MenuParsingTests", dependencies: ["MenuModel", "MenuParsing"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MenuConfigurationTests",
             dependencies: [
-                "MenuKnowledge", "MenuKnowledgeTesting", "Vips", "Tesseract", "Curl", "Digest", "Imaging",
+                "MenuModel", "MenuConfiguration", "MenuKnowledgeTesting",
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "OCRTests",
+            dependencies: [
+                "JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuKnowledgeTesting", "Curl", "Vips",
+                "Tesseract", "Imaging", .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "MenuStorageTests",
+            dependencies: [
+                "JSON", "MenuModel", "OCR", "MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MenuAPITests",
+            dependencies: [
+                "JSON", "MenuModel", "MenuConfiguration", "MenuStorage", "MenuAPI",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MenuKnowledge", "MenuKnowledgeTesting", "Postgres"],
+            dependencies: ["MenuStorage", "MenuKnowledgeTesting", "Postgres"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -6,7 +6,7 @@ usage: scripts/fake-openai.py [--port N] [--delay SECONDS]
 
 Binds 127.0.0.1 only (port 0, the default, takes a free one) and prints `listening on 127.0.0.1:PORT` once ready.
 POST /v1/chat/completions answers, after --delay seconds (default 1), a `chat.completion` whose content is JSON in the
-schema the service asks for (Sources/MenuKnowledge/OCR/OpenAIVisionProvider.swift; wire format in
+schema the service asks for (Sources/OCR/OpenAIVisionProvider.swift; wire format in
 docs/providers.md); a request without a model or an image gets OpenAI's 400 envelope.
 GET /stats answers {"requests": N, "in_flight": I, "max_in_flight": M} for the time since the previous GET /stats
 (or the start): N completions begun, I pending now, M the most ever pending at once.

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renders the small preprocessing fixtures the Tesseract tests read (committed; run again only to change them).
 
-usage: scripts/render-preprocessing-fixtures.py Tests/MenuKnowledgeTests/Fixtures
+usage: scripts/render-preprocessing-fixtures.py Tests/OCRTests/Fixtures
 
 - menu-ruled-rows.png: a rule under every row touching the text, and a frame (ruling that Tesseract reads as 0 runs).
 - menu-red-on-kraft.jpg: red prices and a red header on kraft paper (little contrast in grey).

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MenuKnowledge
+import MenuStorage
 public import Postgres
 
 /// A schema of its own for one test in the shared test database, dropped afterwards.
@@ -37,7 +37,7 @@ public final class ScratchSchema {
     public func makeMigratedConnection() throws -> PostgresConnection {
         let connection = makeConnection()
         let migrator = try Migrator(
-            directory: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations")
+            directory: TestEnvironment.repositoryRoot + "/Sources/MenuStorage/Migrations")
         _ = try migrator.migrate(on: connection, logger: Logger(label: "test.migrate"))
         return connection
     }

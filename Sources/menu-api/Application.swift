@@ -2,7 +2,11 @@ import ArgumentParser
 import Curl
 import Foundation
 import Logging
-import MenuKnowledge
+import MenuAPI
+import MenuConfiguration
+import MenuModel
+import MenuStorage
+import OCR
 import Postgres
 import Tesseract
 import Vips

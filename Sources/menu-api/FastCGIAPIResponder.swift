@@ -1,6 +1,7 @@
 import FastCGI
 import Logging
-import MenuKnowledge
+import MenuAPI
+import MenuModel
 
 /// Adapts FastCGI to the API layer: exchange parameters and body in, ``APIResponse`` out.
 struct FastCGIAPIResponder: FastCGIResponder {

@@ -48,7 +48,7 @@ struct CommandLineTests {
                 environment: [
                     "DATABASE_URL": schema.url,
                     "MENU_API_MIGRATIONS_DIR": TestEnvironment.repositoryRoot
-                        + "/Sources/MenuKnowledge/Storage/Migrations",
+                        + "/Sources/MenuStorage/Migrations",
                 ],
                 logPath: directory + "/migrate-\(index).log")
         }
@@ -59,7 +59,7 @@ struct CommandLineTests {
         #expect(outputs.filter { $0.contains("schema is up to date") }.count == 2)
         let connection = schema.makeConnection()
         let shipped = try FileManager.default.contentsOfDirectory(
-            atPath: TestEnvironment.repositoryRoot + "/Sources/MenuKnowledge/Storage/Migrations"
+            atPath: TestEnvironment.repositoryRoot + "/Sources/MenuStorage/Migrations"
         ).filter { $0.hasSuffix(".sql") }.count
         let recorded = try connection.query("SELECT count(*) AS n FROM schema_migrations").first?.decode(
             Int.self, column: "n")
@@ -72,7 +72,7 @@ struct OCRCommandTests {
     @Test func printsTheItemsOfAFixtureAsJSON() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("ocr")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let image = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures/menu-thousands-market.jpg"
+        let image = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures/menu-thousands-market.jpg"
         let status = try ChildProcess.run(
             try TestEnvironment.responderBinary(), ["ocr", image], logPath: directory + "/out.json",
             timeout: .seconds(60))

@@ -1,5 +1,4 @@
 import Foundation
-import MenuKnowledge
 import MenuKnowledgeTesting
 import Postgres
 import Synchronization

@@ -1,6 +1,6 @@
 import Foundation
-import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Testing
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import MenuKnowledge
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Testing
 
@@ -12,7 +12,7 @@ struct UploadFixture {
     let restaurant: UUID
     let apiKey: String
 
-    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures"
 
     init() throws {
         schema = try ScratchSchema()

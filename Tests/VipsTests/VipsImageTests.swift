@@ -6,7 +6,7 @@ import Vips
 /// The libvips wrapper on small committed images: the same 300x200 menu line as PNG, WebP, HEIC, and a JPEG whose
 /// EXIF orientation says "rotate 90°".
 struct VipsImageTests {
-    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/MenuKnowledgeTests/Fixtures"
+    static let fixtures = TestEnvironment.repositoryRoot + "/Tests/OCRTests/Fixtures"
 
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: URL(fileURLWithPath: "\(fixtures)/\(name)")))

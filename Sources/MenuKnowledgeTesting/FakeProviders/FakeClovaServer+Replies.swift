@@ -1,4 +1,4 @@
-import MenuKnowledge
+import JSON
 
 extension FakeClovaServer {
     /// What a reply copies from its request (docs/providers.md: `requestId` and `images[].name` are echoed).

@@ -1,5 +1,5 @@
 import Foundation
-import MenuKnowledge
+import JSON
 
 extension FakeClovaServer {
     /// What a request must look like (docs/providers.md), and what the reply echoes.

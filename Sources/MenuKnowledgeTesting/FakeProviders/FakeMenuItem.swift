@@ -1,4 +1,4 @@
-import MenuKnowledge
+import JSON
 
 /// One dish in a ``FakeOpenAIServer`` answer, with the fields of the menu schema the client asks for.
 ///

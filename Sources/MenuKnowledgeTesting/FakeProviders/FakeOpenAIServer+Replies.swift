@@ -1,4 +1,4 @@
-import MenuKnowledge
+import JSON
 
 extension FakeOpenAIServer {
     /// The snapshot name real responses report for the `gpt-4o-mini` alias (docs/providers.md).

@@ -1,5 +1,5 @@
 import Foundation
-import MenuKnowledge
+import JSON
 
 extension FakeOpenAIServer {
     /// What a request must look like (docs/providers.md), and the first image it carries.

@@ -1,4 +1,4 @@
-import MenuKnowledge
+import JSON
 
 /// Strict accessors for the fakes' request checks: `true` is not `1`, a string is not a number, `1.0` is not an
 /// integer. (The service's own accessors, `intValue` and friends, are lenient on purpose.)

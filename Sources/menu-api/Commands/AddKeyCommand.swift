@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import MenuKnowledge
+import MenuStorage
 import Postgres
 
 struct AddKeyCommand: ParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Logging
-import MenuKnowledge
+import MenuStorage
 import Postgres
 
 struct CreateRestaurantCommand: ParsableCommand {

@@ -1,5 +1,5 @@
 import ArgumentParser
-import MenuKnowledge
+import MenuModel
 
 /// `menu-api`: the Menu Knowledge Engine's OCR service.
 struct MenuAPICommand: ParsableCommand {

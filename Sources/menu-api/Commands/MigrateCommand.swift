@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
-import MenuKnowledge
+import MenuConfiguration
+import MenuStorage
 import Postgres
 
 struct MigrateCommand: ParsableCommand {

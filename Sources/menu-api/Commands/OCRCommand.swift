@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
-import MenuKnowledge
+import JSON
+import MenuModel
+import OCR
 import Tesseract
 import Vips
 

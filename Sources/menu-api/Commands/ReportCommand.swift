@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Logging
-import MenuKnowledge
+import MenuModel
+import MenuStorage
 import Postgres
 
 struct ReportCommand: ParsableCommand {

@@ -1,5 +1,4 @@
 import ArgumentParser
-import MenuKnowledge
 
 struct RestaurantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

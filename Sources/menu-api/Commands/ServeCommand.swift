@@ -3,7 +3,9 @@ import Curl
 import FastCGI
 import Glibc
 import Logging
-import MenuKnowledge
+import MenuAPI
+import MenuConfiguration
+import MenuModel
 
 struct ServeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

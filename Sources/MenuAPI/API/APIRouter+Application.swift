@@ -1,0 +1,33 @@
+public import Logging
+public import MenuConfiguration
+import MenuStorage
+public import Postgres
+
+extension APIRouter {
+    /// The service's router for one worker: every controller, wired to that worker's own resources.
+    /// - Parameters:
+    ///   - configuration: the service configuration.
+    ///   - database: the worker's PostgreSQL connection.
+    ///   - orchestrator: the process's shared OCR pipeline; nil leaves the upload routes out (health-only tests).
+    ///   - logger: the worker's logger.
+    public static func application(
+        configuration: Configuration, database: PostgresConnection, orchestrator: UploadOrchestrator? = nil,
+        logger: Logger
+    ) -> APIRouter {
+        var router = APIRouter(logger: logger)
+        router.add(middleware: RequestLoggingMiddleware())
+        HealthController(
+            environment: configuration.environment.rawValue, database: PostgresDatabaseProbe(connection: database)
+        )
+        .addRoutes(to: &router)
+        if let orchestrator {
+            UploadController(database: database, orchestrator: orchestrator, limits: configuration.uploads)
+                .addRoutes(to: &router)
+        }
+        MetricsController(database: database, adminToken: configuration.adminToken).addRoutes(to: &router)
+        if configuration.enablesTestRoutes {
+            DiagnosticsController().addRoutes(to: &router)
+        }
+        return router
+    }
+}

@@ -1,0 +1,20 @@
+/// Why an image cannot be read.
+public struct ImageError: Error, Sendable, CustomStringConvertible {
+    /// What is wrong with the image.
+    public enum Code: String, Sendable {
+        /// Empty, not an image format the service reads, truncated or corrupt.
+        case invalidImage = "invalid_image"
+        /// More pixels than allowed (a decompression bomb is refused on its header).
+        case imageTooLarge = "image_too_large"
+    }
+
+    public var code: Code
+    public var message: String
+
+    package init(code: Code, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

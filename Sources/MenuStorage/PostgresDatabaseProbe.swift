@@ -1,0 +1,23 @@
+public import Logging
+import MenuModel
+public import Postgres
+
+/// Probes PostgreSQL with `SELECT 1` on a worker's connection, which reconnects by itself after an outage.
+public struct PostgresDatabaseProbe: DatabaseProbe {
+    private let connection: PostgresConnection
+
+    /// - Parameter connection: the worker's connection; the probe uses it on the worker's thread only.
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    public func isReachable(logger: Logger) -> Bool {
+        do {
+            try connection.ping()
+            return true
+        } catch {
+            logger.warning("Database not reachable", metadata: [LogKey.error: "\(error.debugDescription)"])
+            return false
+        }
+    }
+}

@@ -1,0 +1,64 @@
+public import Curl
+public import Logging
+public import MenuConfiguration
+import MenuModel
+public import Tesseract
+
+extension TierRouter {
+    /// The configured chain for the calling thread: its providers share `client` (one easy handle, connections kept
+    /// to each provider) and, when the local tier is on, one Tesseract engine made by `makeTesseractEngine`.
+    /// - Throws: `TesseractError` when the local tier is configured and its languages cannot be loaded.
+    public static func make(
+        configuration: Configuration.OCR, client: HTTPClient, logger: Logger,
+        makeTesseractEngine: () throws(TesseractError) -> TesseractEngine = { () throws(TesseractError) in
+            try TesseractOCRProvider.makeEngine()
+        }
+    ) throws(TesseractError) -> TierRouter {
+        var tiers: [OCRTier] = []
+        for name in configuration.tierNames {
+            let bar = tiers.isEmpty ? configuration.primaryMinimumConfidence : configuration.fallbackMinimumConfidence
+            switch name {
+            case .gptVision:
+                tiers.append(
+                    OCRTier(
+                        provider: OpenAIVisionProvider(
+                            configuration: configuration.openAI, client: client, logger: logger),
+                        minimumConfidence: bar, timeout: configuration.openAI.timeout))
+            case .clova:
+                tiers.append(
+                    OCRTier(
+                        provider: ClovaOCRProvider(configuration: configuration.clova, client: client, logger: logger),
+                        minimumConfidence: bar, timeout: configuration.clova.timeout))
+            case .tesseract:
+                tiers.append(
+                    OCRTier(
+                        provider: TesseractOCRProvider(engine: try makeTesseractEngine()), minimumConfidence: bar,
+                        timeout: configuration.tesseractTimeout))
+            }
+        }
+        return TierRouter(tiers: tiers, maximumItems: configuration.maximumItems, deadline: configuration.imageDeadline)
+    }
+
+    /// How our own reading of a page is done: preprocessing, Tesseract's user words, the layout parser, the price
+    /// rules and the lexicon. Raised whenever one of them changes what a page reads as (2: the highlight boxes,
+    /// user words, compound names and the parser rules of issue 10's second stop), so cached results made the old
+    /// way are not served; the service version in `/api/v1/health` is not raised for that.
+    public static let readingRevision = 5
+
+    /// What changes results: the tiers, models, prompt version, bars and our own reading. Part of the cache key, so
+    /// a deployment that changes any of them does not serve results computed the old way.
+    public static func pipelineVersion(of configuration: Configuration.OCR) -> String {
+        var parts = ["v1", "service:\(ServiceVersion.current)", "reading:\(readingRevision)"]
+        for name in configuration.tierNames {
+            switch name {
+            case .gptVision:
+                parts.append("gpt_vision:\(configuration.openAI.model):\(OpenAIVisionProvider.promptVersion)")
+            case .clova: parts.append("clova:V2")
+            case .tesseract: parts.append("tesseract:kor:psm6:inkmap:lexicon")
+            }
+        }
+        parts.append("bars:\(configuration.primaryMinimumConfidence):\(configuration.fallbackMinimumConfidence)")
+        parts.append("max:\(configuration.maximumItems)")
+        return parts.joined(separator: "|")
+    }
+}

@@ -1,0 +1,134 @@
+import Logging
+import MenuAPI
+import MenuConfiguration
+import MenuModel
+import Testing
+
+/// The operators' targets and alert rules on crafted metrics, and the admin token check.
+struct KPIReportTests {
+    static func metrics(
+        runs: Int = 100, tier1: Int = 88, fallbacks: Int = 12, averageMilliseconds: Int = 3500, files: Int? = nil,
+        cacheHits: Int = 60, errors: Int = 0
+    ) -> OCRMetrics {
+        var metrics = OCRMetrics()
+        metrics.runs = runs
+        metrics.tier1 = tier1
+        metrics.fallbacks = fallbacks
+        metrics.processingMilliseconds = averageMilliseconds * runs
+        metrics.files = files ?? runs + cacheHits
+        metrics.cacheHits = cacheHits
+        metrics.errors = errors
+        metrics.items = runs * 10
+        return metrics
+    }
+
+    @Test func healthyWindowMeetsEveryTargetAndRaisesNothing() {
+        let report = KPIReport(metrics: Self.metrics())
+        #expect(report.kpis.map(\.status) == Array(repeating: .ok, count: 6))
+        #expect(report.alerts.isEmpty)
+        #expect(report.severity == 0)
+    }
+
+    @Test func emptyWindowHasNoDataAndNoAlert() {
+        let report = KPIReport(metrics: OCRMetrics())
+        #expect(report.kpis.allSatisfy { $0.status == .noData })
+        #expect(report.alerts.isEmpty)
+        #expect(report.severity == 0)
+        #expect(OCRMetrics().averageMilliseconds == 0)
+        #expect(OCRMetrics.percent(OCRMetrics().tier1SuccessRate) == "0.0%")
+    }
+
+    struct RuleCase: Sendable, CustomTestStringConvertible {
+        var metrics: OCRMetrics
+        var rules: [String]
+        var severity: Int
+        var testDescription: String { rules.joined(separator: " + ").isEmpty ? "none" : rules.joined(separator: " + ") }
+    }
+
+    static let ruleCases: [RuleCase] = [
+        RuleCase(
+            metrics: metrics(tier1: 69, fallbacks: 31),
+            rules: ["tier_1_success_rate < 70%", "tier_2_fallback_rate > 20%"], severity: 2),
+        RuleCase(metrics: metrics(tier1: 70, fallbacks: 20), rules: [], severity: 0),
+        RuleCase(metrics: metrics(tier1: 79, fallbacks: 21), rules: ["tier_2_fallback_rate > 20%"], severity: 1),
+        RuleCase(metrics: metrics(files: 1000, errors: 21), rules: ["error_rate > 2%"], severity: 2),
+        RuleCase(metrics: metrics(files: 1000, errors: 20), rules: [], severity: 0),
+        RuleCase(metrics: metrics(averageMilliseconds: 10_001), rules: ["avg_processing_time_ms > 10000"], severity: 2),
+        RuleCase(metrics: metrics(averageMilliseconds: 10_000), rules: ["avg_processing_time_ms > 5000"], severity: 1),
+        RuleCase(metrics: metrics(averageMilliseconds: 5001), rules: ["avg_processing_time_ms > 5000"], severity: 1),
+        RuleCase(metrics: metrics(averageMilliseconds: 5000), rules: [], severity: 0),
+    ]
+
+    @Test(arguments: ruleCases)
+    func eachAlertRuleFiresOnItsWindowAndNotOtherwise(_ testCase: RuleCase) {
+        let report = KPIReport(metrics: testCase.metrics)
+        #expect(report.alerts.map(\.rule) == testCase.rules)
+        #expect(report.severity == testCase.severity)
+        for alert in report.alerts { #expect(!alert.action.isEmpty) }
+    }
+
+    @Test func alertsCarryTheOperatorsActions() {
+        let report = KPIReport(metrics: Self.metrics(tier1: 50, fallbacks: 50, files: 200, errors: 10))
+        let actions = Dictionary(uniqueKeysWithValues: report.alerts.map { ($0.rule, $0.action) })
+        #expect(actions["tier_1_success_rate < 70%"] == "GPT API 문제 조사: API 상태 확인, 모델 재인증")
+        #expect(actions["error_rate > 2%"] == "시스템 장애 경고: 로그 분석, 서비스 재시작 검토")
+        #expect(actions["tier_2_fallback_rate > 20%"] == "Tier 1 신뢰도 저하: 이미지 전처리 로직 재검토")
+        #expect(report.alerts.first { $0.rule.hasPrefix("tier_1") }?.value == "50.0%")
+    }
+
+    @Test func percentilesReportTheirBucketBound() {
+        var metrics = OCRMetrics()
+        for milliseconds in [120, 980, 3000, 3001, 3050, 4200, 65_000] {
+            metrics.runs += 1
+            metrics.buckets[ProcessingTimeBuckets.index(of: milliseconds)] += 1
+        }
+        #expect(metrics.percentileMilliseconds(0.5) == 3100)
+        #expect(metrics.percentileMilliseconds(0.95) == 120_000)
+        #expect(metrics.percentileMilliseconds(0.1) == 150)
+        #expect(ProcessingTimeBuckets.index(of: 3000) == ProcessingTimeBuckets.bounds.firstIndex(of: 3000))
+    }
+
+    @Test func adminTokenChecks() throws {
+        let token = Secret("0123456789abcdef-admin")
+        let missing = APIRequest(method: "GET", path: "/api/v1/admin/ocr/metrics")
+        #expect(throws: APIError.self) { try AdminAuthorization.check(missing, token: token) }
+        do {
+            try AdminAuthorization.check(missing, token: token)
+        } catch {
+            #expect(error.status == 401)
+            #expect(error.headers.contains { $0.name == "WWW-Authenticate" && $0.value == "Bearer" })
+        }
+        let wrong = APIRequest(
+            method: "GET", path: "/", headers: ["Authorization": "Bearer 0123456789abcdef-admiN"])
+        do {
+            try AdminAuthorization.check(wrong, token: token)
+            Issue.record("a wrong token was accepted")
+        } catch {
+            #expect(error.status == 403)
+        }
+        let right = APIRequest(method: "GET", path: "/", headers: ["Authorization": "Bearer 0123456789abcdef-admin"])
+        try AdminAuthorization.check(right, token: token)
+        // No token configured: loopback only.
+        try AdminAuthorization.check(APIRequest(method: "GET", path: "/", remoteAddress: "127.0.0.1"), token: nil)
+        try AdminAuthorization.check(APIRequest(method: "GET", path: "/", remoteAddress: "::1"), token: nil)
+        do {
+            try AdminAuthorization.check(APIRequest(method: "GET", path: "/", remoteAddress: "203.0.113.9"), token: nil)
+            Issue.record("a remote client was let in without a token")
+        } catch {
+            #expect(error.status == 403)
+        }
+        #expect(AdminAuthorization.constantTimeEquals(Array("abc".utf8), Array("abc".utf8)))
+        #expect(!AdminAuthorization.constantTimeEquals(Array("abc".utf8), Array("abcd".utf8)))
+    }
+
+    @Test func productionRefusesToStartWithoutAnAdminToken() {
+        #expect {
+            try Configuration(environment: ["APP_ENV": "production"])
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == "ADMIN_TOKEN"
+        }
+        #expect(throws: Never.self) {
+            try Configuration(environment: ["APP_ENV": "production", "ADMIN_TOKEN": "a-long-enough-admin-token"])
+        }
+    }
+}

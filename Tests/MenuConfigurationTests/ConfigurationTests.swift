@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import MenuConfiguration
+import MenuKnowledgeTesting
+import MenuModel
+import Testing
+
+struct ConfigurationTests {
+    @Test func defaultsWithEmptyEnvironment() throws {
+        let configuration = try Configuration(environment: [:])
+        #expect(configuration.environment == .development)
+        #expect(configuration.logLevel == .info)
+        #expect(configuration.database.url == "postgresql://menu_api@127.0.0.1:5432/menu_api")
+        #expect(configuration.database.connectTimeout == .seconds(5))
+        #expect(configuration.fastCGI.listen == nil)
+        #expect(configuration.fastCGI.socketMode == 0o660)
+        #expect(configuration.fastCGI.workers == 16)
+        #expect(configuration.fastCGI.backlog == 128)
+        #expect(configuration.fastCGI.shutdownGracePeriod == .seconds(30))
+        #expect(configuration.limits.maxBodyBytes == 52_428_800)
+        #expect(configuration.enablesTestRoutes == false)
+        #expect(configuration.migrationsDirectory == nil)
+    }
+
+    @Test func readsEveryVariable() throws {
+        let configuration = try Configuration(environment: [
+            "APP_ENV": "production", "LOG_LEVEL": "debug", "DATABASE_URL": "postgresql://u@db/x",
+            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2.5", "MENU_API_LISTEN": "unix:/run/m.sock",
+            "MENU_API_SOCKET_MODE": "0666",
+            "MENU_API_WORKERS": "32", "MENU_API_BACKLOG": "512", "MENU_API_SHUTDOWN_GRACE_SECONDS": "10",
+            "MENU_API_MAX_BODY_BYTES": "1048576", "MENU_API_TEST_ROUTES": "0",
+            "MENU_API_MIGRATIONS_DIR": "/usr/share/menu-api/migrations", "ADMIN_TOKEN": "a-long-enough-admin-token",
+        ])
+        #expect(configuration.isProduction)
+        #expect(configuration.logLevel == .debug)
+        #expect(configuration.database.url == "postgresql://u@db/x")
+        #expect(configuration.database.connectTimeout == .milliseconds(2500))
+        #expect(configuration.fastCGI.listen == "unix:/run/m.sock")
+        #expect(configuration.fastCGI.socketMode == 0o666)
+        #expect(configuration.fastCGI.workers == 32)
+        #expect(configuration.fastCGI.backlog == 512)
+        #expect(configuration.fastCGI.shutdownGracePeriod == .seconds(10))
+        #expect(configuration.limits.maxBodyBytes == 1_048_576)
+        #expect(configuration.migrationsDirectory == "/usr/share/menu-api/migrations")
+        #expect(configuration.adminToken == Secret("a-long-enough-admin-token"))
+        #expect(configuration.uploads.requiresAPIKey)
+    }
+
+    @Test func emptyValueMeansDefault() throws {
+        #expect(try Configuration(environment: ["MENU_API_WORKERS": "  ", "APP_ENV": ""]).fastCGI.workers == 16)
+    }
+
+    @Test(arguments: [
+        ("APP_ENV", "prod"), ("LOG_LEVEL", "verbose"), ("MENU_API_WORKERS", "0"), ("MENU_API_WORKERS", "many"),
+        ("MENU_API_WORKERS", "5000"), ("MENU_API_SOCKET_MODE", "0999"), ("MENU_API_SOCKET_MODE", "1777"),
+        ("MENU_API_BACKLOG", "-1"), ("MENU_API_SHUTDOWN_GRACE_SECONDS", "soon"), ("MENU_API_MAX_BODY_BYTES", "0"),
+        ("DATABASE_CONNECT_TIMEOUT_SECONDS", "0"), ("MENU_API_TEST_ROUTES", "maybe"), ("DATABASE_MAX_CONNECTIONS", "1"),
+        ("DATABASE_MAX_CONNECTIONS", "16"),
+    ])
+    func badValueNamesItsVariable(variable: String, value: String) {
+        #expect {
+            try Configuration(environment: [variable: value])
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.variable == variable && error.description.contains(variable)
+                && error.description.contains(value)
+        }
+    }
+
+    @Test func theConnectionBudgetCoversTheWorkersFirst() throws {
+        let configuration = try Configuration(environment: ["DATABASE_MAX_CONNECTIONS": "24", "MENU_API_WORKERS": "8"])
+        #expect(configuration.database.maxConnections == 24)
+        #expect(configuration.database.cacheConnections(workers: configuration.fastCGI.workers) == 16)
+        #expect(Configuration().database.maxConnections == 40)
+        // A budget the workers alone use up cannot work: start-up stops, naming the variable.
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["DATABASE_MAX_CONNECTIONS": "8", "MENU_API_WORKERS": "8"])
+        }
+    }
+
+    @Test func testRoutesAreRefusedInProduction() {
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["APP_ENV": "production", "MENU_API_TEST_ROUTES": "1"])
+        }
+    }
+}
+
+/// The shipped environment sample is the documentation operators copy: it must parse, and give the defaults.
+struct EnvironmentSampleTests {
+    @Test func sampleParsesToTheDefaults() throws {
+        let path = MenuKnowledgeTesting.TestEnvironment.repositoryRoot + "/conf/menu-api.env.example"
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var variables: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            variables[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        #expect(variables.count >= 40)
+        let sample = try Configuration(environment: variables)
+        let defaults = Configuration()
+        #expect(sample.fastCGI.workers == defaults.fastCGI.workers)
+        #expect(sample.uploads.maxFiles == defaults.uploads.maxFiles)
+        #expect(sample.uploads.cacheTimeToLive == defaults.uploads.cacheTimeToLive)
+        #expect(sample.ocr.tierNames == [.tesseract])
+        #expect(sample.ocr.imageDeadline == defaults.ocr.imageDeadline)
+        #expect(sample.ocr.openAI.baseURL == defaults.ocr.openAI.baseURL)
+        #expect(sample.ocr.openAI.inputPricePerMillionTokens == defaults.ocr.openAI.inputPricePerMillionTokens)
+        #expect(sample.adminToken == nil)
+        // Every variable the service reads appears in the sample.
+        let source =
+            try String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuConfiguration/Configuration+OCR.swift", encoding: .utf8)
+            + String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuConfiguration/Configuration+Uploads.swift", encoding: .utf8)
+            + String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuConfiguration/Configuration.swift", encoding: .utf8)
+        for match in source.matches(of: /reader\.[a-zA-Z]+\("([A-Z0-9_]+)"/) {
+            #expect(variables[String(match.1)] != nil, "\(match.1) is missing from the sample")
+        }
+    }
+
+    @Test func secretsAreRedactedWhenPrinted() throws {
+        let configuration = try Configuration(environment: [
+            "OPENAI_API_KEY": "sk-live-secret-value",
+            "CLOVA_OCR_URL": "https://x.apigw.ntruss.com/custom/v1/1/k/general",
+            "CLOVA_OCR_SECRET": "clova-secret-value", "ADMIN_TOKEN": "admin-secret-value-123",
+        ])
+        let printed = "\(configuration) \(String(reflecting: configuration))"
+        #expect(!printed.contains("sk-live-secret-value"))
+        #expect(!printed.contains("clova-secret-value"))
+        #expect(!printed.contains("admin-secret-value-123"))
+        #expect(configuration.ocr.tierNames == [.gptVision, .clova, .tesseract])
+    }
+
+    @Test(arguments: [
+        ("OCR_TIERS", "gpt_vision,ocr"), ("OCR_TIERS", "tesseract,tesseract"), ("OCR_TIER1_MIN_CONFIDENCE", "1.5"),
+        ("OPENAI_BASE_URL", "api.openai.com"), ("UPLOAD_MAX_FILES", "0"), ("B2B_AUTH", "sometimes"),
+        ("ADMIN_TOKEN", "short"), ("OCR_TIERS", "gpt_vision"), ("OCR_TIERS", "tesseract,gpt-vision"),
+    ])
+    func badOCRAndUploadValuesNameTheirVariable(variable: String, value: String) {
+        #expect {
+            try Configuration(environment: [variable: value])
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            // OCR_TIERS=gpt_vision without a key names the missing key.
+            return error.variable == variable || error.variable == "OPENAI_API_KEY"
+        }
+    }
+}

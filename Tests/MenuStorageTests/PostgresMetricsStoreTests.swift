@@ -1,0 +1,151 @@
+import Foundation
+import JSON
+import Logging
+import MenuKnowledgeTesting
+import MenuModel
+import MenuStorage
+import Postgres
+import Testing
+
+/// Windows, roll-ups and Prometheus output against a real PostgreSQL, with events written at chosen times.
+struct PostgresMetricsStoreTests {
+    static func migratedSchema() throws -> (ScratchSchema, PostgresConnection) {
+        let schema = try ScratchSchema()
+        return (schema, try schema.makeMigratedConnection())
+    }
+
+    /// One event `ago` seconds before now.
+    static func insertEvent(
+        _ connection: PostgresConnection, ago seconds: Int, cached: Bool = false, provider: String = "gpt_vision",
+        tier: Int = 1, fallback: Bool = false, milliseconds: Int = 3000, status: String = "success",
+        items: Int = 10, priceErrorItems: Int = 0, handwriting: Bool = false
+    ) throws {
+        try connection.query(
+            """
+            INSERT INTO ocr_events (occurred_at, cached, is_run, provider, tier, fallback_triggered, has_handwriting,
+                item_count, price_error_count, price_error_item_count, processing_ms, status, prompt_tokens,
+                completion_tokens, estimated_cost_usd)
+            VALUES (now() - make_interval(secs => \(seconds)), \(cached), \(!cached), \(provider), \(tier),
+                \(fallback), \(handwriting), \(items), \(priceErrorItems), \(priceErrorItems), \(milliseconds),
+                \(status), \(cached ? 0 : 1000), \(cached ? 0 : 100), \(cached ? 0.0 : 0.001))
+            """)
+    }
+
+    @Test func windowsCutByTimeThroughRollUpsAndRawEvents() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        // Spread over rolled-up hours (days ago), the raw tail (minutes ago) and a window's partial first hour.
+        let ages = [60, 600, 3000, 4000, 7300, 20_000, 86_000, 90_000, 200_000, 700_000, 3_000_000]
+        for age in ages { try Self.insertEvent(connection, ago: age) }
+        try Self.insertEvent(connection, ago: 120, cached: true)
+        let store = PostgresMetricsStore(connection: connection)
+        let expected: [String: Int] = ["1h": 3, "24h": 7, "7d": 9, "30d": 10, "all": 11]
+        for (name, runs) in expected {
+            let metrics = try store.metrics(for: try #require(PostgresMetricsStore.Window.named(name)))
+            #expect(metrics.runs == runs, "window \(name)")
+            #expect(metrics.files == runs + 1, "window \(name)")
+            #expect(metrics.cacheHits == 1, "window \(name)")
+        }
+        // The roll-up really ran, and a second call (with the hours now rolled up) gives the same figures.
+        #expect(
+            try connection.query("SELECT count(*) AS n FROM ocr_event_hours").first?.decode(Int.self, at: 0) ?? 0 >= 6)
+        let again = try store.metrics(for: .all)
+        #expect(again.runs == 11)
+        #expect(again.processingMilliseconds == 33_000)
+        #expect(again.buckets.reduce(0, +) == 11)
+        #expect(again.runsByProvider == ["gpt_vision": 11])
+    }
+
+    @Test func figuresMatchADirectAggregateOfTheEvents() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        try connection.query(
+            """
+            INSERT INTO ocr_events (occurred_at, cached, is_run, provider, tier, fallback_triggered, has_handwriting,
+                item_count, price_error_count, price_error_item_count, processing_ms, status)
+            SELECT now() - i * interval '97 seconds', i % 4 = 0, i % 4 <> 0,
+                CASE WHEN i % 5 = 0 THEN 'clova' ELSE 'gpt_vision' END, CASE WHEN i % 5 = 0 THEN 2 ELSE 1 END,
+                i % 5 = 0, i % 9 = 0, 8, (i % 6 = 0)::int, (i % 6 = 0)::int, 1000 + (i * 37) % 5000,
+                CASE WHEN i % 50 = 0 THEN 'failed' ELSE 'success' END
+            FROM generate_series(1, 5000) i
+            """)
+        let metrics = try PostgresMetricsStore(connection: connection).metrics(for: .all)
+        let direct = try #require(
+            try connection.query(
+                """
+                SELECT count(*) AS files, count(*) FILTER (WHERE is_run) AS runs,
+                    count(*) FILTER (WHERE is_run AND tier = 1 AND NOT fallback_triggered AND status = 'success') AS tier1,
+                    count(*) FILTER (WHERE is_run AND fallback_triggered) AS fallbacks,
+                    count(*) FILTER (WHERE status = 'failed') AS errors,
+                    sum(processing_ms) FILTER (WHERE is_run) AS ms,
+                    count(*) FILTER (WHERE is_run AND has_handwriting) AS handwriting
+                FROM ocr_events
+                """
+            ).first)
+        #expect(metrics.files == (try direct.decode(Int.self, column: "files")))
+        #expect(metrics.runs == (try direct.decode(Int.self, column: "runs")))
+        #expect(metrics.tier1 == (try direct.decode(Int.self, column: "tier1")))
+        #expect(metrics.fallbacks == (try direct.decode(Int.self, column: "fallbacks")))
+        #expect(metrics.errors == (try direct.decode(Int.self, column: "errors")))
+        #expect(metrics.processingMilliseconds == (try direct.decode(Int.self, column: "ms")))
+        #expect(metrics.handwriting == (try direct.decode(Int.self, column: "handwriting")))
+    }
+
+    @Test func prometheusOutputIsWellFormedAndMatchesTheJSON() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        try Self.insertEvent(connection, ago: 10, milliseconds: 900)
+        try Self.insertEvent(connection, ago: 20, provider: "clova", tier: 2, fallback: true, milliseconds: 4500)
+        try Self.insertEvent(connection, ago: 30, cached: true)
+        try Self.insertEvent(connection, ago: 40_000, milliseconds: 12_000, status: "failed")
+        let metrics = try PostgresMetricsStore(connection: connection).metrics(for: .all)
+        let text = MetricsFormat.prometheus(metrics)
+        let sample = try Regex(
+            #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+Inf]+$"#
+        )
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
+            #expect(line.wholeMatch(of: sample) != nil, "malformed line: \(line)")
+            let parts = line.split(separator: " ")
+            values[String(parts[0])] = Double(parts[1])
+        }
+        let json = MetricsFormat.json(metrics, window: "all")
+        #expect(values["menu_api_ocr_files_total"] == 4)
+        #expect(values["menu_api_ocr_cache_hits_total"] == json["cache_hits"]?.doubleValue)
+        #expect(values["menu_api_ocr_errors_total"] == json["error_count"]?.doubleValue)
+        #expect(values["menu_api_ocr_fallbacks_total"] == json["tier_2_count"]?.doubleValue)
+        #expect(values["menu_api_ocr_tier1_accepted_total"] == json["tier_1_count"]?.doubleValue)
+        #expect(values["menu_api_ocr_processing_seconds_count"] == json["total_count"]?.doubleValue)
+        #expect(values["menu_api_ocr_processing_seconds_bucket{le=\"1.0\"}"] == 1)
+        #expect(values["menu_api_ocr_processing_seconds_bucket{le=\"5.0\"}"] == 2)
+        #expect(values["menu_api_ocr_processing_seconds_bucket{le=\"+Inf\"}"] == 3)
+        #expect(values["menu_api_ocr_processing_seconds_sum"] == 17.4)
+        #expect(values["menu_api_ocr_runs_total{provider=\"clova\"}"] == 1)
+        #expect(text.contains("# TYPE menu_api_ocr_processing_seconds histogram"))
+    }
+
+    @Test func emptyDatabaseGivesZerosNotErrors() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        let json = MetricsFormat.json(
+            try PostgresMetricsStore(connection: connection).metrics(for: .all), window: "all")
+        #expect(json["total_count"] == .int(0))
+        #expect(json["tier_1_success_rate"] == .string("0.0%"))
+        #expect(json["avg_processing_time_ms"] == .int(0))
+        #expect(json["last_updated"] == .null)
+        #expect(json["alerts"] == .array([]))
+    }
+}
