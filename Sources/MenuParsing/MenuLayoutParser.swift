@@ -411,7 +411,7 @@ public struct MenuLayoutParser: Sendable {
     /// `소 중 대`, `소 대`, `S M L`, `1인분 2인분`, `보통 곱빼기`: a row of size labels, after a title over the name
     /// column or a section word (`메뉴 소 대`, `식사 소 중 대`), with a grid's rules read as `|` around them and one
     /// label misread beside its kin (`소 주 대`).
-    static func sizeHeader(_ text: String) -> [String]? {
+    package static func sizeHeader(_ text: String) -> [String]? {
         // A grid's rules leave quotes and `0` runs beside the header's words (`"메뉴 보통 곱빼기`, `000 0`).
         var tokens = PriceParser.tokens(of: PriceParser.normalized(text)).map {
             PriceParser.strippingParentheses($0).trimmingCharacters(in: CharacterSet(charactersIn: "\"'`“”‘’.,:;|_-~!"))
@@ -450,7 +450,7 @@ public struct MenuLayoutParser: Sendable {
     /// The labels of a grid's header row at `index`: the line alone (``sizeHeader(_:)``), or with the line after it
     /// when the two overlap and the second has no price (a header of lone syllables far apart comes back as two
     /// lines, `메뉴 소` over `중 대`); `joinsNext` when it took the next line.
-    static func headerRow(in lines: [Line], at index: Int) -> (labels: [String], joinsNext: Bool)? {
+    package static func headerRow(in lines: [Line], at index: Int) -> (labels: [String], joinsNext: Bool)? {
         if let labels = sizeHeader(lines[index].text) { return (labels, false) }
         guard index + 1 < lines.count else { return nil }
         let line = lines[index]
