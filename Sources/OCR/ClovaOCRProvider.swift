@@ -68,7 +68,7 @@ public final class ClovaOCRProvider: OCRProvider {
         case .failure(let error): return failure(error.reason, error.message)
         }
         // classify accepted it, so it parses and has a SUCCESS image.
-        guard let page = (try? JSONParser.parse(response.body))?["images"]?.arrayValue?.first else {
+        guard let page = ClovaReply.decode(response.body)?.images.first else {
             return failure(.invalidOutput, "CLOVA's answer has no image")
         }
         let words = Self.words(of: page)
@@ -81,13 +81,13 @@ public final class ClovaOCRProvider: OCRProvider {
     }
 
     /// The fields as words: each polygon (possibly rotated) becomes its bounding rectangle.
-    static func words(of page: JSONValue) -> [OCRWord] {
-        (page["fields"]?.arrayValue ?? []).compactMap { field in
-            guard let text = field["inferText"]?.stringValue?.withoutControlCharacters, !text.isEmpty,
-                let vertices = field["boundingPoly"]?["vertices"]?.arrayValue, !vertices.isEmpty
-            else { return nil }
-            let xs = vertices.compactMap { $0["x"]?.doubleValue }
-            let ys = vertices.compactMap { $0["y"]?.doubleValue }
+    static func words(of page: ClovaReply.Image) -> [OCRWord] {
+        page.fields.compactMap { field in
+            let text = field.inferText.withoutControlCharacters
+            let vertices = field.boundingPoly.vertices
+            guard !text.isEmpty, !vertices.isEmpty else { return nil }
+            let xs = vertices.compactMap(\.x)
+            let ys = vertices.compactMap(\.y)
             // The service works on images of at most a few thousand pixels: a box outside ±100,000 is a corrupt
             // answer, and would make the layout parser's column histogram absurdly large.
             let plausible = -100_000.0...100_000.0
@@ -96,7 +96,7 @@ public final class ClovaOCRProvider: OCRProvider {
             else {
                 return nil
             }
-            let confidence = field["inferConfidence"]?.doubleValue ?? 0
+            let confidence = field.inferConfidence ?? 0
             return OCRWord(
                 text: text, x: left, y: top, width: right - left, height: bottom - top,
                 confidence: min(1, max(0, confidence)))
@@ -104,20 +104,18 @@ public final class ClovaOCRProvider: OCRProvider {
     }
 
     static func classify(_ response: HTTPClientResponse) -> ProviderVerdict {
-        let body = try? JSONParser.parse(response.body)
         if response.status == 200 {
-            guard let page = body?["images"]?.arrayValue?.first else {
+            guard let page = ClovaReply.decode(response.body)?.images.first else {
                 return .retry(reason: .invalidOutput, message: "CLOVA answered 200 without an image", delay: nil)
             }
-            switch page["inferResult"]?.stringValue {
+            switch page.inferResult {
             case "SUCCESS": return .accept
             case "FAILURE": return .fail(reason: .unreadable, message: "CLOVA could not read the image")
             case "ERROR": return .retry(reason: .serverError, message: "CLOVA had a processing error", delay: nil)
             default: return .fail(reason: .invalidOutput, message: "CLOVA's inferResult is missing or unknown")
             }
         }
-        // The OCR envelope carries `code`; the API gateway's carries `error.errorCode`.
-        let code = body?["code"]?.stringValue ?? body?["error"]?["errorCode"]?.stringValue ?? "none"
+        let code = ClovaErrorReply.code(in: response.body) ?? "none"
         let message = "CLOVA answered \(response.status) (code \(code))"
         switch code {
         case "0025": return .retry(reason: .rateLimited, message: message, delay: nil)

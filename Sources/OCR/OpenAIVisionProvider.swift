@@ -173,8 +173,7 @@ public final class OpenAIVisionProvider: OCRProvider {
     static func classify(_ response: HTTPClientResponse) -> ProviderVerdict {
         let status = response.status
         if (200..<300).contains(status) { return .accept }
-        let error = (try? JSONParser.parse(response.body))?["error"]
-        let code = error?["code"]?.stringValue ?? error?["type"]?.stringValue ?? "none"
+        let code = OpenAIErrorReply.code(in: response.body) ?? "none"
         let message = "OpenAI answered \(status) (\(code))"
         let shouldRetry = response.header("x-should-retry").map { $0 == "true" }
         if code == "insufficient_quota" { return .fail(reason: .quotaExceeded, message: message) }
@@ -215,18 +214,18 @@ public final class OpenAIVisionProvider: OCRProvider {
 
     /// Decodes a chat completion into items, failing with a clear reason for every answer that is not a menu.
     static func decodeCompletion(_ body: [UInt8]) throws(DecodingFailure) -> Answer {
-        guard let completion = try? JSONParser.parse(body) else {
+        guard let completion = OpenAIChatCompletion.decode(body) else {
             throw DecodingFailure(reason: .invalidOutput, message: "OpenAI's answer is not JSON")
         }
         let usage = Usage(
-            promptTokens: completion["usage"]?["prompt_tokens"]?.intValue ?? 0,
-            completionTokens: completion["usage"]?["completion_tokens"]?.intValue ?? 0)
-        guard let choice = completion["choices"]?.arrayValue?.first else {
+            promptTokens: completion.usage?.promptTokens ?? 0,
+            completionTokens: completion.usage?.completionTokens ?? 0)
+        guard let choice = completion.choices?.first else {
             throw DecodingFailure(reason: .invalidOutput, message: "OpenAI's answer has no choice", usage: usage)
         }
-        let finishReason = choice["finish_reason"]?.stringValue ?? "none"
-        let message = choice["message"]
-        if let refusal = message?["refusal"]?.stringValue, !refusal.isEmpty {
+        let finishReason = choice.finishReason ?? "none"
+        let message = choice.message
+        if let refusal = message?.refusal, !refusal.isEmpty {
             throw DecodingFailure(reason: .refusal, message: "The model refused to read the image", usage: usage)
         }
         switch finishReason {
@@ -241,14 +240,14 @@ public final class OpenAIVisionProvider: OCRProvider {
             throw DecodingFailure(
                 reason: .invalidOutput, message: "Unexpected finish_reason '\(finishReason)'", usage: usage)
         }
-        guard let content = message?["content"]?.stringValue else {
+        guard let content = message?.content else {
             throw DecodingFailure(reason: .invalidOutput, message: "The answer has no content", usage: usage)
         }
         let contentBytes = Array(content.utf8)
         guard let (menu, spans) = try? JSONParser.parseWithSpans(contentBytes) else {
             throw DecodingFailure(reason: .invalidOutput, message: "The answer's content is not JSON", usage: usage)
         }
-        let tokens = TokenProbabilities(logprobs: choice["logprobs"]?["content"], content: contentBytes)
+        let tokens = TokenProbabilities(logprobs: choice.logprobs?.content, content: contentBytes)
         do {
             var (items, hasHandwriting) = try decodeMenu(menu)
             if let tokens {
@@ -337,20 +336,20 @@ struct TokenProbabilities {
     static let floorLogprob = -20.0
 
     /// Nil when there are no log-probabilities or their bytes do not rebuild the content exactly.
-    init?(logprobs: JSONValue?, content: [UInt8]) {
-        guard let entries = logprobs?.arrayValue, !entries.isEmpty else { return nil }
+    init?(logprobs entries: [OpenAIChatCompletion.TokenLogprob]?, content: [UInt8]) {
+        guard let entries, !entries.isEmpty else { return nil }
         var rebuilt: [UInt8] = []
         rebuilt.reserveCapacity(content.count)
         for entry in entries {
-            guard let bytes = entry["bytes"]?.arrayValue, let logprob = entry["logprob"]?.doubleValue else {
+            guard let bytes = entry.bytes, let logprob = entry.logprob else {
                 return nil
             }
             starts.append(rebuilt.count)
             // A probability is at most 1: a positive value is a corrupt answer, never a bonus.
             self.logprobs.append(min(0, max(Self.floorLogprob, logprob.isNaN ? Self.floorLogprob : logprob)))
             for byte in bytes {
-                guard let value = byte.intValue, (0...255).contains(value) else { return nil }
-                rebuilt.append(UInt8(value))
+                guard (0...255).contains(byte) else { return nil }
+                rebuilt.append(UInt8(byte))
             }
         }
         guard rebuilt == content else { return nil }
