@@ -116,33 +116,24 @@ public struct PostgresUploadStore {
         ).count
     }
 
-    /// A stored task, as the upload response showed it.
-    public struct StoredTask: Sendable {
-        public var restaurant: UUID
-        public var status: String
-        public var body: JSONValue
-    }
-
+    /// A task and its files' results, or nil when no task has this id.
     public func task(_ id: UUID) throws -> StoredTask? {
         let tasks = try connection.query(
             "SELECT restaurant_id, status, total, successful, failed FROM upload_tasks WHERE id = \(id)")
         guard let task = tasks.first else { return nil }
         let results = try connection.query(
             "SELECT body::text AS body FROM upload_results WHERE task_id = \(id) ORDER BY file_index")
-        let bodies = try results.map { try JSONParser.parse(try $0.decode(String.self, column: "body")) }
-        let status = try task.decode(String.self, column: "status")
-        let failed = try task.decode(Int.self, column: "failed")
-        let body = JSONValue.object([
-            ("success", .bool(status == "completed" && failed == 0)), ("task_id", .string(id.uuidString.lowercased())),
-            ("status", .string(status)), ("total", .int(try task.decode(Int.self, column: "total"))),
-            ("successful", .int(try task.decode(Int.self, column: "successful"))), ("failed", .int(failed)),
-            ("results", .array(bodies)),
-        ])
-        return StoredTask(restaurant: try task.decode(UUID.self, column: "restaurant_id"), status: status, body: body)
+        return StoredTask(
+            id: id, restaurant: try task.decode(UUID.self, column: "restaurant_id"),
+            status: try task.decode(String.self, column: "status"), total: try task.decode(Int.self, column: "total"),
+            successful: try task.decode(Int.self, column: "successful"),
+            failed: try task.decode(Int.self, column: "failed"),
+            results: try results.map { try JSONParser.parse(try $0.decode(String.self, column: "body")) })
     }
 
-    /// A restaurant's items, newest first.
-    public func menuItems(of restaurant: UUID, limit: Int, offset: Int) throws -> (items: [JSONValue], total: Int) {
+    /// A page of a restaurant's items, newest first, and how many it has in all.
+    public func menuItems(of restaurant: UUID, limit: Int, offset: Int) throws -> (items: [StoredMenuItem], total: Int)
+    {
         let rows = try connection.query(
             """
             SELECT id, task_id, file_index, name_ko, name_en, description, category, prices::text AS prices,
@@ -151,29 +142,29 @@ public struct PostgresUploadStore {
             ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
             """)
         var total = 0
-        var items: [JSONValue] = []
+        var items: [StoredMenuItem] = []
         for row in rows {
             total = try row.decode(Int.self, column: "total")
-            let created = try row.decode(Date.self, column: "created_at")
+            let prices: [MenuPrice]
+            do {
+                prices = try JSONDecoder().decode(
+                    [MenuPrice].self, from: Data(try row.decode(String.self, column: "prices").utf8))
+            } catch {
+                throw StorageError("menu_items.prices is no list of prices: \(error)")
+            }
             items.append(
-                .object([
-                    ("id", .int(try row.decode(Int.self, column: "id"))),
-                    ("name_ko", .string(try row.decode(String.self, column: "name_ko"))),
-                    ("name_en", (try row.decode(String?.self, column: "name_en")).map(JSONValue.string) ?? .null),
-                    (
-                        "description",
-                        (try row.decode(String?.self, column: "description")).map(JSONValue.string) ?? .null
-                    ),
-                    ("category", (try row.decode(String?.self, column: "category")).map(JSONValue.string) ?? .null),
-                    ("prices", try JSONParser.parse(try row.decode(String.self, column: "prices"))),
-                    ("market_price", .bool(try row.decode(Bool.self, column: "market_price"))),
-                    ("is_set", .bool(try row.decode(Bool.self, column: "is_set"))),
-                    ("confidence", .double(try row.decode(Double.self, column: "confidence"))),
-                    ("provider", .string(try row.decode(String.self, column: "provider"))),
-                    ("task_id", .string((try row.decode(UUID.self, column: "task_id")).uuidString.lowercased())),
-                    ("file_index", .int(try row.decode(Int.self, column: "file_index"))),
-                    ("created_at", .string(MetricsFormat.utcTimestamp(created))),
-                ]))
+                StoredMenuItem(
+                    id: try row.decode(Int.self, column: "id"), taskID: try row.decode(UUID.self, column: "task_id"),
+                    fileIndex: try row.decode(Int.self, column: "file_index"),
+                    nameKorean: try row.decode(String.self, column: "name_ko"),
+                    nameEnglish: try row.decode(String?.self, column: "name_en"),
+                    description: try row.decode(String?.self, column: "description"),
+                    category: try row.decode(String?.self, column: "category"), prices: prices,
+                    isMarketPrice: try row.decode(Bool.self, column: "market_price"),
+                    isSet: try row.decode(Bool.self, column: "is_set"),
+                    confidence: try row.decode(Double.self, column: "confidence"),
+                    provider: try row.decode(String.self, column: "provider"),
+                    createdAt: try row.decode(Date.self, column: "created_at")))
         }
         if rows.isEmpty, offset > 0 {
             total =

@@ -100,7 +100,7 @@ public struct UploadController {
             throw APIError(status: 404, code: "task_not_found", message: "No task has id \(id)")
         }
         try authorize(request, for: task.restaurant)
-        return .json(task.body)
+        return .json(task.responseBody)
     }
 
     /// `GET .../menus?limit=50&offset=0`: the restaurant's extracted items, newest first.
@@ -120,7 +120,7 @@ public struct UploadController {
             .object([
                 ("restaurant_id", .string(restaurant.uuidString.lowercased())), ("total", .int(page.total)),
                 ("limit", .int(limit)), ("offset", .int(offset)), ("next_offset", nextOffset),
-                ("items", .array(page.items)),
+                ("items", .array(page.items.map(\.responseBody))),
             ]))
     }
 

@@ -1,7 +1,7 @@
 public import JSON
 
 /// One price of a menu item: an amount in won, with the size or portion it is for.
-public struct MenuPrice: Sendable, Equatable, Hashable {
+public struct MenuPrice: Sendable, Equatable, Hashable, Codable {
     /// 소/중/대, 1인분, 2인, 최소/최대 for a range, or nil for a single price.
     public var label: String?
     /// The amount in won.

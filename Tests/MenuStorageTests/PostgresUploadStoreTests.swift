@@ -1,0 +1,65 @@
+import Foundation
+import JSON
+import MenuKnowledgeTesting
+import MenuModel
+import MenuStorage
+import Postgres
+import Testing
+
+/// Tasks and items read back as the stored types, against a real PostgreSQL.
+struct PostgresUploadStoreTests {
+    @Test func aFinishedTaskAndItsItemsReadBackAsTyped() throws {
+        let schema = try ScratchSchema()
+        let connection = try schema.makeMigratedConnection()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        let restaurant = try PostgresRestaurantStore(connection: connection).create(name: "족발집").id
+        let store = PostgresUploadStore(connection: connection)
+        let task = UUID()
+        try store.createTask(id: task, restaurant: restaurant, total: 2)
+        let item = MenuItem(
+            nameKorean: "족발", nameEnglish: "Jokbal", category: "요리",
+            prices: [MenuPrice(label: "소", amount: 32000), MenuPrice(label: "대", amount: 39000)], confidence: 0.875)
+        let result = try #require(
+            CanonicalResult(
+                json: .object([
+                    ("provider", "tesseract"), ("tier", 3), ("confidence", .double(0.875)),
+                    ("menu_items", .array([item.json])),
+                ])))
+        let outcomes = [
+            FileOutcome(
+                index: 0, fileName: "menu.jpg", cached: false, processingTime: .milliseconds(12), result: result,
+                resultHash: result.hash, items: [item]),
+            FileOutcome(
+                index: 1, fileName: "broken.jpg", cached: false, processingTime: .zero, items: [],
+                errorCode: .invalidImage, errorMessage: "The image cannot be decoded"),
+        ]
+        #expect(try store.finishTask(id: task, restaurant: restaurant, outcomes: outcomes) == "completed")
+
+        let stored = try #require(try store.task(task))
+        #expect(stored.restaurant == restaurant)
+        #expect(stored.status == "completed")
+        #expect(stored.total == 2)
+        #expect(stored.successful == 1)
+        #expect(stored.failed == 1)
+        let files: [String?] = stored.results.map { $0["file"]?.stringValue }
+        #expect(files == ["menu.jpg", "broken.jpg"])
+        #expect(try store.task(UUID()) == nil)
+
+        let page = try store.menuItems(of: restaurant, limit: 10, offset: 0)
+        #expect(page.total == 1)
+        let read = try #require(page.items.first)
+        #expect(read.nameKorean == "족발")
+        #expect(read.nameEnglish == "Jokbal")
+        #expect(read.category == "요리")
+        #expect(read.prices == item.prices)
+        #expect(read.taskID == task)
+        #expect(read.fileIndex == 0)
+        #expect(read.provider == "tesseract")
+        #expect(abs(read.createdAt.timeIntervalSinceNow) < 600)
+        // A page past the end still says how many there are.
+        #expect(try store.menuItems(of: restaurant, limit: 10, offset: 5).total == 1)
+    }
+}
