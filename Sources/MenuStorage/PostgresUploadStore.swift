@@ -40,18 +40,7 @@ public struct PostgresUploadStore {
                     VALUES (\(id), \(outcome.index), \(outcome.fileName), \(outcome.isSuccess ? "success" : "failed"),
                             \(outcome.imageSHA256), \(outcome.json.encodedString)::jsonb)
                     """)
-                let provider = outcome.result?.provider ?? "unknown"
-                for (position, item) in outcome.items.enumerated() {
-                    try connection.query(
-                        """
-                        INSERT INTO menu_items (restaurant_id, task_id, file_index, position, name_ko, name_en,
-                            description, category, prices, market_price, is_set, confidence, provider)
-                        VALUES (\(restaurant), \(id), \(outcome.index), \(position), \(item.nameKorean),
-                            \(item.nameEnglish), \(item.description), \(item.category),
-                            \(JSONValue.array(item.prices.map(\.json)).encodedString)::jsonb, \(item.isMarketPrice),
-                            \(item.isSet), \(item.confidence), \(provider))
-                        """)
-                }
+                if !outcome.items.isEmpty { try insertItems(of: outcome, task: id, restaurant: restaurant) }
                 try recordEvent(for: outcome, task: id, restaurant: restaurant)
             }
             try connection.query(
@@ -62,6 +51,35 @@ public struct PostgresUploadStore {
                 """)
         }
         return status
+    }
+
+    /// A file's items in one statement (one round trip, not one per item): the rows travel as a JSON array that
+    /// `jsonb_to_recordset` turns back into columns. Doubles are written in their shortest exact form, so
+    /// confidences arrive as they were.
+    private func insertItems(of outcome: FileOutcome, task: UUID, restaurant: UUID) throws {
+        let rows = JSONValue.array(
+            outcome.items.enumerated().map { position, item in
+                .object([
+                    ("position", .int(position)), ("name_ko", .string(item.nameKorean)),
+                    ("name_en", item.nameEnglish.map(JSONValue.string) ?? .null),
+                    ("description", item.description.map(JSONValue.string) ?? .null),
+                    ("category", item.category.map(JSONValue.string) ?? .null),
+                    ("prices", .array(item.prices.map(\.json))), ("market_price", .bool(item.isMarketPrice)),
+                    ("is_set", .bool(item.isSet)), ("confidence", .double(item.confidence)),
+                ])
+            })
+        try connection.query(
+            """
+            INSERT INTO menu_items (restaurant_id, task_id, file_index, position, name_ko, name_en, description,
+                category, prices, market_price, is_set, confidence, provider)
+            SELECT \(restaurant), \(task), \(outcome.index), item.position, item.name_ko, item.name_en,
+                item.description, item.category, item.prices, item.market_price, item.is_set, item.confidence,
+                \(outcome.result?.provider ?? "unknown")
+            FROM jsonb_to_recordset(\(rows.encodedString)::jsonb) AS item(position integer, name_ko text,
+                name_en text, description text, category text, prices jsonb, market_price boolean, is_set boolean,
+                confidence double precision)
+            ORDER BY item.position
+            """)
     }
 
     /// One metrics row per processed file (see the metrics route for how they are read).

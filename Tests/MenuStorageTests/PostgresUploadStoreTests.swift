@@ -22,16 +22,19 @@ struct PostgresUploadStoreTests {
         let item = MenuItem(
             nameKorean: "족발", nameEnglish: "Jokbal", category: "요리",
             prices: [MenuPrice(label: "소", amount: 32000), MenuPrice(label: "대", amount: 39000)], confidence: 0.875)
+        // Written in one statement as JSON: quotes, backslashes, nulls and a double's last digit must survive.
+        let second = MenuItem(
+            nameKorean: "\"왕\" 족발\\세트", prices: [MenuPrice(amount: 45000)], isSet: true, confidence: 0.1 + 0.2)
         let result = try #require(
             CanonicalResult(
                 json: .object([
                     ("provider", "tesseract"), ("tier", 3), ("confidence", .double(0.875)),
-                    ("menu_items", .array([item.json])),
+                    ("menu_items", .array([item.json, second.json])),
                 ])))
         let outcomes = [
             FileOutcome(
                 index: 0, fileName: "menu.jpg", cached: false, processingTime: .milliseconds(12), result: result,
-                resultHash: result.hash, items: [item]),
+                resultHash: result.hash, items: [item, second]),
             FileOutcome(
                 index: 1, fileName: "broken.jpg", cached: false, processingTime: .zero, items: [],
                 errorCode: .invalidImage, errorMessage: "The image cannot be decoded"),
@@ -49,8 +52,16 @@ struct PostgresUploadStoreTests {
         #expect(try store.task(UUID()) == nil)
 
         let page = try store.menuItems(of: restaurant, limit: 10, offset: 0)
-        #expect(page.total == 1)
-        let read = try #require(page.items.first)
+        #expect(page.total == 2)
+        // Newest first: the second item was inserted after the first.
+        #expect(page.items.map(\.nameKorean) == [second.nameKorean, "족발"])
+        let readSecond = try #require(page.items.first)
+        #expect(readSecond.nameEnglish == nil)
+        #expect(readSecond.category == nil)
+        #expect(readSecond.prices == [MenuPrice(amount: 45000)])
+        #expect(readSecond.isSet)
+        #expect(readSecond.confidence == 0.1 + 0.2)
+        let read = try #require(page.items.last)
         #expect(read.nameKorean == "족발")
         #expect(read.nameEnglish == "Jokbal")
         #expect(read.category == "요리")
@@ -60,6 +71,6 @@ struct PostgresUploadStoreTests {
         #expect(read.provider == "tesseract")
         #expect(abs(read.createdAt.timeIntervalSinceNow) < 600)
         // A page past the end still says how many there are.
-        #expect(try store.menuItems(of: restaurant, limit: 10, offset: 5).total == 1)
+        #expect(try store.menuItems(of: restaurant, limit: 10, offset: 5).total == 2)
     }
 }
