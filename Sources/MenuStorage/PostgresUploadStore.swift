@@ -174,13 +174,14 @@ public struct PostgresUploadStore {
                 StoredMenuItem(
                     id: try row.decode(Int.self, column: "id"), taskID: try row.decode(UUID.self, column: "task_id"),
                     fileIndex: try row.decode(Int.self, column: "file_index"),
-                    nameKorean: try row.decode(String.self, column: "name_ko"),
-                    nameEnglish: try row.decode(String?.self, column: "name_en"),
-                    description: try row.decode(String?.self, column: "description"),
-                    category: try row.decode(String?.self, column: "category"), prices: prices,
-                    isMarketPrice: try row.decode(Bool.self, column: "market_price"),
-                    isSet: try row.decode(Bool.self, column: "is_set"),
-                    confidence: try row.decode(Double.self, column: "confidence"),
+                    item: MenuItem(
+                        nameKorean: try row.decode(String.self, column: "name_ko"),
+                        nameEnglish: try row.decode(String?.self, column: "name_en"),
+                        description: try row.decode(String?.self, column: "description"),
+                        category: try row.decode(String?.self, column: "category"), prices: prices,
+                        isMarketPrice: try row.decode(Bool.self, column: "market_price"),
+                        isSet: try row.decode(Bool.self, column: "is_set"),
+                        confidence: try row.decode(Double.self, column: "confidence")),
                     provider: try row.decode(String.self, column: "provider"),
                     createdAt: try row.decode(Date.self, column: "created_at")))
         }
