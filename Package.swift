@@ -172,7 +172,7 @@ let package = Package(
         .testTarget(
             name: "MenuAPITests",
             dependencies: [
-                "JSON", "MenuModel", "MenuConfiguration", "MenuStorage", "MenuAPI",
+                "JSON", "MenuModel", "MenuConfiguration", "MenuStorage", "MenuAPI", "MenuKnowledgeTesting", "Postgres",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,4 +1,5 @@
 import JSON
+import Logging
 import MenuModel
 public import Postgres
 
@@ -65,10 +66,28 @@ public struct PostgresCacheStore {
     public func withLock<Result>(for key: [UInt8], timeout: Duration, _ body: () throws -> Result) throws -> Result {
         let lockID = key.prefix(8).reduce(Int64(0)) { $0 << 8 | Int64($1) }
         try connection.query(PostgresQuery(unsafeSQL: "SET lock_timeout = \(max(1, timeout.milliseconds))"))
-        // Reset even when the wait times out: the session goes back to the pool and serves other queries.
-        defer { _ = try? connection.query(PostgresQuery(unsafeSQL: "RESET lock_timeout")) }
+        // Reset even when the wait times out: the session goes back to the pool and serves other queries. A failure
+        // here is swallowed, since `body`'s result or error is what the caller needs; it means the connection
+        // broke, and its next statement reconnects with the server's default timeout.
+        defer {
+            do {
+                try connection.query(PostgresQuery(unsafeSQL: "RESET lock_timeout"))
+            } catch {
+                connection.logger.debug(
+                    "RESET lock_timeout failed", metadata: [LogKey.error: "\(error.debugDescription)"])
+            }
+        }
         try connection.query("SELECT pg_advisory_lock(\(lockID))")
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(\(lockID))") }
+        // Swallowed for the same reason. When the connection broke, the server released the lock with the session;
+        // if it did not, other uploads of this image wait for the lock until the session ends, hence a warning.
+        defer {
+            do {
+                try connection.query("SELECT pg_advisory_unlock(\(lockID))")
+            } catch {
+                connection.logger.warning(
+                    "OCR cache lock not released", metadata: [LogKey.error: "\(error.debugDescription)"])
+            }
+        }
         return try body()
     }
 }

@@ -134,6 +134,14 @@ public struct PostgresUploadStore {
         ).count
     }
 
+    /// The restaurant that owns task `id`, or nil when there is no such task: what a key is checked against
+    /// before the task is read.
+    /// - Note: Blocks the calling thread until PostgreSQL answers.
+    public func restaurant(ofTask id: UUID) throws -> UUID? {
+        try connection.query("SELECT restaurant_id FROM upload_tasks WHERE id = \(id)").first?.decode(
+            UUID.self, column: "restaurant_id")
+    }
+
     /// A task and its files' results, or nil when no task has this id.
     public func task(_ id: UUID) throws -> StoredTask? {
         let tasks = try connection.query(

@@ -35,7 +35,9 @@ public final class PostgresConnection {
     }
 
     private let configuration: Configuration
-    private let logger: Logger
+    /// The logger the connection was made with (the worker's). Stores built on the connection log through it what
+    /// they must swallow, such as a failed clean-up in a `defer`, where no caller's logger reaches.
+    public let logger: Logger
     /// The `PGconn*`, nil while disconnected. Only this class touches it.
     private var handle: OpaquePointer?
     /// Depth of `withTransaction`; a lost connection inside a transaction is never silently reopened mid-way.

@@ -48,6 +48,18 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
     /// SQLSTATE 23505.
     public var isUniqueViolation: Bool { sqlState == "23505" }
 
+    /// True when the same statement may succeed later: the connection could not be made or broke, or the server
+    /// refused for a passing reason (SQLSTATE class 08 connection exception, 40 transaction rollback such as a
+    /// deadlock, 53 insufficient resources such as too many connections, 57 operator intervention such as a
+    /// shutdown or a statement timeout, 58 system error, and 55P03 lock not available). False for a statement the
+    /// server will always refuse (a syntax error, a missing table, a constraint) and for a query that could not be
+    /// sent: those are bugs, and retrying does not help (PostgreSQL manual, Appendix A).
+    public var isTransient: Bool {
+        if code == .connectionFailed || code == .connectionLost { return true }
+        guard code == .server, let sqlState else { return false }
+        return sqlState == "55P03" || ["08", "40", "53", "57", "58"].contains(String(sqlState.prefix(2)))
+    }
+
     public var description: String { "PostgreSQL error: \(code)" }
 
     public var debugDescription: String {

@@ -2,8 +2,9 @@ public import JSON
 
 /// An error a handler reports to the client: an HTTP status, a stable machine code and a safe message.
 ///
-/// The body is always `{"error": {"code": "...", "message": "..."}}`. Anything that is not an `APIError` becomes a
-/// 500 with a generic message (see ``APIRouter``): server details never reach a client.
+/// The body is always `{"error": {"code": "...", "message": "..."}}`. Anything else a route throws is turned into
+/// one by ``APIErrorMapper`` (503 when storage is unavailable, else 500 with a generic message): server details never
+/// reach a client.
 public struct APIError: Error, Sendable, CustomStringConvertible {
     /// The HTTP status.
     public var status: Int

@@ -8,16 +8,23 @@ public typealias APIHandler = (APIRequest, RequestContext) throws -> APIResponse
 ///
 /// ```
 /// var router = APIRouter(logger: logger)
+/// router.add(middleware: RequestLoggingMiddleware())
 /// router.add("GET", "/api/v1/health", health.health)
-/// router.add("POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", upload.upload)
+/// router.add(
+///     "POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", middleware: [restaurantKey],
+///     upload.upload)
 /// let response = router.respond(to: request, requestID: id)
 /// ```
 /// An unknown path is 404; a known path with another method is 405 with `Allow`; `HEAD` is served by the `GET`
-/// route. Every response carries `X-Request-Id`.
+/// route. Every response carries `X-Request-Id`. Router middleware runs around every request; a route's own
+/// middleware (authentication) runs only once the route matched, so an unknown path is 404 whatever the
+/// credentials. Every error thrown is turned into a response by ``APIErrorMapper`` where it was thrown, so the
+/// middleware outside sees the status the client gets.
 public struct APIRouter {
     private struct Route {
         var method: String
         var pattern: [Segment]
+        var middlewares: [any APIMiddleware]
         var handler: APIHandler
     }
 
@@ -36,14 +43,23 @@ public struct APIRouter {
     }
 
     /// Registers `handler` for `method` on `pattern`; `{name}` segments capture a path segment as a parameter.
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping APIHandler) {
+    /// - Parameters:
+    ///   - method: the HTTP method, any case.
+    ///   - pattern: the path, with `{name}` for a captured segment.
+    ///   - middleware: middleware for this route only, the first outermost, run after the router's own and after
+    ///     the parameters are captured. Defaults to none.
+    ///   - handler: answers the request.
+    public mutating func add(
+        _ method: String, _ pattern: String, middleware: [any APIMiddleware] = [], _ handler: @escaping APIHandler
+    ) {
         let segments = APIRequest.segments(of: pattern).map { segment -> Segment in
             if segment.hasPrefix("{") && segment.hasSuffix("}") {
                 return .parameter(String(segment.dropFirst().dropLast()))
             }
             return .literal(segment)
         }
-        routes.append(Route(method: method.uppercased(), pattern: segments, handler: handler))
+        routes.append(
+            Route(method: method.uppercased(), pattern: segments, middlewares: middleware, handler: handler))
     }
 
     /// Adds a middleware; the first added is the outermost.
@@ -56,45 +72,51 @@ public struct APIRouter {
     ///   - request: the decoded request.
     ///   - requestID: the id for logs and the `X-Request-Id` header.
     public func respond(to request: APIRequest, requestID: String) -> APIResponse {
-        var context = RequestContext(requestID: requestID, logger: logger)
-        var response = run(middlewareIndex: 0, request: request, context: &context)
+        var response = run(
+            middlewareIndex: 0, request: request, context: RequestContext(requestID: requestID, logger: logger))
         response.headers.append(("X-Request-Id", requestID))
         return response
     }
 
-    private func run(middlewareIndex: Int, request: APIRequest, context: inout RequestContext) -> APIResponse {
-        if middlewareIndex < middlewares.count {
-            let capturedContext = context
-            return middlewares[middlewareIndex].handle(request, context: capturedContext) { request, context in
-                var context = context
-                return run(middlewareIndex: middlewareIndex + 1, request: request, context: &context)
-            }
-        }
+    private func run(middlewareIndex: Int, request: APIRequest, context: RequestContext) -> APIResponse {
         do {
-            return try dispatch(request, context: &context)
-        } catch let error as APIError {
-            return .error(error)
+            if middlewareIndex < middlewares.count {
+                return try middlewares[middlewareIndex].handle(request, context: context) { request, context in
+                    run(middlewareIndex: middlewareIndex + 1, request: request, context: context)
+                }
+            }
+            return try dispatch(request, context: context)
         } catch {
-            context.logger.error(
-                "Unexpected error answering request",
-                metadata: [LogKey.error: "\(String(reflecting: error))", LogKey.path: "\(request.path)"])
-            return .error(.internalError(requestID: context.requestID))
+            return .error(APIErrorMapper.apiError(for: error, request: request, context: context))
         }
     }
 
-    private func dispatch(_ request: APIRequest, context: inout RequestContext) throws -> APIResponse {
+    private func dispatch(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = match(route.pattern, request.pathSegments) else { continue }
             if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
+                var context = context
                 context.parameters = parameters
-                return try route.handler(request, context)
+                return try Self.run(route.middlewares[...], around: route.handler, request: request, context: context)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
             if route.method == "GET", !allowed.contains("HEAD") { allowed.append("HEAD") }
         }
         guard allowed.isEmpty else { throw APIError.methodNotAllowed(method: request.method, allowed: allowed) }
         throw APIError.notFound(path: request.path)
+    }
+
+    /// A route's own middleware, then its handler. Errors go up to ``run(middlewareIndex:request:context:)``, which
+    /// maps them inside the router's middleware.
+    private static func run(
+        _ middlewares: ArraySlice<any APIMiddleware>, around handler: APIHandler, request: APIRequest,
+        context: RequestContext
+    ) throws -> APIResponse {
+        guard let middleware = middlewares.first else { return try handler(request, context) }
+        return try middleware.handle(request, context: context) { request, context in
+            try run(middlewares.dropFirst(), around: handler, request: request, context: context)
+        }
     }
 
     private func match(_ pattern: [Segment], _ segments: [String]) -> [String: String]? {
@@ -108,12 +130,4 @@ public struct APIRouter {
         }
         return parameters
     }
-}
-
-/// Code that runs around every handler: logging, authentication, timing.
-public protocol APIMiddleware {
-    /// Handles `request`, calling `next` to continue down the chain (or not, to answer early).
-    func handle(
-        _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) -> APIResponse
-    ) -> APIResponse
 }

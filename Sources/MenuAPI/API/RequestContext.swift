@@ -1,3 +1,4 @@
+public import Foundation
 public import Logging
 import MenuModel
 
@@ -16,6 +17,9 @@ public struct RequestContext {
     }
     /// Parameters captured from the route pattern, e.g. `restaurant_id`.
     public var parameters: [String: String] = [:]
+    /// The restaurant the request is for, once ``RestaurantKeyMiddleware`` let it through: its key matched, or no
+    /// key is required and none was sent. Nil on routes without that middleware.
+    public var restaurant: UUID?
     private let baseLogger: Logger
 
     /// The level below which nothing is logged, to skip building log lines nobody will see.

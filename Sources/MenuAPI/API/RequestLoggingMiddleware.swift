@@ -9,11 +9,12 @@ public struct RequestLoggingMiddleware: APIMiddleware {
     public init() {}
 
     public func handle(
-        _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) -> APIResponse
-    ) -> APIResponse {
+        _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) throws -> APIResponse
+    ) throws -> APIResponse {
         let clock = ContinuousClock()
         let start = clock.now
-        let response = next(request, context)
+        // The router maps errors to responses inside this middleware, so a failure arrives here as a response.
+        let response = try next(request, context)
         let isServerError = response.status >= 500
         // Built only when a line will be written: this runs on every request.
         guard isServerError || context.logLevel <= .debug else { return response }

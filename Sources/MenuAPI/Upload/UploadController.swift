@@ -8,9 +8,8 @@ public import Postgres
 
 /// The B2B routes restaurants use: upload menu photos, read a task back, list the extracted items.
 ///
-/// Keys: `Authorization: Bearer <key>` or `X-API-Key: <key>`. When keys are required (production, or
-/// `B2B_AUTH=required`) a request without one gets 401; a key given is always checked, whatever the setting: an
-/// unknown key is 401 and another restaurant's key 403.
+/// Every route takes the restaurant's key: ``RestaurantKeyMiddleware`` checks it, and that the restaurant exists,
+/// before the handler runs. Database failures are answered by ``APIErrorMapper``.
 public struct UploadController {
     private let database: PostgresConnection
     private let orchestrator: UploadOrchestrator
@@ -26,23 +25,24 @@ public struct UploadController {
     }
 
     public func addRoutes(to router: inout APIRouter) {
-        router.add("POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", upload)
-        router.add("GET", "/api/v1/b2b/restaurants/{restaurant_id}/menus", menus)
-        router.add("GET", "/api/v1/b2b/tasks/{task_id}", task)
+        let restaurantKey = RestaurantKeyMiddleware(
+            database: database, requiresKey: limits.requiresAPIKey, restaurant: .inPath)
+        let taskKey = RestaurantKeyMiddleware(
+            database: database, requiresKey: limits.requiresAPIKey, restaurant: .ownerOfTask)
+        router.add(
+            "POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", middleware: [restaurantKey], upload)
+        router.add("GET", "/api/v1/b2b/restaurants/{restaurant_id}/menus", middleware: [restaurantKey], menus)
+        router.add("GET", "/api/v1/b2b/tasks/{task_id}", middleware: [taskKey], task)
     }
 
     /// `POST .../upload-images`: 200 once the batch ran, whatever became of each file.
     public func upload(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
-        let restaurant = try restaurantID(context)
-        try authorize(request, for: restaurant)
-        guard try storage({ try PostgresRestaurantStore(connection: database).exists(restaurant) }) else {
-            throw APIError(status: 404, code: "restaurant_not_found", message: "No restaurant has id \(restaurant)")
-        }
+        let restaurant = try restaurant(of: context)
         let files = try uploadedFiles(of: request)
 
         let taskID = UUID()
         let store = PostgresUploadStore(connection: database)
-        try storage { try store.createTask(id: taskID, restaurant: restaurant, total: files.count) }
+        try store.createTask(id: taskID, restaurant: restaurant, total: files.count)
 
         var outcomes = Array(repeating: FileOutcome?.none, count: files.count)
         var readable: [UploadedFile] = []
@@ -71,7 +71,18 @@ public struct UploadController {
             context.logger.error(
                 "Upload results not stored",
                 metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
-            _ = try? store.failTask(id: taskID)
+            do {
+                try store.failTask(id: taskID)
+            } catch {
+                // The connection is likely gone too; the task stays 'processing' until this process ends and the
+                // next start marks it interrupted.
+                context.logger.warning(
+                    "Upload task not marked failed",
+                    metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
+            }
+            // A bug (a row that does not encode, a statement the server always refuses) is a 500: uploading again
+            // would fail the same way.
+            guard APIErrorMapper.isStorageUnavailable(error) else { throw error }
             throw APIError.storageUnavailable(
                 "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))")
         }
@@ -96,25 +107,20 @@ public struct UploadController {
             throw APIError.badRequest(code: "invalid_task_id", "The task id must be a UUID")
         }
         let store = PostgresUploadStore(connection: database)
-        guard let task = try storage({ try store.task(id) }) else {
+        // RestaurantKeyMiddleware found the task and checked its owner's key: it is gone only if it was deleted
+        // in between.
+        guard let task = try store.task(id) else {
             throw APIError(status: 404, code: "task_not_found", message: "No task has id \(id)")
         }
-        try authorize(request, for: task.restaurant)
         return .json(task.responseBody)
     }
 
     /// `GET .../menus?limit=50&offset=0`: the restaurant's extracted items, newest first.
     public func menus(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
-        let restaurant = try restaurantID(context)
-        try authorize(request, for: restaurant)
-        guard try storage({ try PostgresRestaurantStore(connection: database).exists(restaurant) }) else {
-            throw APIError(status: 404, code: "restaurant_not_found", message: "No restaurant has id \(restaurant)")
-        }
+        let restaurant = try restaurant(of: context)
         let limit = try Self.integer(request.query["limit"], name: "limit", default: 50, range: 1...500)
         let offset = try Self.integer(request.query["offset"], name: "offset", default: 0, range: 0...10_000_000)
-        let page = try storage {
-            try PostgresUploadStore(connection: database).menuItems(of: restaurant, limit: limit, offset: offset)
-        }
+        let page = try PostgresUploadStore(connection: database).menuItems(of: restaurant, limit: limit, offset: offset)
         let nextOffset: JSONValue = offset + page.items.count < page.total ? .int(offset + page.items.count) : .null
         return .json(
             .object([
@@ -126,35 +132,14 @@ public struct UploadController {
 
     // MARK: - Pieces
 
-    private func restaurantID(_ context: RequestContext) throws(APIError) -> UUID {
-        guard let id = context.parameter("restaurant_id").flatMap(UUID.init(uuidString:)) else {
-            throw APIError.badRequest(code: "invalid_restaurant_id", "The restaurant id must be a UUID")
-        }
-        return id
+    /// The restaurant ``RestaurantKeyMiddleware`` let through.
+    private func restaurant(of context: RequestContext) throws -> UUID {
+        guard let restaurant = context.restaurant else { throw RouteWithoutKeyMiddleware() }
+        return restaurant
     }
 
-    /// The key's checks, in the order a client fixes them: no key, unknown key, someone else's key.
-    private func authorize(_ request: APIRequest, for restaurant: UUID) throws {
-        let key = request.header("x-api-key") ?? request.bearerToken
-        guard let key, !key.isEmpty else {
-            guard !limits.requiresAPIKey else {
-                throw APIError(
-                    status: 401, code: "missing_api_key",
-                    message: "Send the restaurant's API key as 'Authorization: Bearer <key>'",
-                    headers: [("WWW-Authenticate", "Bearer")])
-            }
-            return
-        }
-        guard let owner = try storage({ try PostgresRestaurantStore(connection: database).restaurant(forKey: key) })
-        else {
-            throw APIError(
-                status: 401, code: "invalid_api_key", message: "The API key is not valid",
-                headers: [("WWW-Authenticate", "Bearer error=\"invalid_token\"")])
-        }
-        guard owner == restaurant else {
-            throw APIError(status: 403, code: "forbidden", message: "The API key belongs to another restaurant")
-        }
-    }
+    /// A route registered without ``RestaurantKeyMiddleware``: a bug, answered 500.
+    private struct RouteWithoutKeyMiddleware: Error {}
 
     private func uploadedFiles(of request: APIRequest) throws -> [UploadedFile] {
         guard let contentType = request.header("content-type") else {
@@ -193,16 +178,5 @@ public struct UploadController {
                 code: "invalid_\(name)", "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return number
-    }
-
-    /// Database failures become 503 (the client may retry); the details go to the log, not the client.
-    private func storage<Result>(_ body: () throws -> Result) throws -> Result {
-        do {
-            return try body()
-        } catch let error as APIError {
-            throw error
-        } catch {
-            throw APIError.storageUnavailable
-        }
     }
 }

@@ -83,19 +83,21 @@ struct APIRouterTests {
         struct Tagging: APIMiddleware {
             let tag: String
             func handle(
-                _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) -> APIResponse
-            ) -> APIResponse {
-                var response = next(request, context)
+                _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) throws -> APIResponse
+            ) throws -> APIResponse {
+                var response = try next(request, context)
                 response.headers.append(("X-Trace", tag))
                 return response
             }
         }
         struct Refusing: APIMiddleware {
             func handle(
-                _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) -> APIResponse
-            ) -> APIResponse {
-                request.path.hasPrefix("/api/v1/things")
-                    ? .error(APIError(status: 401, code: "unauthorized", message: "no")) : next(request, context)
+                _ request: APIRequest, context: RequestContext, next: (APIRequest, RequestContext) throws -> APIResponse
+            ) throws -> APIResponse {
+                guard !request.path.hasPrefix("/api/v1/things") else {
+                    throw APIError(status: 401, code: "unauthorized", message: "no")
+                }
+                return try next(request, context)
             }
         }
         var router = makeRouter()
