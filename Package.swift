@@ -172,8 +172,8 @@ let package = Package(
         .testTarget(
             name: "MenuAPITests",
             dependencies: [
-                "JSON", "MenuModel", "MenuConfiguration", "MenuStorage", "MenuAPI", "MenuKnowledgeTesting", "Postgres",
-                .product(name: "Logging", package: "swift-log"),
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI", "MenuKnowledgeTesting",
+                "Postgres", "Digest", "Vips", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

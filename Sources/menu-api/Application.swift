@@ -33,7 +33,7 @@ enum Application {
     }
 
     /// The OCR pipeline every worker shares: tier routers made on demand (each with its own HTTP client and Tesseract
-    /// engine) and database connections for the cache, in two pools. One engine is loaded now so a missing language
+    /// engine) and database connections for the cache, in two pools, and the threads that run files. One engine is loaded now so a missing language
     /// pack stops start-up instead of every upload.
     static func makeOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
         try Vips.initialize(concurrency: 1)
@@ -56,12 +56,17 @@ enum Application {
         ) {
             makeDatabaseConnection(configuration, logger: logger)
         }
+        // Each worker runs one request at a time and takes one of its files itself: parallelism - 1 threads per
+        // worker give every request its full parallelism even when all workers upload at once.
+        let threads = WorkerThreadPool(threadCount: workers * (configuration.uploads.parallelism - 1))
         logger.info(
             "OCR tiers", metadata: ["mke.tiers": "\(ocr.tierNames.map(\.rawValue).joined(separator: ","))"])
         return UploadOrchestrator(
-            routers: routers, databases: databases, pipelineVersion: TierRouter.pipelineVersion(of: ocr),
+            routers: routers, databases: databases, threads: threads,
+            pipelineVersion: TierRouter.pipelineVersion(of: ocr),
             cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
-            maxPixels: configuration.uploads.maxPixels, singleFlightWait: ocr.imageDeadline + .seconds(15))
+            maxFileBytes: configuration.uploads.maxFileBytes, maxPixels: configuration.uploads.maxPixels,
+            singleFlightWait: ocr.imageDeadline + .seconds(15))
     }
 
     /// A connection to the configured database (opened on first use). Owned by whoever made it: one thread at a time.

@@ -1,5 +1,4 @@
 import Digest
-import Dispatch
 import Foundation
 public import Logging
 import MenuModel
@@ -8,37 +7,39 @@ public import OCR
 public import Postgres
 import Synchronization
 
-/// One file of an upload, as the route received it.
-public struct UploadedFile: Sendable {
-    /// The client's file name (for the response only; never trusted for the format).
-    public var name: String
-    public var bytes: [UInt8]
-
-    public init(name: String, bytes: [UInt8]) {
-        self.name = name
-        self.bytes = bytes
-    }
-}
-
 /// Runs the files of one upload through the cache and the tiers, in parallel.
 ///
-/// Per file: check the image (format from its bytes, header, pixel limit); key = SHA-256(SHA-256(bytes) ‖ pipeline
-/// version); an unexpired cache entry answers at once; otherwise, under the key's lock (single flight across
-/// processes), check again, run the tiers, and store a result that has items. With the database unreachable, files
-/// are still read, just not cached.
+/// Per file, in order:
+/// 1. size: more than ``maxFileBytes`` is refused before any work;
+/// 2. look up: key = SHA-256(SHA-256(bytes) ‖ pipeline version); an unexpired cache entry answers at once (these
+///    exact bytes were inspected when it was stored);
+/// 3. inspect: the format from its bytes, a readable header, the pixel limit, a complete stream;
+/// 4. lock or bypass: the key's single-flight lock (across processes), then a second look-up, since another upload of
+///    the image may have finished meanwhile; when the lock cannot be had (timeout, database gone) the file is read
+///    without it, and the log says why;
+/// 5. recognise: a tier router from the pool reads the image;
+/// 6. store: a result that has items is cached.
+///
+/// With the database unreachable, files are still read, just not cached. No router (or connection) that can be made
+/// fails the file as `ocr_unavailable`.
 public struct UploadOrchestrator: Sendable {
     /// Tier routers: at most `OCR_CONCURRENCY` images are read at once in the process.
     public let routers: ResourcePool<TierRouter>
     /// Connections for cache look-ups and the single-flight lock: a cache hit or a duplicate waiting for the first
     /// upload of its image holds one of these, never a router.
     public let databases: ResourcePool<PostgresConnection>
+    /// The threads that run a request's files beside the worker thread that received it.
+    public let threads: WorkerThreadPool
     /// See ``TierRouter/pipelineVersion(of:)``.
     public let pipelineVersion: String
     public let cacheTimeToLive: Duration
     /// Files of one request read at once. Defaults to 4.
     public let parallelism: Int
+    /// Bytes per file; a larger file fails as `file_too_large`. Defaults to 10,485,760 (10 MB).
+    public let maxFileBytes: Int
+    /// Pixels per image. Defaults to 40,000,000.
     public let maxPixels: Int
-    /// How long a duplicate waits for the first upload of the same image.
+    /// How long a duplicate waits for the first upload of the same image. Defaults to 60 seconds.
     public let singleFlightWait: Duration
     /// When expired cache rows were last deleted (seconds since the epoch; 0 never). Lookups ignore expired rows
     /// anyway; the purge only keeps the table from growing, so once an hour per process is plenty.
@@ -49,49 +50,42 @@ public struct UploadOrchestrator: Sendable {
         let seconds = Atomic<Int>(0)
     }
 
+    /// - Parameters:
+    ///   - routers: the process's tier routers.
+    ///   - databases: the process's cache connections.
+    ///   - threads: the threads that run files beside the calling thread; `parallelism - 1` per worker thread that
+    ///     may call ``process(_:logger:)`` gives every request its full parallelism.
+    ///   - pipelineVersion: part of every cache key.
+    ///   - cacheTimeToLive: how long a stored result is served.
+    ///   - parallelism: files of one request read at once. Defaults to 4.
+    ///   - maxFileBytes: bytes per file. Defaults to 10,485,760.
+    ///   - maxPixels: pixels per image. Defaults to 40,000,000.
+    ///   - singleFlightWait: how long a duplicate waits for the lock. Defaults to 60 seconds.
     public init(
-        routers: ResourcePool<TierRouter>, databases: ResourcePool<PostgresConnection>, pipelineVersion: String,
-        cacheTimeToLive: Duration, parallelism: Int = 4,
+        routers: ResourcePool<TierRouter>, databases: ResourcePool<PostgresConnection>, threads: WorkerThreadPool,
+        pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4, maxFileBytes: Int = 10_485_760,
         maxPixels: Int = 40_000_000, singleFlightWait: Duration = .seconds(60)
     ) {
         self.routers = routers
         self.databases = databases
+        self.threads = threads
         self.pipelineVersion = pipelineVersion
         self.cacheTimeToLive = cacheTimeToLive
         self.parallelism = parallelism
+        self.maxFileBytes = maxFileBytes
         self.maxPixels = maxPixels
         self.singleFlightWait = singleFlightWait
     }
 
-    /// - Returns: one outcome per file, in the files' order.
+    /// Reads every file, `parallelism` at a time.
+    /// - Returns: one outcome per file, in the files' order, `index` being the file's position in `files`.
     /// - Note: Blocks the calling thread until every file is done (bounded by the per-image deadline).
     public func process(_ files: [UploadedFile], logger: Logger) -> [FileOutcome] {
-        guard !files.isEmpty else { return [] }
-        let next = Atomic<Int>(0)
         let outcomes = Mutex<[FileOutcome?]>(Array(repeating: nil, count: files.count))
-        let work: @Sendable () -> Void = {
-            while true {
-                let index = next.add(1, ordering: .relaxed).oldValue
-                guard index < files.count else { return }
-                let outcome = process(files[index], index: index, logger: logger)
-                outcomes.withLock { $0[index] = outcome }
-            }
+        threads.perform(iterations: files.count, width: parallelism) { index in
+            let outcome = process(files[index], index: index, logger: logger)
+            outcomes.withLock { $0[index] = outcome }
         }
-        // Threads of their own, not DispatchQueue.concurrentPerform: libdispatch caps that at the CPU count, and
-        // these threads mostly wait on providers, so the configured parallelism must hold on a 2-core machine too.
-        // The calling worker thread takes one share itself.
-        let helpers = min(parallelism, files.count) - 1
-        let finished = DispatchSemaphore(value: 0)
-        for _ in 0..<helpers {
-            let thread = Thread {
-                work()
-                finished.signal()
-            }
-            thread.stackSize = 8 << 20  // Tesseract recurses deeply; glibc's default for pthreads
-            thread.start()
-        }
-        work()
-        for _ in 0..<helpers { finished.wait() }
         return outcomes.withLock { $0 }.enumerated().map { index, outcome in
             outcome
                 ?? FileOutcome(
@@ -100,91 +94,145 @@ public struct UploadOrchestrator: Sendable {
         }
     }
 
+    // MARK: - One file
+
+    /// What became of a file once the steps ran: the answer ``outcome(of:for:index:key:logger:)`` turns into
+    /// an outcome.
+    private enum Resolution {
+        /// More bytes than ``maxFileBytes``.
+        case tooLarge(bytes: Int)
+        /// A stored result: found first, or after waiting for another upload of the image.
+        case cached(PostgresCacheStore.Entry)
+        /// The image failed inspection.
+        case refused(ImageError)
+        /// The tiers ran (whatever they made of it); `cacheable` is the result stored, when it has items.
+        case recognized(RoutedOCRResult, cacheable: CanonicalResult?)
+        /// No router, or no cache connection, could be made.
+        case unavailable(any Error)
+    }
+
+    /// The two hashes of a file: the image's own, and the cache key (the image under this pipeline version).
+    private struct CacheKey {
+        var imageSHA256: [UInt8]
+        var key: [UInt8]
+    }
+
     private func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var outcome = FileOutcome(
-            index: index, fileName: file.name, cached: false, processingTime: .zero, items: [])
-        func finish() -> FileOutcome {
-            outcome.processingTime = start.duration(to: clock.now)
-            return outcome
+        let start = ContinuousClock.now
+        guard file.bytes.count <= maxFileBytes else {
+            // Refused before any work, so no time and no hash.
+            return outcome(of: .tooLarge(bytes: file.bytes.count), for: file, index: index, key: nil, logger: logger)
         }
         let imageSHA256 = SHA256.hash(file.bytes)
-        outcome.imageSHA256 = imageSHA256
-        let key = SHA256.hash(imageSHA256 + Array(pipelineVersion.utf8))
+        let key = CacheKey(imageSHA256: imageSHA256, key: SHA256.hash(imageSHA256 + Array(pipelineVersion.utf8)))
+        let resolution: Resolution
         do {
-            try databases.withResource { database in
-                let cache = PostgresCacheStore(connection: database)
-                func useCached(_ entry: PostgresCacheStore.Entry) {
-                    outcome.cached = true
-                    outcome.result = entry.result
-                    outcome.resultHash = entry.resultHash
-                    outcome.items = entry.result.items
-                }
-                // A hit needs no inspection: these exact bytes were checked when the result was stored.
-                if let entry = try? cache.entry(for: key) {
-                    useCached(entry)
-                    return
-                }
-                do throws(ImageError) {
-                    try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
-                } catch {
-                    outcome.errorCode = FileErrorCode(error.code)
-                    outcome.errorMessage = error.message
-                    outcome.imageSHA256 = nil
-                    return
-                }
-                /// Reads the image with a router, then stores a result that has items.
-                func computeAndStore() throws {
-                    let routed: RoutedOCRResult
-                    do {
-                        routed = try routers.withResource { router in
-                            router.recognize(PreparedImage(original: file.bytes))
-                        }
-                    } catch {
-                        throw RouterUnavailable(underlying: String(reflecting: error))
-                    }
-                    apply(routed, to: &outcome, logger: logger)
-                    guard let result = outcome.result, let hash = outcome.resultHash, routed.result.isSuccess,
-                        !routed.result.items.isEmpty
-                    else { return }
-                    purgeExpiredEntriesHourly(cache, logger: logger)
-                    do {
-                        try cache.store(
-                            .init(result: result, resultHash: hash), for: key, imageSHA256: imageSHA256,
-                            pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
-                    } catch {
-                        logger.warning(
-                            "OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
-                    }
-                }
-                var hasComputed = false
-                do {
-                    try cache.withLock(for: key, timeout: singleFlightWait) {
-                        // Another upload of this image may have finished while this one waited for the lock.
-                        if let entry = try cache.entry(for: key) {
-                            useCached(entry)
-                            return
-                        }
-                        hasComputed = true
-                        try computeAndStore()
-                    }
-                } catch let error as RouterUnavailable {
-                    throw error
-                } catch {
-                    guard !hasComputed else { return }
-                    logger.warning(
-                        "OCR cache lock unavailable; reading without it",
-                        metadata: [LogKey.error: "\(String(reflecting: error))"])
-                    try computeAndStore()
-                }
+            // The connection is held for the whole file: the lock is a session lock, and held by this session.
+            resolution = try databases.withResource {
+                resolve(file, key: key, cache: PostgresCacheStore(connection: $0), logger: logger)
             }
         } catch {
-            logger.error("The OCR pipeline could not start", metadata: [LogKey.error: "\(String(reflecting: error))"])
-            outcome.errorCode = .ocrUnavailable
-            outcome.errorMessage = "The OCR engine could not be started"
+            resolution = .unavailable(error)
         }
-        return finish()
+        var outcome = outcome(of: resolution, for: file, index: index, key: key, logger: logger)
+        outcome.processingTime = start.duration(to: .now)
+        return outcome
+    }
+
+    /// Look up, inspect, then read under the key's lock, or without it when the lock cannot be had.
+    private func resolve(
+        _ file: UploadedFile, key: CacheKey, cache: PostgresCacheStore, logger: Logger
+    ) -> Resolution {
+        if let entry = cachedEntry(for: key, in: cache, logger: logger) { return .cached(entry) }
+        do throws(ImageError) {
+            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+        } catch {
+            return .refused(error)
+        }
+        switch resolveUnderLock(file, key: key, cache: cache, logger: logger) {
+        case .resolved(let resolution):
+            return resolution
+        case .lockUnavailable(let error):
+            logger.warning(
+                "OCR cache lock unavailable; reading without it",
+                metadata: [LogKey.error: "\(String(reflecting: error))"])
+            return recognizeAndStore(file, key: key, cache: cache, logger: logger)
+        }
+    }
+
+    /// A look-up that fails reads as a miss: the file is then read (and the failure logged).
+    private func cachedEntry(
+        for key: CacheKey, in cache: PostgresCacheStore, logger: Logger
+    ) -> PostgresCacheStore.Entry? {
+        do {
+            return try cache.entry(for: key.key)
+        } catch {
+            logger.debug(
+                "OCR cache look-up failed; reading the image", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            return nil
+        }
+    }
+
+    /// What holding the key's lock gave.
+    private enum LockedResolution {
+        /// The lock was had, and the file resolved under it.
+        case resolved(Resolution)
+        /// Nothing was read: the lock timed out, or the database failed before the second look-up answered.
+        case lockUnavailable(any Error)
+    }
+
+    private func resolveUnderLock(
+        _ file: UploadedFile, key: CacheKey, cache: PostgresCacheStore, logger: Logger
+    ) -> LockedResolution {
+        do {
+            // Only the lock's own statements and the second look-up throw here: recognizeAndStore does not, so an
+            // error always means the file has not been read yet.
+            return .resolved(
+                try cache.withLock(for: key.key, timeout: singleFlightWait) {
+                    try cachedOrRecognized(file, key: key, cache: cache, logger: logger)
+                })
+        } catch {
+            return .lockUnavailable(error)
+        }
+    }
+
+    /// Under the lock: another upload of this image may have finished while this one waited.
+    private func cachedOrRecognized(
+        _ file: UploadedFile, key: CacheKey, cache: PostgresCacheStore, logger: Logger
+    ) throws -> Resolution {
+        if let entry = try cache.entry(for: key.key) { return .cached(entry) }
+        return recognizeAndStore(file, key: key, cache: cache, logger: logger)
+    }
+
+    /// Reads the image with a router from the pool, then stores a result that has items.
+    private func recognizeAndStore(
+        _ file: UploadedFile, key: CacheKey, cache: PostgresCacheStore, logger: Logger
+    ) -> Resolution {
+        let routed: RoutedOCRResult
+        do {
+            routed = try routers.withResource { $0.recognize(PreparedImage(original: file.bytes)) }
+        } catch {
+            return .unavailable(error)
+        }
+        logFailedTiers(of: routed, logger: logger)
+        guard routed.result.isSuccess, !routed.result.items.isEmpty else {
+            return .recognized(routed, cacheable: nil)
+        }
+        let result = CanonicalResult(of: routed)
+        store(result, for: key, in: cache, logger: logger)
+        return .recognized(routed, cacheable: result)
+    }
+
+    /// Caches `result`; a failure is logged and the file still answered.
+    private func store(_ result: CanonicalResult, for key: CacheKey, in cache: PostgresCacheStore, logger: Logger) {
+        purgeExpiredEntriesHourly(cache, logger: logger)
+        do {
+            try cache.store(
+                .init(result: result, resultHash: result.hash), for: key.key, imageSHA256: key.imageSHA256,
+                pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
+        } catch {
+            logger.warning("OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
+        }
     }
 
     private func purgeExpiredEntriesHourly(_ cache: PostgresCacheStore, logger: Logger) {
@@ -201,10 +249,8 @@ public struct UploadOrchestrator: Sendable {
         }
     }
 
-    /// Fills `outcome` from a fresh run: success when some tier returned items, otherwise the clearest failure.
-    private func apply(_ routed: RoutedOCRResult, to outcome: inout FileOutcome, logger: Logger) {
-        outcome.routed = routed
-        // A tier that failed is an operator's concern (keys, quota, outages) even when a later tier saved the file.
+    /// A tier that failed is an operator's concern (keys, quota, outages) even when a later tier saved the file.
+    private func logFailedTiers(of routed: RoutedOCRResult, logger: Logger) {
         for attempt in routed.attempts where !attempt.result.isSuccess {
             logger.warning(
                 "OCR tier failed",
@@ -214,12 +260,49 @@ public struct UploadOrchestrator: Sendable {
                         "\(attempt.result.failureReason?.rawValue ?? "error"): \(attempt.result.failureMessage ?? "")",
                 ])
         }
-        let result = routed.result
-        if result.isSuccess, !result.items.isEmpty {
-            let canonical = CanonicalResult(of: routed)
-            outcome.result = canonical
-            outcome.resultHash = canonical.hash
-            outcome.items = result.items
+    }
+
+    // MARK: - Outcomes
+
+    /// The file's outcome for `resolution`; `processingTime` is left to the caller.
+    private func outcome(
+        of resolution: Resolution, for file: UploadedFile, index: Int, key: CacheKey?, logger: Logger
+    ) -> FileOutcome {
+        var outcome = FileOutcome(
+            index: index, fileName: file.name, imageSHA256: key?.imageSHA256, cached: false, processingTime: .zero,
+            items: [])
+        switch resolution {
+        case .tooLarge(let bytes):
+            outcome.errorCode = .fileTooLarge
+            outcome.errorMessage = "The file is \(bytes) bytes; the limit is \(maxFileBytes)"
+        case .cached(let entry):
+            outcome.cached = true
+            outcome.result = entry.result
+            outcome.resultHash = entry.resultHash
+            outcome.items = entry.result.items
+        case .refused(let error):
+            outcome.errorCode = FileErrorCode(error.code)
+            outcome.errorMessage = error.message
+            outcome.imageSHA256 = nil
+        case .recognized(let routed, let cacheable):
+            apply(routed, cacheable: cacheable, to: &outcome)
+        case .unavailable(let error):
+            logger.error(
+                "The OCR pipeline could not start", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            outcome.errorCode = .ocrUnavailable
+            outcome.errorMessage = "The OCR engine could not be started"
+        }
+        return outcome
+    }
+
+    /// Fills `outcome` from a fresh run: success when some tier returned items (`cacheable`), otherwise the
+    /// clearest failure.
+    private func apply(_ routed: RoutedOCRResult, cacheable: CanonicalResult?, to outcome: inout FileOutcome) {
+        outcome.routed = routed
+        if let cacheable {
+            outcome.result = cacheable
+            outcome.resultHash = cacheable.hash
+            outcome.items = routed.result.items
             return
         }
         let reasons = routed.attempts.compactMap(\.result.failureReason)
@@ -237,11 +320,4 @@ public struct UploadOrchestrator: Sendable {
                     separator: ", ")
         }
     }
-}
-
-/// No tier router could be made (a Tesseract language pack vanished after start-up): the file fails as
-/// `ocr_unavailable` instead of being read without a cache.
-struct RouterUnavailable: Error, CustomStringConvertible {
-    var underlying: String
-    var description: String { "no OCR router: \(underlying)" }
 }

@@ -44,25 +44,7 @@ public struct UploadController {
         let store = PostgresUploadStore(connection: database)
         try store.createTask(id: taskID, restaurant: restaurant, total: files.count)
 
-        var outcomes = Array(repeating: FileOutcome?.none, count: files.count)
-        var readable: [UploadedFile] = []
-        var readableIndices: [Int] = []
-        for (index, file) in files.enumerated() {
-            if file.bytes.count > limits.maxFileBytes {
-                outcomes[index] = FileOutcome(
-                    index: index, fileName: file.name, cached: false, processingTime: .zero, items: [],
-                    errorCode: .fileTooLarge,
-                    errorMessage: "The file is \(file.bytes.count) bytes; the limit is \(limits.maxFileBytes)")
-            } else {
-                readable.append(file)
-                readableIndices.append(index)
-            }
-        }
-        for (position, var outcome) in orchestrator.process(readable, logger: context.logger).enumerated() {
-            outcome.index = readableIndices[position]
-            outcomes[outcome.index] = outcome
-        }
-        let finished = outcomes.compactMap { $0 }
+        let finished = orchestrator.process(files, logger: context.logger)
         let status: String
         do {
             status = try store.finishTask(id: taskID, restaurant: restaurant, outcomes: finished)

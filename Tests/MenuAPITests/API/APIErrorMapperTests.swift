@@ -12,7 +12,7 @@ import Testing
 struct APIErrorMapperTests {
     /// A router whose one route throws what `failure` throws, logging into `recorder`.
     static func respond(recorder: LogRecorder, _ failure: @escaping () throws -> Void) -> APIResponse {
-        var router = APIRouter(logger: recorder.logger)
+        var router = APIRouter(logger: recorder.makeLogger())
         router.add(middleware: RequestLoggingMiddleware())
         router.add("GET", "/fail") { _, _ in
             try failure()
@@ -28,7 +28,7 @@ struct APIErrorMapperTests {
             text(of: response)
                 == #"{"error":{"code":"storage_unavailable","message":"The database is unavailable; try again shortly"}}"#
         )
-        let logged = recorder.entries.first { $0.message == "Storage unavailable" }
+        let logged = recorder.lines.first { $0.message == "Storage unavailable" }
         #expect(logged?.level == .warning)
         #expect(logged?.metadata["mke.error"]?.description.contains(cause) == true)
         #expect(logged?.metadata["mke.request.id"]?.description == "req-7")
@@ -42,7 +42,7 @@ struct APIErrorMapperTests {
                 == #"{"error":{"code":"internal_error","message":"An unexpected error occurred. Quote request id req-7 when reporting it."}}"#
         )
         #expect(!text(of: response).contains(cause))
-        let logged = recorder.entries.first { $0.message == "Unexpected error answering request" }
+        let logged = recorder.lines.first { $0.message == "Unexpected error answering request" }
         #expect(logged?.level == .error)
         #expect(logged?.metadata["mke.error"]?.description.contains(cause) == true)
     }
@@ -99,7 +99,7 @@ struct APIErrorMapperTests {
         }
         #expect(response.status == 409)
         #expect(text(of: response) == #"{"error":{"code":"conflict","message":"Already there"}}"#)
-        #expect(recorder.entries.allSatisfy { $0.level < .warning })
+        #expect(recorder.lines.allSatisfy { $0.level < .warning })
     }
 
     /// The request log sees the mapped status, also for an error a route's middleware throws.
@@ -112,12 +112,12 @@ struct APIErrorMapperTests {
             }
         }
         let recorder = LogRecorder()
-        var router = APIRouter(logger: recorder.logger)
+        var router = APIRouter(logger: recorder.makeLogger())
         router.add(middleware: RequestLoggingMiddleware())
         router.add("GET", "/guarded", middleware: [Failing()]) { _, _ in .json(.null) }
         let response = router.respond(to: APIRequest(method: "GET", path: "/guarded"), requestID: "r")
         #expect(response.status == 503)
-        let failed = recorder.entries.first { $0.message == "Request failed" }
+        let failed = recorder.lines.first { $0.message == "Request failed" }
         #expect(failed?.metadata["mke.response.status"]?.description == "503")
     }
 }

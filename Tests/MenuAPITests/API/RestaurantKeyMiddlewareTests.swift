@@ -187,7 +187,7 @@ struct RestaurantKeyMiddlewareTests {
             configuration: .init(url: "postgresql://127.0.0.1:1/none", connectTimeout: .seconds(2)),
             logger: Logger(label: "test"))
         let recorder = LogRecorder()
-        var router = APIRouter(logger: recorder.logger)
+        var router = APIRouter(logger: recorder.makeLogger())
         router.add(
             "GET", "/r/{restaurant_id}",
             middleware: [RestaurantKeyMiddleware(database: closed, requiresKey: true, restaurant: .inPath)]
@@ -198,6 +198,6 @@ struct RestaurantKeyMiddlewareTests {
         #expect(response.header("Retry-After") == "5")
         #expect(Self.errorCode(response) == "storage_unavailable")
         #expect(
-            recorder.entries.contains { $0.metadata["mke.error"]?.description.contains("connection_failed") == true })
+            recorder.lines.contains { $0.metadata["mke.error"]?.description.contains("connection_failed") == true })
     }
 }
