@@ -11,7 +11,7 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
     case noMenuItems = "no_menu_items"
     /// Every tier failed.
     case ocrFailed = "ocr_failed"
-    /// No OCR worker was free in time.
+    /// No tier router could be made (a Tesseract language pack gone after start-up); a file waits for a busy router.
     case ocrUnavailable = "ocr_unavailable"
     /// The file was never processed (a bug: logged).
     case internalError = "internal_error"
