@@ -36,6 +36,51 @@ struct PostgresConnectionTests {
         #expect(try row.decode(String.self, column: "tricky") == "it's \"quoted\" \\ back")
     }
 
+    /// How many statements the session has prepared (the count query has no parameter, so it is not one).
+    static func preparedCount(_ connection: PostgresConnection) throws -> Int {
+        try connection.query("SELECT count(*) AS n FROM pg_prepared_statements").first?.decode(Int.self, column: "n")
+            ?? -1
+    }
+
+    @Test func aStatementWithParametersIsPreparedOncePerSession() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        for value in 1...3 {
+            #expect(
+                try connection.query("SELECT \(value)::int + 1 AS n").first?.decode(Int.self, column: "n") == value + 1)
+        }
+        #expect(try Self.preparedCount(connection) == 1)
+        // A statement that does not parse fails as before and is not kept.
+        #expect(throws: PostgresError.self) { try connection.query("SELEC \(1)") }
+        #expect(try Self.preparedCount(connection) == 1)
+        // A new session prepares again.
+        connection.close()
+        #expect(try connection.query("SELECT \(5)::int AS n").first?.decode(Int.self, column: "n") == 5)
+        #expect(try Self.preparedCount(connection) == 1)
+    }
+
+    @Test func aTableChangedUnderAPreparedStatementFailsOnceThenWorks() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        try connection.query("CREATE TABLE dishes (id int, name text)")
+        try connection.query("INSERT INTO dishes VALUES (\(1), \("족발"))")
+        let select = { try connection.query("SELECT * FROM dishes WHERE id = \(1)") }
+        #expect(try select().first?.decode(String.self, column: "name") == "족발")
+        try connection.query("ALTER TABLE dishes ADD COLUMN price int")
+        // The server may refuse the old plan's shape once ("cached plan must not change result type") ...
+        do {
+            _ = try select()
+        } catch let error as PostgresError {
+            #expect(error.sqlState == "0A000")
+        }
+        // ... and then the statement is prepared again, with the new column.
+        let row = try #require(try select().first)
+        #expect(try row.decode(Int?.self, column: "price") == nil)
+        #expect(try row.decode(String.self, column: "name") == "족발")
+    }
+
     @Test func timestampsDecodeFromEpochAndISOText() throws {
         let schema = try ScratchSchema()
         defer { schema.drop() }
