@@ -4,7 +4,8 @@ public import Logging
 /// One libpq connection, owned by one thread.
 ///
 /// The connection is opened on first use and opened again after it is lost (a server restart, a network cut), so
-/// a long-running worker recovers by itself. Statements go through `PQexecParams` with bound parameters only.
+/// a long-running worker recovers by itself. Statements take bound parameters only; those with parameters are
+/// prepared once per session (`PQprepare`, then `PQexecPrepared`), the others go through `PQexecParams`.
 ///
 /// ```
 /// let connection = PostgresConnection(configuration: .init(url: databaseURL), logger: logger)
@@ -118,7 +119,7 @@ public final class PostgresConnection {
     /// Opens the connection first when it is closed or was lost.
     /// - Throws: `PostgresError`: `.connectionFailed`, `.connectionLost`, or `.server` with the SQLSTATE.
     /// - Note: Blocks the calling thread until the server answers.
-    /// The corresponding C function is `PQexecParams`.
+    /// The corresponding C functions are `PQexecPrepared` and `PQexecParams`.
     @discardableResult
     @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
     public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
