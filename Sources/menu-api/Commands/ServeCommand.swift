@@ -81,7 +81,10 @@ struct ServeCommand: ParsableCommand {
         logger.info("Stopping: letting requests in flight finish", metadata: ["mke.signal": "\(received)"])
         let finished = server.shutdown(gracePeriod: configuration.fastCGI.shutdownGracePeriod)
         listener.close()
-        if !finished {
+        if finished {
+            // No request is left to hand the file threads work: stop them, so nothing runs past "Stopped".
+            orchestrator.threads.shutdown()
+        } else {
             logger.warning("Shutdown grace period over with requests still running")
         }
         logger.info("Stopped")
