@@ -105,8 +105,9 @@ public struct UploadOrchestrator: Sendable {
         case cached(PostgresCacheStore.Entry)
         /// The image failed inspection.
         case refused(ImageError)
-        /// The tiers ran (whatever they made of it); `cacheable` is the result stored, when it has items.
-        case recognized(RoutedOCRResult, cacheable: CanonicalResult?)
+        /// The tiers ran (whatever they made of it); `cacheable` is the result with its hash, stored when it has
+        /// items.
+        case recognized(RoutedOCRResult, cacheable: PostgresCacheStore.Entry?)
         /// No router, or no cache connection, could be made.
         case unavailable(any Error)
     }
@@ -218,17 +219,21 @@ public struct UploadOrchestrator: Sendable {
         guard routed.result.isSuccess, !routed.result.items.isEmpty else {
             return .recognized(routed, cacheable: nil)
         }
+        // The hash (SHA-256 of the canonical JSON) is computed once, for the cache and the answer.
         let result = CanonicalResult(of: routed)
-        store(result, for: key, in: cache, logger: logger)
-        return .recognized(routed, cacheable: result)
+        let entry = PostgresCacheStore.Entry(result: result, resultHash: result.hash)
+        store(entry, for: key, in: cache, logger: logger)
+        return .recognized(routed, cacheable: entry)
     }
 
-    /// Caches `result`; a failure is logged and the file still answered.
-    private func store(_ result: CanonicalResult, for key: CacheKey, in cache: PostgresCacheStore, logger: Logger) {
+    /// Caches `entry`; a failure is logged and the file still answered.
+    private func store(
+        _ entry: PostgresCacheStore.Entry, for key: CacheKey, in cache: PostgresCacheStore, logger: Logger
+    ) {
         purgeExpiredEntriesHourly(cache, logger: logger)
         do {
             try cache.store(
-                .init(result: result, resultHash: result.hash), for: key.key, imageSHA256: key.imageSHA256,
+                entry, for: key.key, imageSHA256: key.imageSHA256,
                 pipelineVersion: pipelineVersion, timeToLive: cacheTimeToLive)
         } catch {
             logger.warning("OCR result not cached", metadata: [LogKey.error: "\(String(reflecting: error))"])
@@ -297,11 +302,13 @@ public struct UploadOrchestrator: Sendable {
 
     /// Fills `outcome` from a fresh run: success when some tier returned items (`cacheable`), otherwise the
     /// clearest failure.
-    private func apply(_ routed: RoutedOCRResult, cacheable: CanonicalResult?, to outcome: inout FileOutcome) {
+    private func apply(
+        _ routed: RoutedOCRResult, cacheable: PostgresCacheStore.Entry?, to outcome: inout FileOutcome
+    ) {
         outcome.routed = routed
         if let cacheable {
-            outcome.result = cacheable
-            outcome.resultHash = cacheable.hash
+            outcome.result = cacheable.result
+            outcome.resultHash = cacheable.resultHash
             outcome.items = routed.result.items
             return
         }
