@@ -15,10 +15,9 @@ struct ClovaReply: Decodable {
 
         /// Never fails: an image that is no object has no result and no fields.
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            inferResult = try? container?.decodeIfPresent(String.self, forKey: .inferResult)
-            fields =
-                (try? container?.decodeIfPresent([Lenient<Field>].self, forKey: .fields))?.compactMap(\.value) ?? []
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            inferResult = object[.inferResult]
+            fields = (object[.fields] as [Lenient<Field>]?)?.compactMap(\.value) ?? []
         }
     }
 
@@ -32,7 +31,7 @@ struct ClovaReply: Decodable {
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             inferText = try container.decode(String.self, forKey: .inferText)
-            inferConfidence = try? container.decodeIfPresent(Double.self, forKey: .inferConfidence)
+            inferConfidence = LenientObject(decoder, keyedBy: CodingKeys.self)[.inferConfidence]
             boundingPoly = try container.decode(Polygon.self, forKey: .boundingPoly)
         }
     }
@@ -48,9 +47,9 @@ struct ClovaReply: Decodable {
         private enum CodingKeys: String, CodingKey { case x, y }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            x = try? container?.decodeIfPresent(Double.self, forKey: .x)
-            y = try? container?.decodeIfPresent(Double.self, forKey: .y)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            x = object[.x]
+            y = object[.y]
         }
     }
 
@@ -72,23 +71,14 @@ struct ClovaErrorReply: Decodable {
     private enum CodingKeys: String, CodingKey { case code, error }
 
     init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        code = try? container.decodeIfPresent(String.self, forKey: .code)
-        error = try? container.decodeIfPresent(Gateway.self, forKey: .error)
+        let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+        code = object[.code]
+        error = object[.error]
     }
 
     /// The code the answer names, or nil when it names none (or is no JSON).
     static func code(in body: [UInt8]) -> String? {
         guard let reply = try? JSONDecoder().decode(ClovaErrorReply.self, from: Data(body)) else { return nil }
         return reply.code ?? reply.error?.errorCode
-    }
-}
-
-/// A value that decodes to nil instead of failing its container, so one malformed element does not lose an array.
-struct Lenient<Value: Decodable>: Decodable {
-    var value: Value?
-
-    init(from decoder: any Decoder) throws {
-        value = try? Value(from: decoder)
     }
 }

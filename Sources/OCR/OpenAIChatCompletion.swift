@@ -20,9 +20,9 @@ struct OpenAIChatCompletion: Decodable {
         }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            promptTokens = try? container?.decodeIfPresent(Int.self, forKey: .promptTokens)
-            completionTokens = try? container?.decodeIfPresent(Int.self, forKey: .completionTokens)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            promptTokens = object[.promptTokens]
+            completionTokens = object[.completionTokens]
         }
     }
 
@@ -37,10 +37,10 @@ struct OpenAIChatCompletion: Decodable {
         }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            finishReason = try? container?.decodeIfPresent(String.self, forKey: .finishReason)
-            message = try? container?.decodeIfPresent(Message.self, forKey: .message)
-            logprobs = try? container?.decodeIfPresent(Logprobs.self, forKey: .logprobs)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            finishReason = object[.finishReason]
+            message = object[.message]
+            logprobs = object[.logprobs]
         }
     }
 
@@ -51,9 +51,9 @@ struct OpenAIChatCompletion: Decodable {
         private enum CodingKeys: String, CodingKey { case content, refusal }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            content = try? container?.decodeIfPresent(String.self, forKey: .content)
-            refusal = try? container?.decodeIfPresent(String.self, forKey: .refusal)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            content = object[.content]
+            refusal = object[.refusal]
         }
     }
 
@@ -63,8 +63,8 @@ struct OpenAIChatCompletion: Decodable {
         private enum CodingKeys: String, CodingKey { case content }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            content = try? container?.decodeIfPresent([TokenLogprob].self, forKey: .content)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            content = object[.content]
         }
     }
 
@@ -76,18 +76,18 @@ struct OpenAIChatCompletion: Decodable {
         private enum CodingKeys: String, CodingKey { case bytes, logprob }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            bytes = try? container?.decodeIfPresent([Int].self, forKey: .bytes)
-            logprob = try? container?.decodeIfPresent(Double.self, forKey: .logprob)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            bytes = object[.bytes]
+            logprob = object[.logprob]
         }
     }
 
     private enum CodingKeys: String, CodingKey { case usage, choices }
 
     init(from decoder: any Decoder) throws {
-        let container = try? decoder.container(keyedBy: CodingKeys.self)
-        usage = try? container?.decodeIfPresent(Usage.self, forKey: .usage)
-        choices = try? container?.decodeIfPresent([Choice].self, forKey: .choices)
+        let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+        usage = object[.usage]
+        choices = object[.choices]
     }
 
     /// The answer, or nil when the body is no JSON.
@@ -107,17 +107,17 @@ struct OpenAIErrorReply: Decodable {
         private enum CodingKeys: String, CodingKey { case code, type }
 
         init(from decoder: any Decoder) throws {
-            let container = try? decoder.container(keyedBy: CodingKeys.self)
-            code = try? container?.decodeIfPresent(String.self, forKey: .code)
-            type = try? container?.decodeIfPresent(String.self, forKey: .type)
+            let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+            code = object[.code]
+            type = object[.type]
         }
     }
 
     private enum CodingKeys: String, CodingKey { case error }
 
     init(from decoder: any Decoder) throws {
-        let container = try? decoder.container(keyedBy: CodingKeys.self)
-        error = try? container?.decodeIfPresent(Detail.self, forKey: .error)
+        let object = LenientObject(decoder, keyedBy: CodingKeys.self)
+        error = object[.error]
     }
 
     /// The code the answer names, or nil when it names none (or is no JSON).
