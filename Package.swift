@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "MenuAPI",
             dependencies: [
-                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "Postgres", "Digest",
+                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "Postgres", "Digest", "Curl",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MenuStorage", "MenuKnowledgeTesting", "Postgres"],
+            dependencies: ["MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest"],
             swiftSettings: swiftSettings
         ),
     ]

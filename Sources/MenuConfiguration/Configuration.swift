@@ -15,6 +15,7 @@ public struct Configuration: Sendable {
     public var limits: Limits
     public var ocr: OCR
     public var uploads: Uploads
+    public var jobs: Jobs
     /// The admin routes' bearer token (`ADMIN_TOKEN`). No default; required in production. Without it, in
     /// development, admin routes answer loopback clients only.
     public var adminToken: Secret?
@@ -31,12 +32,14 @@ public struct Configuration: Sendable {
         public var url: String = "postgresql://menu_api@127.0.0.1:5432/menu_api"
         /// Connect timeout (`DATABASE_CONNECT_TIMEOUT_SECONDS`). Defaults to 5 seconds.
         public var connectTimeout: Duration = .seconds(5)
-        /// The most connections this process opens (`DATABASE_MAX_CONNECTIONS`): one per FastCGI worker, the rest
-        /// for cache look-ups and single-flight waits (a file waits for one when all are lent). Defaults to 40, so
-        /// that two processes stay well inside PostgreSQL's default `max_connections` of 100.
+        /// The most connections this process opens (`DATABASE_MAX_CONNECTIONS`): one per FastCGI worker, one per
+        /// job worker and one for their leases, the rest for cache look-ups and single-flight waits (a file waits
+        /// for one when all are lent). Defaults to 40, so that two processes stay well inside PostgreSQL's default
+        /// `max_connections` of 100.
         public var maxConnections = 40
 
-        /// Connections left for the cache once every worker has its own.
+        /// Connections left for the cache once every worker (FastCGI and job workers, and the lease keeper) has its
+        /// own.
         public func cacheConnections(workers: Int) -> Int { maxConnections - workers }
     }
 
@@ -72,6 +75,7 @@ public struct Configuration: Sendable {
         limits = Limits()
         ocr = OCR()
         uploads = Uploads()
+        jobs = Jobs()
         adminToken = nil
         enablesTestRoutes = false
         migrationsDirectory = nil
@@ -101,18 +105,26 @@ public struct Configuration: Sendable {
         migrationsDirectory = try reader.nonEmpty("MENU_API_MIGRATIONS_DIR")
         try readOCR(from: reader)
         try readUploads(from: reader)
+        try readJobs(from: reader)
         try readAdmin(from: reader)
-        if database.cacheConnections(workers: fastCGI.workers) < 1 {
+        if database.cacheConnections(workers: connectionHoldingWorkers) < 1 {
             throw ConfigurationError(
                 variable: "DATABASE_MAX_CONNECTIONS",
                 reason:
-                    "\(database.maxConnections) cannot serve \(fastCGI.workers) workers (MENU_API_WORKERS): each holds a "
-                    + "connection and the cache needs at least one more")
+                    "\(database.maxConnections) cannot serve \(fastCGI.workers) workers (MENU_API_WORKERS) and "
+                    + "\(jobs.workers) job workers (MENU_API_JOB_WORKERS): each holds a connection, their leases one "
+                    + "more, and the cache needs at least one more")
         }
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")
         }
+    }
+
+    /// Threads that hold a database connection of their own in a responder: the FastCGI workers, the job workers
+    /// and, when there are job workers, their lease keeper.
+    public var connectionHoldingWorkers: Int {
+        fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0)
     }
 
     /// True when `APP_ENV=production`.

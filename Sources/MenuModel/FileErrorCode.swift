@@ -13,6 +13,8 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
     case ocrFailed = "ocr_failed"
     /// No tier router could be made (a Tesseract language pack gone after start-up); a file waits for a busy router.
     case ocrUnavailable = "ocr_unavailable"
+    /// The workers that claimed the file of an asynchronous upload all stopped before finishing it (`OCR_MAX_CLAIMS`).
+    case workerLost = "worker_lost"
     /// The file was never processed (a bug: logged).
     case internalError = "internal_error"
 

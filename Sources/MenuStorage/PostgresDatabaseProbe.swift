@@ -2,7 +2,8 @@ public import Logging
 import MenuModel
 public import Postgres
 
-/// Probes PostgreSQL with `SELECT 1` on a worker's connection, which reconnects by itself after an outage.
+/// Probes PostgreSQL with `SELECT 1` on a worker's connection, which reconnects by itself after an outage, and
+/// reads the job queue's depth.
 public struct PostgresDatabaseProbe: DatabaseProbe {
     private let connection: PostgresConnection
 
@@ -18,6 +19,16 @@ public struct PostgresDatabaseProbe: DatabaseProbe {
         } catch {
             logger.warning("Database not reachable", metadata: [LogKey.error: "\(error.debugDescription)"])
             return false
+        }
+    }
+
+    public func queueStatus(logger: Logger) -> (queued: Int, oldestAge: Duration)? {
+        do {
+            let depth = try PostgresJobQueue(connection: connection).depth()
+            return (depth.queued, depth.oldestQueuedAge)
+        } catch {
+            logger.warning("Job queue not readable", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            return nil
         }
     }
 }

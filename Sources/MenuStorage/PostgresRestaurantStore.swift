@@ -27,12 +27,7 @@ public struct PostgresRestaurantStore {
 
     /// A new API key for `restaurant`.
     public func addKey(to restaurant: UUID) throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let random = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let key =
-            "mk_"
-            + Data(random).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        let key = RandomToken.make(prefix: "mk_")
         try connection.query(
             """
             INSERT INTO restaurant_api_keys (restaurant_id, key_prefix, key_digest)

@@ -6,9 +6,9 @@ public import Postgres
 
 /// Upload tasks, their per-file results, the extracted menu items and the OCR events, in PostgreSQL.
 ///
-/// A task is inserted as `processing` before any file is read, and finished in one transaction with every result,
-/// item and event: a reader sees all of a task's results or none. A task a crash left `processing` is marked
-/// `interrupted` at the next start.
+/// A synchronous task is inserted as `processing` before any file is read, and finished in one transaction with
+/// every result, item and event: a reader sees all of its results or none. A task a crash left `processing` is
+/// marked `interrupted` at the next start. Asynchronous tasks go through ``PostgresJobQueue``, file by file.
 public struct PostgresUploadStore {
     public let connection: PostgresConnection
 
@@ -17,40 +17,49 @@ public struct PostgresUploadStore {
     }
 
     /// - Note: Every method blocks the calling thread until PostgreSQL answers.
-    public func createTask(id: UUID, restaurant: UUID, total: Int) throws {
+    /// `callbackURL` is the upload's own webhook URL, if it named one.
+    public func createTask(id: UUID, restaurant: UUID, total: Int, callbackURL: String? = nil) throws {
         try connection.query(
             """
-            INSERT INTO upload_tasks (id, restaurant_id, status, total, owner_pid, owner_backend_start)
-            SELECT \(id), \(restaurant), 'processing', \(total), pid, backend_start
+            INSERT INTO upload_tasks (id, restaurant_id, status, total, callback_url, owner_pid, owner_backend_start)
+            SELECT \(id), \(restaurant), 'processing', \(total), \(callbackURL), pid, backend_start
             FROM pg_stat_activity WHERE pid = pg_backend_pid()
             """)
     }
 
-    /// Writes every outcome, its items and its event, and ends the task, in one transaction.
+    /// Writes every outcome, its items and its event, and ends the task, in one transaction; when the task has a
+    /// webhook, its delivery is queued in the same transaction.
     /// - Returns: the task's final status: `failed` when no file succeeded, else `completed`.
     @discardableResult
-    public func finishTask(id: UUID, restaurant: UUID, outcomes: [FileOutcome]) throws -> String {
+    public func finishTask(id: UUID, restaurant: UUID, outcomes: [FileOutcome]) throws -> TaskStatus {
         let successful = outcomes.filter(\.isSuccess).count
-        let status = successful == 0 && !outcomes.isEmpty ? "failed" : "completed"
+        let status = TaskStatus.finished(successful: successful, total: outcomes.count)
         try connection.withTransaction {
             for outcome in outcomes {
-                try connection.query(
-                    """
-                    INSERT INTO upload_results (task_id, file_index, file_name, status, image_sha256, body)
-                    VALUES (\(id), \(outcome.index), \(outcome.fileName), \(outcome.isSuccess ? "success" : "failed"),
-                            \(outcome.imageSHA256), \(outcome.json.encodedString)::jsonb)
-                    """)
-                if !outcome.items.isEmpty { try insertItems(of: outcome, task: id, restaurant: restaurant) }
-                try recordEvent(for: outcome, task: id, restaurant: restaurant)
+                try insertResult(of: outcome, task: id, restaurant: restaurant)
             }
             try connection.query(
                 """
-                UPDATE upload_tasks SET status = \(status), successful = \(successful),
+                UPDATE upload_tasks SET status = \(status.rawValue), successful = \(successful),
                     failed = \(outcomes.count - successful), completed_at = now()
                 WHERE id = \(id)
                 """)
+            try PostgresWebhookStore(connection: connection).enqueueDelivery(task: id, status: status)
         }
         return status
+    }
+
+    /// One file's result row, its items and its metrics event: what every finished file writes, synchronous or
+    /// not. Call it inside a transaction.
+    package func insertResult(of outcome: FileOutcome, task id: UUID, restaurant: UUID) throws {
+        try connection.query(
+            """
+            INSERT INTO upload_results (task_id, file_index, file_name, status, image_sha256, body)
+            VALUES (\(id), \(outcome.index), \(outcome.fileName), \(outcome.isSuccess ? "success" : "failed"),
+                    \(outcome.imageSHA256), \(outcome.json.encodedString)::jsonb)
+            """)
+        if !outcome.items.isEmpty { try insertItems(of: outcome, task: id, restaurant: restaurant) }
+        try recordEvent(for: outcome, task: id, restaurant: restaurant)
     }
 
     /// A file's items in one statement (one round trip, not one per item): the rows travel as a JSON array that
@@ -97,10 +106,10 @@ public struct PostgresUploadStore {
         let errorKind: String? = outcome.errorCode?.rawValue
         try connection.query(
             """
-            INSERT INTO ocr_events (restaurant_id, task_id, image_sha256, cached, is_run, provider, tier, attempts,
+            INSERT INTO ocr_events (restaurant_id, task_id, file_index, image_sha256, cached, is_run, provider, tier, attempts,
                 fallback_triggered, fallback_codes, has_handwriting, item_count, price_count, price_error_count,
                 price_error_item_count, confidence, processing_ms, status, error_kind, prompt_tokens, completion_tokens, estimated_cost_usd)
-            VALUES (\(restaurant), \(task), \(outcome.imageSHA256), \(outcome.cached),
+            VALUES (\(restaurant), \(task), \(outcome.index), \(outcome.imageSHA256), \(outcome.cached),
                 \(!outcome.cached && !(routed?.attempts.isEmpty ?? true)),
                 \(result?.provider ?? routed?.result.provider), \(result?.tier),
                 \(attempts.encodedString)::jsonb, \(result?.fallbackTriggered ?? (routed?.fallbackTriggered ?? false)),
@@ -120,14 +129,15 @@ public struct PostgresUploadStore {
         )
     }
 
-    /// Marks `interrupted` the tasks still `processing` whose worker's database session is gone (its process
-    /// died); tasks of live processes, this host's or another's, are left alone. Returns how many were marked.
+    /// Marks `interrupted` the synchronous tasks still `processing` whose worker's database session is gone (its
+    /// process died); tasks of live processes, this host's or another's, are left alone, and so are asynchronous
+    /// tasks, which the job workers finish whoever made them. Returns how many were marked.
     @discardableResult
     public func markInterruptedTasks() throws -> Int {
         try connection.query(
             """
             UPDATE upload_tasks t SET status = 'interrupted', completed_at = now()
-            WHERE t.status = 'processing' AND NOT EXISTS (
+            WHERE t.status = 'processing' AND NOT t.is_async AND NOT EXISTS (
                 SELECT 1 FROM pg_stat_activity a WHERE a.pid = t.owner_pid AND a.backend_start = t.owner_backend_start)
             RETURNING 1
             """
@@ -142,18 +152,27 @@ public struct PostgresUploadStore {
             UUID.self, column: "restaurant_id")
     }
 
-    /// A task and its files' results, or nil when no task has this id.
+    /// A task and its finished files' results, or nil when no task has this id.
     public func task(_ id: UUID) throws -> StoredTask? {
         let tasks = try connection.query(
-            "SELECT restaurant_id, status, total, successful, failed FROM upload_tasks WHERE id = \(id)")
+            """
+            SELECT restaurant_id, status, is_async, total, successful, failed, created_at, completed_at
+            FROM upload_tasks WHERE id = \(id)
+            """)
         guard let task = tasks.first else { return nil }
         let results = try connection.query(
             "SELECT body::text AS body FROM upload_results WHERE task_id = \(id) ORDER BY file_index")
+        let statusText = try task.decode(String.self, column: "status")
+        guard let status = TaskStatus(rawValue: statusText) else {
+            throw StorageError("upload_tasks.status '\(statusText)' is no task status")
+        }
         return StoredTask(
-            id: id, restaurant: try task.decode(UUID.self, column: "restaurant_id"),
-            status: try task.decode(String.self, column: "status"), total: try task.decode(Int.self, column: "total"),
+            id: id, restaurant: try task.decode(UUID.self, column: "restaurant_id"), status: status,
+            isAsync: try task.decode(Bool.self, column: "is_async"), total: try task.decode(Int.self, column: "total"),
             successful: try task.decode(Int.self, column: "successful"),
             failed: try task.decode(Int.self, column: "failed"),
+            createdAt: try task.decode(Date.self, column: "created_at"),
+            finishedAt: try task.decode(Date?.self, column: "completed_at"),
             results: try results.map { try JSONParser.parse(try $0.decode(String.self, column: "body")) })
     }
 

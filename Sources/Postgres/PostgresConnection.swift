@@ -1,4 +1,5 @@
 import CPostgres
+import Glibc
 public import Logging
 
 /// One libpq connection, owned by one thread.
@@ -50,6 +51,8 @@ public final class PostgresConnection {
     /// Names prepared on this session so far: each new statement gets the next, never one in use.
     private var preparedCount = 0
     static let preparedStatementLimit = 256
+    /// Channels this connection listens on: a session's `LISTEN`s die with it, so every new session repeats them.
+    private var listenedChannels: [String] = []
 
     /// Makes a connection object; nothing is opened until the first statement or `connect()`.
     public init(configuration: Configuration, logger: Logger) {
@@ -106,6 +109,61 @@ public final class PostgresConnection {
             }, Unmanaged.passUnretained(self).toOpaque())
         handle = connection
         logger.debug("PostgreSQL connected", metadata: ["mke.db.server_version": "\(PQserverVersion(connection))"])
+        for channel in listenedChannels {
+            _ = try consume(PQexec(connection, "LISTEN \(channel)"), operation: "LISTEN")
+        }
+    }
+
+    /// Listens on `channel` from now on, in this session and every later one (after a reconnect).
+    /// - Parameter channel: lower-case letters, digits and underscores, starting with a letter (it is an SQL
+    ///   identifier, which cannot be a bound parameter).
+    /// - Throws: `PostgresError.invalidQuery` for another name, or as ``query(_:)``.
+    @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
+    public func listen(_ channel: String) throws(PostgresError) {
+        let valid =
+            channel.first.map { ("a"..."z").contains($0) } == true
+            && channel.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+        guard valid, channel.utf8.count < 64 else {
+            throw PostgresError(.invalidQuery, operation: "LISTEN", message: "'\(channel)' is not a plain channel name")
+        }
+        if !listenedChannels.contains(channel) { listenedChannels.append(channel) }
+        let connection = try openHandle()
+        _ = try consume(PQexec(connection, "LISTEN \(channel)"), operation: "LISTEN")
+    }
+
+    /// Waits until a notification arrives on a channel this connection listens on, or `timeout` passes.
+    ///
+    /// Notifications that arrived already count (all of them are consumed): a caller that checks its work after
+    /// this returns misses none. Opens the connection first when it was lost.
+    /// - Returns: true when at least one notification arrived.
+    /// - Throws: `PostgresError.connectionLost` when the server goes away while waiting.
+    /// The corresponding C functions are `PQconsumeInput` and `PQnotifies`.
+    @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
+    public func waitForNotification(timeout: Duration) throws(PostgresError) -> Bool {
+        let connection = try openHandle()
+        if try drainNotifications(connection) { return true }
+        var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(
+            clamping: max(
+                0,
+                timeout.components.seconds * 1000
+                    + timeout.components.attoseconds / 1_000_000_000_000_000))
+        let ready = poll(&descriptor, 1, milliseconds)
+        guard ready > 0 else { return false }
+        return try drainNotifications(connection)
+    }
+
+    /// Reads what the server sent and frees every pending notification. - Returns: true when there was one.
+    private func drainNotifications(_ connection: OpaquePointer) throws(PostgresError) -> Bool {
+        guard PQconsumeInput(connection) == 1 else {
+            throw lostOrFailed(operation: "PQconsumeInput", message: Self.text(PQerrorMessage(connection)))
+        }
+        var received = false
+        while let notification = PQnotifies(connection) {
+            received = true
+            PQfreemem(notification)
+        }
+        return received
     }
 
     /// Closes the connection if open. The corresponding C function is `PQfinish`.

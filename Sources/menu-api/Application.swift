@@ -1,6 +1,7 @@
 import ArgumentParser
 import Curl
 import Foundation
+import Glibc
 import Logging
 import MenuAPI
 import MenuConfiguration
@@ -49,10 +50,13 @@ enum Application {
         }
         // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once,
         // within the process's budget (the workers' own connections come first); a file waits when all are lent.
+        // Job workers run one file each, on their own thread.
         let workers = configuration.fastCGI.workers
+        let fileThreads = workers * configuration.uploads.parallelism + configuration.jobs.workers
         let databases = ResourcePool<PostgresConnection>(
             capacity: min(
-                workers * configuration.uploads.parallelism, configuration.database.cacheConnections(workers: workers))
+                fileThreads,
+                configuration.database.cacheConnections(workers: configuration.connectionHoldingWorkers))
         ) {
             makeDatabaseConnection(configuration, logger: logger)
         }
@@ -67,6 +71,49 @@ enum Application {
             cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
             maxFileBytes: configuration.uploads.maxFileBytes, maxPixels: configuration.uploads.maxPixels,
             singleFlightWait: ocr.imageDeadline + .seconds(15))
+    }
+
+    /// ``makeOrchestrator(configuration:logger:)`` for a command: a failure is logged and ends the process with
+    /// EX_OSERR.
+    static func startOrchestrator(configuration: Configuration, logger: Logger) throws -> UploadOrchestrator {
+        do {
+            return try makeOrchestrator(configuration: configuration, logger: logger)
+        } catch {
+            logger.critical("Cannot start the OCR pipeline: \(error)")
+            throw ExitCode(71)  // EX_OSERR
+        }
+    }
+
+    /// A restaurant id given on the command line; anything else ends the process with EX_USAGE.
+    static func restaurantID(_ text: String) throws -> UUID {
+        guard let id = UUID(uuidString: text) else {
+            FileHandle.standardError.write(Data("menu-api: '\(text)' is not a UUID\n".utf8))
+            throw ExitCode(64)  // EX_USAGE
+        }
+        return id
+    }
+
+    /// The process's job workers (`MENU_API_JOB_WORKERS` of them; none when it is 0), not started yet.
+    static func makeJobWorkers(
+        configuration: Configuration, orchestrator: UploadOrchestrator, logger: Logger
+    ) -> JobWorkerGroup {
+        JobWorkerGroup(
+            count: configuration.jobs.workers, configuration: configuration, orchestrator: orchestrator,
+            makeConnection: { makeDatabaseConnection(configuration, logger: $0) }, logger: logger)
+    }
+
+    /// Blocks SIGTERM and SIGINT in every thread (the caller takes them with `sigwait`; call it before any thread
+    /// starts), and ignores SIGPIPE, so that a write to a connection the peer closed fails with EPIPE instead of
+    /// killing the process.
+    /// - Returns: the set to `sigwait` on.
+    static func blockStopSignals() -> sigset_t {
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+        signal(SIGPIPE, SIG_IGN)
+        return stopSignals
     }
 
     /// A connection to the configured database (opened on first use). Owned by whoever made it: one thread at a time.

@@ -30,3 +30,32 @@ struct SHA256Tests {
         #expect(SHA256.hash(slice).count == 32)
     }
 }
+
+/// RFC 4231's HMAC-SHA256 test cases: libcrypto's HMAC through the wrapper.
+struct HMACSHA256Tests {
+    @Test func rfc4231Case1() {
+        let key = [UInt8](repeating: 0x0b, count: 20)
+        let code = HMACSHA256.authenticationCode(key: key, message: Array("Hi There".utf8))
+        #expect(SHA256.hex(code) == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
+    }
+
+    @Test func rfc4231Case2ShortKey() {
+        let code = HMACSHA256.authenticationCode(
+            key: Array("Jefe".utf8), message: Array("what do ya want for nothing?".utf8))
+        #expect(SHA256.hex(code) == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    @Test func rfc4231Case6KeyLongerThanABlock() {
+        let key = [UInt8](repeating: 0xaa, count: 131)
+        let code = HMACSHA256.authenticationCode(
+            key: key, message: Array("Test Using Larger Than Block-Size Key - Hash Key First".utf8))
+        #expect(SHA256.hex(code) == "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")
+    }
+
+    @Test func constantTimeEqualityComparesEveryByteAndTheLength() {
+        #expect(HMACSHA256.constantTimeEqual([1, 2, 3], [1, 2, 3]))
+        #expect(!HMACSHA256.constantTimeEqual([1, 2, 3], [1, 2, 4]))
+        #expect(!HMACSHA256.constantTimeEqual([1, 2, 3], [1, 2]))
+        #expect(HMACSHA256.constantTimeEqual([], []))
+    }
+}

@@ -78,6 +78,48 @@ struct ConfigurationTests {
         }
     }
 
+    @Test func jobSettingsReadTheirVariables() throws {
+        let defaults = Configuration().jobs
+        #expect(defaults.workers == 2)
+        #expect(defaults.lease == .seconds(60))
+        #expect(defaults.maxClaims == 3)
+        #expect(defaults.webhookRetrySchedule.map(\.components.seconds) == [30, 120, 600, 3600, 21_600])
+        #expect(defaults.webhookGiveUp == .seconds(86_400))
+        let jobs = try Configuration(environment: [
+            "MENU_API_JOB_WORKERS": "0", "OCR_JOB_LEASE_SECONDS": "5", "OCR_MAX_CLAIMS": "2",
+            "MENU_API_JOB_POLL_SECONDS": "0.2", "WEBHOOK_TIMEOUT_SECONDS": "3",
+            "WEBHOOK_RETRY_SCHEDULE_SECONDS": "0.5, 2", "WEBHOOK_GIVE_UP_SECONDS": "60", "TASK_RETENTION_DAYS": "7",
+            "IDEMPOTENCY_KEY_TTL_SECONDS": "3600",
+        ]).jobs
+        #expect(jobs.workers == 0)
+        #expect(jobs.lease == .seconds(5))
+        #expect(jobs.maxClaims == 2)
+        #expect(jobs.pollInterval == .milliseconds(200))
+        #expect(jobs.webhookTimeout == .seconds(3))
+        #expect(jobs.webhookRetrySchedule == [.milliseconds(500), .seconds(2)])
+        #expect(jobs.webhookGiveUp == .seconds(60))
+        #expect(jobs.taskRetentionDays == 7)
+        #expect(jobs.idempotencyKeyLifetime == .seconds(3600))
+        for (variable, value) in [
+            ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "30,soon"), ("WEBHOOK_RETRY_SCHEDULE_SECONDS", "-1"),
+            ("MENU_API_JOB_POLL_SECONDS", "0.01"), ("OCR_MAX_CLAIMS", "0"), ("MENU_API_JOB_WORKERS", "-1"),
+        ] {
+            #expect(throws: ConfigurationError.self, "\(variable)=\(value)") {
+                try Configuration(environment: [variable: value])
+            }
+        }
+        // Job workers and their lease keeper hold connections too.
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: [
+                "DATABASE_MAX_CONNECTIONS": "10", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
+            ])
+        }
+        #expect(
+            try Configuration(environment: [
+                "DATABASE_MAX_CONNECTIONS": "11", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
+            ]).connectionHoldingWorkers == 10)
+    }
+
     @Test func testRoutesAreRefusedInProduction() {
         #expect(throws: ConfigurationError.self) {
             try Configuration(environment: ["APP_ENV": "production", "MENU_API_TEST_ROUTES": "1"])
@@ -106,6 +148,9 @@ struct EnvironmentSampleTests {
         #expect(sample.ocr.openAI.baseURL == defaults.ocr.openAI.baseURL)
         #expect(sample.ocr.openAI.inputPricePerMillionTokens == defaults.ocr.openAI.inputPricePerMillionTokens)
         #expect(sample.adminToken == nil)
+        #expect(sample.jobs.workers == defaults.jobs.workers)
+        #expect(sample.jobs.webhookRetrySchedule == defaults.jobs.webhookRetrySchedule)
+        #expect(sample.jobs.lease == defaults.jobs.lease)
         // Every variable the service reads appears in the sample.
         let source =
             try String(
@@ -114,6 +159,9 @@ struct EnvironmentSampleTests {
             + String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
                     + "/Sources/MenuConfiguration/Configuration+Uploads.swift", encoding: .utf8)
+            + String(
+                contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
+                    + "/Sources/MenuConfiguration/Configuration+Jobs.swift", encoding: .utf8)
             + String(
                 contentsOfFile: MenuKnowledgeTesting.TestEnvironment.repositoryRoot
                     + "/Sources/MenuConfiguration/Configuration.swift", encoding: .utf8)

@@ -39,11 +39,11 @@ struct PostgresUploadStoreTests {
                 index: 1, fileName: "broken.jpg", cached: false, processingTime: .zero, items: [],
                 errorCode: .invalidImage, errorMessage: "The image cannot be decoded"),
         ]
-        #expect(try store.finishTask(id: task, restaurant: restaurant, outcomes: outcomes) == "completed")
+        #expect(try store.finishTask(id: task, restaurant: restaurant, outcomes: outcomes) == .completed)
 
         let stored = try #require(try store.task(task))
         #expect(stored.restaurant == restaurant)
-        #expect(stored.status == "completed")
+        #expect(stored.status == .completed)
         #expect(stored.total == 2)
         #expect(stored.successful == 1)
         #expect(stored.failed == 1)

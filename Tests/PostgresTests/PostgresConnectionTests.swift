@@ -198,3 +198,56 @@ struct PostgresConnectionTests {
         #expect(connection.isConnected)
     }
 }
+
+/// LISTEN and NOTIFY: what wakes idle job workers. Channels are database-wide, so each test has its own (suites
+/// run in parallel).
+struct PostgresNotificationTests {
+    @Test func aNotificationWakesTheListenerAndSilenceTimesOut() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let listener = schema.makeConnection()
+        let notifier = schema.makeConnection()
+        defer {
+            listener.close()
+            notifier.close()
+        }
+        try listener.listen("menu_api_wake")
+
+        let quiet = ContinuousClock.now
+        #expect(try listener.waitForNotification(timeout: .milliseconds(200)) == false)
+        #expect(quiet.duration(to: .now) >= .milliseconds(150))
+
+        try notifier.query("SELECT pg_notify('menu_api_wake', 'x')")
+        try notifier.query("SELECT pg_notify('menu_api_wake', 'y')")
+        #expect(try listener.waitForNotification(timeout: .seconds(5)))
+        // Both were consumed by the first wait: nothing is left to wake the next one.
+        #expect(try listener.waitForNotification(timeout: .milliseconds(100)) == false)
+        // Another channel does not wake it.
+        try notifier.query("SELECT pg_notify('menu_api_wake_other', 'z')")
+        #expect(try listener.waitForNotification(timeout: .milliseconds(200)) == false)
+    }
+
+    @Test func listeningSurvivesAReconnect() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let listener = schema.makeConnection()
+        let notifier = schema.makeConnection()
+        defer {
+            listener.close()
+            notifier.close()
+        }
+        try listener.listen("menu_api_reconnect")
+        try listener.connect()  // a new session: the LISTEN must be repeated by the connection itself
+        try notifier.query("SELECT pg_notify('menu_api_reconnect', '')")
+        #expect(try listener.waitForNotification(timeout: .seconds(5)))
+    }
+
+    @Test func aChannelThatIsNoPlainNameIsRefused() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let connection = schema.makeConnection()
+        defer { connection.close() }
+        #expect(throws: PostgresError.self) { try connection.listen("x; DROP TABLE t") }
+        #expect(throws: PostgresError.self) { try connection.listen("Upper") }
+    }
+}

@@ -21,7 +21,7 @@ extension APIRouter {
         )
         .addRoutes(to: &router)
         if let orchestrator {
-            UploadController(database: database, orchestrator: orchestrator, limits: configuration.uploads)
+            UploadController(database: database, orchestrator: orchestrator, configuration: configuration)
                 .addRoutes(to: &router)
         }
         MetricsController(database: database, adminToken: configuration.adminToken).addRoutes(to: &router)

@@ -37,14 +37,26 @@ public struct HealthController {
         APIResponse(status: 200, headers: [("Content-Type", APIResponse.jsonContentType)], body: healthBody)
     }
 
-    /// 200 `{"status":"ok","checks":{"database":"ok"}}`, or 503 with `"database":"unavailable"`.
+    /// 200 `{"status":"ok","checks":{"database":"ok"},"queue":{"queued":0,"oldest_queued_age_seconds":0}}`, or
+    /// 503 with `"database":"unavailable"`. The queue is reported, not judged: a long queue is a reason to start
+    /// workers, not to take this process out of the load balancer.
     public func ready(_ request: APIRequest, context: RequestContext) -> APIResponse {
         let isReachable = database.isReachable(logger: context.logger)
-        var response = APIResponse.json(
-            .object([
-                ("status", isReachable ? "ok" : "unavailable"),
-                ("checks", .object([("database", isReachable ? "ok" : "unavailable")])),
-            ]), status: isReachable ? 200 : 503)
+        var members: [(String, JSONValue)] = [
+            ("status", isReachable ? "ok" : "unavailable"),
+            ("checks", .object([("database", isReachable ? "ok" : "unavailable")])),
+        ]
+        if isReachable, let queue = database.queueStatus(logger: context.logger) {
+            members.append(
+                (
+                    "queue",
+                    .object([
+                        ("queued", .int(queue.queued)),
+                        ("oldest_queued_age_seconds", .double(Double(queue.oldestAge.milliseconds) / 1000)),
+                    ])
+                ))
+        }
+        var response = APIResponse.json(.object(members), status: isReachable ? 200 : 503)
         if !isReachable { response.headers.append(("Retry-After", "5")) }
         return response
     }

@@ -21,6 +21,17 @@ public struct MetricsController {
         router.add("GET", "/api/v1/admin/ocr/metrics", middleware: [AdminTokenMiddleware(token: adminToken)], metrics)
     }
 
+    /// The queue and the deliveries now (not windowed: they are states, and counts over the kept tasks).
+    private func queueMetrics() throws -> QueueMetrics {
+        let depth = try PostgresJobQueue(connection: database).depth()
+        let deliveries = try PostgresWebhookStore(connection: database).counts()
+        return QueueMetrics(
+            queued: depth.queued, claimed: depth.claimed,
+            oldestQueuedSeconds: Double(depth.oldestQueuedAge.milliseconds) / 1000, claims: depth.claims,
+            reclaims: depth.reclaims, webhooksSent: deliveries.sent, webhooksFailed: deliveries.failed,
+            webhooksPending: deliveries.pending, webhookFailedAttempts: deliveries.failedAttempts)
+    }
+
     public func metrics(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
         let windowName = request.query["window"] ?? "all"
         guard let window = PostgresMetricsStore.Window.named(windowName) else {
@@ -36,15 +47,19 @@ public struct MetricsController {
         }
         let store = PostgresMetricsStore(connection: database)
         let metrics = try store.metrics(for: window)
+        let queue = try queueMetrics()
         if format == "prometheus" {
             return APIResponse(
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                body: Array(MetricsFormat.prometheus(metrics).utf8))
+                body: Array((MetricsFormat.prometheus(metrics) + MetricsFormat.prometheus(queue)).utf8))
         }
         var body = MetricsFormat.json(metrics, window: window.name)
-        if series != nil, case .object(var members) = body {
-            let hours = try store.hourlySeries(for: window)
-            members.append(("series", .array(hours.map(MetricsFormat.seriesEntry))))
+        if case .object(var members) = body {
+            members.append(("queue", MetricsFormat.json(queue)))
+            if series != nil {
+                let hours = try store.hourlySeries(for: window)
+                members.append(("series", .array(hours.map(MetricsFormat.seriesEntry))))
+            }
             body = .object(members)
         }
         return .json(body)

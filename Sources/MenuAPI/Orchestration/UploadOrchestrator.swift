@@ -118,7 +118,24 @@ public struct UploadOrchestrator: Sendable {
         var key: [UInt8]
     }
 
-    private func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
+    /// The failed outcome of a file refused before any OCR (more bytes than ``maxFileBytes``, no image the service
+    /// reads, more pixels than ``maxPixels``), or nil when it may be read: what an asynchronous upload checks before
+    /// it queues the file, so the client hears of a bad file in the task at once.
+    public func refusal(of file: UploadedFile, index: Int, logger: Logger) -> FileOutcome? {
+        guard file.bytes.count <= maxFileBytes else {
+            return outcome(of: .tooLarge(bytes: file.bytes.count), for: file, index: index, key: nil, logger: logger)
+        }
+        do throws(ImageError) {
+            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+            return nil
+        } catch {
+            return outcome(of: .refused(error), for: file, index: index, key: nil, logger: logger)
+        }
+    }
+
+    /// Runs one file through the steps on the calling thread (a job worker's): what ``process(_:logger:)`` does for
+    /// each file of a batch.
+    public func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
         let start = ContinuousClock.now
         guard file.bytes.count <= maxFileBytes else {
             // Refused before any work, so no time and no hash.

@@ -1,3 +1,4 @@
+import Digest
 import Foundation
 import JSON
 import Logging
@@ -14,14 +15,21 @@ public struct UploadController {
     private let database: PostgresConnection
     private let orchestrator: UploadOrchestrator
     private let limits: Configuration.Uploads
+    private let jobs: Configuration.Jobs
+    private let isProduction: Bool
 
     /// The multipart field names accepted for files (`files`, as the spec says, and the spellings forms use).
     public static let fileFieldNames: Set<String> = ["files", "files[]", "file"]
+    /// How long a request holding an idempotency key may run before the key counts as abandoned (its process
+    /// died): longer than nginx lets an upload run (300 s).
+    static let idempotencyRunningLimit: Duration = .seconds(900)
 
-    public init(database: PostgresConnection, orchestrator: UploadOrchestrator, limits: Configuration.Uploads) {
+    public init(database: PostgresConnection, orchestrator: UploadOrchestrator, configuration: Configuration) {
         self.database = database
         self.orchestrator = orchestrator
-        self.limits = limits
+        limits = configuration.uploads
+        jobs = configuration.jobs
+        isProduction = configuration.isProduction
     }
 
     public func addRoutes(to router: inout APIRouter) {
@@ -35,21 +43,95 @@ public struct UploadController {
         router.add("GET", "/api/v1/b2b/tasks/{task_id}", middleware: [taskKey], task)
     }
 
-    /// `POST .../upload-images`: 200 once the batch ran, whatever became of each file.
+    /// `POST .../upload-images`: 200 once the batch ran, whatever became of each file; or, asked for with
+    /// `Prefer: respond-async` or `?async=true`, 202 as soon as the files are checked and queued.
+    ///
+    /// With an `Idempotency-Key`, the same request again (same files, names, fields and mode) answers what the first
+    /// answered, without running anything; the key with another request is 422, and while the first still runs 409.
     public func upload(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
         let restaurant = try restaurant(of: context)
-        let files = try uploadedFiles(of: request)
+        let upload = try uploadRequest(of: request, restaurant: restaurant)
+        guard let key = try Self.idempotencyKey(of: request) else {
+            return try run(upload, restaurant: restaurant, context: context).response
+        }
+        let keys = PostgresIdempotencyStore(connection: database)
+        switch try keys.claim(
+            restaurant: restaurant, key: key, requestSHA256: upload.fingerprint,
+            timeToLive: jobs.idempotencyKeyLifetime, runningFor: Self.idempotencyRunningLimit)
+        {
+        case .run:
+            break
+        case .replay(let status, let body, let task):
+            var response = APIResponse(
+                status: status, headers: [("Content-Type", APIResponse.jsonContentType)], body: body)
+            if status == 202, let task { response.headers += Self.asyncHeaders(task: task) }
+            response.headers.append(("Idempotent-Replayed", "true"))
+            return response
+        case .reused:
+            throw APIError(
+                status: 422, code: "idempotency_key_reused",
+                message: "This Idempotency-Key was used for a different request in the last 24 hours")
+        case .inProgress:
+            throw APIError(
+                status: 409, code: "request_in_progress",
+                message: "A request with this Idempotency-Key is still running; retry shortly",
+                headers: [("Retry-After", "2")])
+        }
+        let ran: (response: APIResponse, task: UUID)
+        do {
+            ran = try run(upload, restaurant: restaurant, context: context)
+        } catch {
+            // Nothing was accepted: the client may send the request again with the same key.
+            do { try keys.release(restaurant: restaurant, key: key) } catch let releaseError {
+                context.logger.warning(
+                    "Idempotency key not released", metadata: [LogKey.error: "\(String(reflecting: releaseError))"])
+            }
+            throw error
+        }
+        do {
+            try keys.complete(
+                restaurant: restaurant, key: key, status: ran.response.status, body: ran.response.body, task: ran.task)
+        } catch {
+            // The upload is stored; only its replay is lost (a retry then waits for the key to be abandoned).
+            context.logger.error(
+                "Idempotent answer not stored", metadata: [LogKey.error: "\(String(reflecting: error))"])
+        }
+        return ran.response
+    }
 
+    /// What an upload request asks for, checked.
+    private struct UploadRequest {
+        var files: [UploadedFile]
+        var isAsync: Bool
+        var callbackURL: String?
+        /// SHA-256 over the mode, the callback URL and each file's name and bytes: the same request again, even with
+        /// a new multipart boundary.
+        var fingerprint: [UInt8]
+    }
+
+    private func run(
+        _ upload: UploadRequest, restaurant: UUID, context: RequestContext
+    ) throws -> (response: APIResponse, task: UUID) {
         let taskID = UUID()
+        if upload.isAsync {
+            return (try enqueue(upload, task: taskID, restaurant: restaurant, context: context), taskID)
+        }
+        return (try process(upload, task: taskID, restaurant: restaurant, context: context), taskID)
+    }
+
+    /// The synchronous upload: every file runs now, and the answer holds every result.
+    private func process(
+        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, context: RequestContext
+    ) throws -> APIResponse {
+        let files = upload.files
         let store = PostgresUploadStore(connection: database)
-        try store.createTask(id: taskID, restaurant: restaurant, total: files.count)
+        try store.createTask(id: taskID, restaurant: restaurant, total: files.count, callbackURL: upload.callbackURL)
 
         let finished = orchestrator.process(files, logger: context.logger)
-        let status: String
+        let status: TaskStatus
         do {
             status = try store.finishTask(id: taskID, restaurant: restaurant, outcomes: finished)
-        } catch {
-            // The results could not be written: the task must not stay 'processing'.
+        } catch {  // The results could not be written: the task must not stay 'processing'.
             context.logger.error(
                 "Upload results not stored",
                 metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
@@ -73,7 +155,7 @@ public struct UploadController {
             "Upload processed",
             metadata: [
                 "mke.task": "\(taskID)", "mke.files": "\(finished.count)", "mke.successful": "\(successful)",
-                "mke.task_status": "\(status)",
+                "mke.task_status": "\(status.rawValue)",
             ])
         return .json(
             .object([
@@ -83,7 +165,44 @@ public struct UploadController {
             ]))
     }
 
-    /// `GET /api/v1/b2b/tasks/{task_id}`: the upload's body, from the database.
+    /// The asynchronous upload: files that fail their checks are recorded as failed at once, the others queued with
+    /// their bytes for the job workers, all in one transaction.
+    private func enqueue(
+        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, context: RequestContext
+    ) throws -> APIResponse {
+        var refused: [FileOutcome] = []
+        var queued: [PostgresJobQueue.QueuedFile] = []
+        for (index, file) in upload.files.enumerated() {
+            if let refusal = orchestrator.refusal(of: file, index: index, logger: context.logger) {
+                refused.append(refusal)
+            } else {
+                queued.append(.init(index: index, name: file.name, bytes: file.bytes))
+            }
+        }
+        let status = try PostgresJobQueue(connection: database).enqueue(
+            task: taskID, restaurant: restaurant, callbackURL: upload.callbackURL, files: queued, refused: refused)
+        context.logger.info(
+            "Upload queued",
+            metadata: [
+                "mke.task": "\(taskID)", "mke.files": "\(upload.files.count)", "mke.refused": "\(refused.count)",
+            ])
+        let id = taskID.uuidString.lowercased()
+        var response = APIResponse.json(
+            .object([
+                ("success", true), ("task_id", .string(id)), ("status", .string(status.rawValue)),
+                ("total", .int(upload.files.count)), ("status_url", .string("/api/v1/b2b/tasks/\(id)")),
+            ]), status: 202)
+        response.headers += Self.asyncHeaders(task: taskID)
+        return response
+    }
+
+    /// `Location` and `Preference-Applied` of a 202.
+    private static func asyncHeaders(task: UUID) -> [(name: String, value: String)] {
+        [("Location", "/api/v1/b2b/tasks/\(task.uuidString.lowercased())"), ("Preference-Applied", "respond-async")]
+    }
+
+    /// `GET /api/v1/b2b/tasks/{task_id}`: the task and the results of its finished files, from the database;
+    /// `Retry-After: 2` while it runs.
     public func task(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
         guard let id = context.parameter("task_id").flatMap(UUID.init(uuidString:)) else {
             throw APIError.badRequest(code: "invalid_task_id", "The task id must be a UUID")
@@ -94,7 +213,9 @@ public struct UploadController {
         guard let task = try store.task(id) else {
             throw APIError(status: 404, code: "task_not_found", message: "No task has id \(id)")
         }
-        return .json(task.responseBody)
+        var response = APIResponse.json(task.responseBody)
+        if !task.status.isFinished { response.headers.append(("Retry-After", "2")) }
+        return response
     }
 
     /// `GET .../menus?limit=50&offset=0`: the restaurant's extracted items, newest first.
@@ -123,7 +244,7 @@ public struct UploadController {
     /// A route registered without ``RestaurantKeyMiddleware``: a bug, answered 500.
     private struct RouteWithoutKeyMiddleware: Error {}
 
-    private func uploadedFiles(of request: APIRequest) throws -> [UploadedFile] {
+    private func uploadRequest(of request: APIRequest, restaurant: UUID) throws -> UploadRequest {
         guard let contentType = request.header("content-type") else {
             throw APIError.badRequest(
                 code: "invalid_content_type", "Send the images as multipart/form-data with a 'files' field")
@@ -143,12 +264,65 @@ public struct UploadController {
             throw APIError.badRequest(
                 code: "too_many_files", "\(parts.count) files were sent; at most \(limits.maxFiles) per request")
         }
-        return parts.enumerated().map { index, part in
+        let files = parts.enumerated().map { index, part in
             // The name is only echoed back and stored: control characters (a NUL would make PostgreSQL refuse the
             // whole batch) are dropped, and a name left empty gets a placeholder.
             let name = part.filename?.withoutControlCharacters ?? ""
             return UploadedFile(name: name.isEmpty ? "file\(index + 1)" : name, bytes: Array(part.body))
         }
+        let isAsync = try Self.wantsAsync(request)
+        let callbackURL = try callbackURL(of: form, restaurant: restaurant)
+        var fingerprint: [UInt8] = Array("\(isAsync ? "async" : "sync")\n\(callbackURL ?? "")\n".utf8)
+        for file in files {
+            fingerprint += Array("\(file.name.utf8.count):\(file.name)".utf8) + SHA256.hash(file.bytes)
+        }
+        return UploadRequest(
+            files: files, isAsync: isAsync, callbackURL: callbackURL, fingerprint: SHA256.hash(fingerprint))
+    }
+
+    /// `Prefer: respond-async` (RFC 7240: a comma-separated list of preferences, each maybe with parameters) or
+    /// `?async=true|false`.
+    private static func wantsAsync(_ request: APIRequest) throws(APIError) -> Bool {
+        if let value = request.query["async"] {
+            switch value.lowercased() {
+            case "true", "1": return true
+            case "false", "0": return false
+            default: throw APIError.badRequest(code: "invalid_async", "async must be true or false")
+            }
+        }
+        guard let prefer = request.header("prefer") else { return false }
+        return prefer.split(separator: ",").contains { preference in
+            let token = preference.split(separator: ";", maxSplits: 1).first ?? ""
+            return token.trimmingCharacters(in: .whitespaces).lowercased() == "respond-async"
+        }
+    }
+
+    /// `Idempotency-Key`: 1 to 255 visible ASCII characters.
+    private static func idempotencyKey(of request: APIRequest) throws(APIError) -> String? {
+        guard let key = request.header("idempotency-key") else { return nil }
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw APIError.badRequest(
+                code: "invalid_idempotency_key", "Idempotency-Key must be 1 to 255 visible ASCII characters")
+        }
+        return key
+    }
+
+    /// The form's `callback_url`, checked as webhook URLs are; it needs the restaurant's signing secret.
+    private func callbackURL(of form: MultipartFormData, restaurant: UUID) throws -> String? {
+        guard let part = form.parts(named: ["callback_url"]).first else { return nil }
+        let text = String(decoding: part.body, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        do throws(WebhookURL.Refusal) {
+            _ = try WebhookURL(text, isProduction: isProduction)
+        } catch {
+            throw APIError.badRequest(code: "invalid_callback_url", error.message)
+        }
+        guard try PostgresWebhookStore(connection: database).hasSecret(restaurant) else {
+            throw APIError.badRequest(
+                code: "no_webhook_secret",
+                "The restaurant has no webhook signing secret yet: set one with `menu-api restaurants set-webhook`")
+        }
+        return text
     }
 
     private static func integer(

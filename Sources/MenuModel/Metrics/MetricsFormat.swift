@@ -53,6 +53,52 @@ public enum MetricsFormat {
         ])
     }
 
+    /// The `queue` member of the JSON body: the job queue now and the webhook deliveries.
+    public static func json(_ queue: QueueMetrics) -> JSONValue {
+        .object([
+            ("queued", .int(queue.queued)), ("claimed", .int(queue.claimed)),
+            ("oldest_queued_age_seconds", .double((queue.oldestQueuedSeconds * 1000).rounded() / 1000)),
+            ("claims", .int(queue.claims)), ("reclaims", .int(queue.reclaims)),
+            (
+                "webhooks",
+                .object([
+                    ("sent", .int(queue.webhooksSent)), ("failed", .int(queue.webhooksFailed)),
+                    ("pending", .int(queue.webhooksPending)), ("failed_attempts", .int(queue.webhookFailedAttempts)),
+                ])
+            ),
+        ])
+    }
+
+    /// The queue's Prometheus samples: gauges for what stands now, counters for claims and deliveries.
+    public static func prometheus(_ queue: QueueMetrics) -> String {
+        var lines: [String] = []
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            lines.append("# HELP \(name) \(help)")
+            lines.append("# TYPE \(name) \(type)")
+            for sample in samples { lines.append("\(name)\(sample.labels) \(sample.value)") }
+        }
+        metric(
+            "menu_api_queue_files", "gauge", "Files of async uploads by state.",
+            [("{state=\"queued\"}", "\(queue.queued)"), ("{state=\"claimed\"}", "\(queue.claimed)")])
+        metric(
+            "menu_api_queue_oldest_age_seconds", "gauge", "How long the oldest queued file has waited.",
+            [("", "\(queue.oldestQueuedSeconds)")])
+        metric("menu_api_queue_claims_total", "counter", "Claims of queued files.", [("", "\(queue.claims)")])
+        metric(
+            "menu_api_queue_reclaims_total", "counter", "Claims of files whose earlier worker stopped.",
+            [("", "\(queue.reclaims)")])
+        metric(
+            "menu_api_webhook_deliveries", "gauge", "Webhook deliveries by state.",
+            [
+                ("{state=\"sent\"}", "\(queue.webhooksSent)"), ("{state=\"failed\"}", "\(queue.webhooksFailed)"),
+                ("{state=\"pending\"}", "\(queue.webhooksPending)"),
+            ])
+        metric(
+            "menu_api_webhook_failed_attempts_total", "counter", "Delivery attempts without a 2xx answer.",
+            [("", "\(queue.webhookFailedAttempts)")])
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     package static func seriesEntry(_ hour: (hour: Date, runs: Int, fallbacks: Int, milliseconds: Int)) -> JSONValue {
         .object([
             ("hour", .string(utcTimestamp(hour.hour))), ("count", .int(hour.runs)),

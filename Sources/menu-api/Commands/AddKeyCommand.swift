@@ -13,10 +13,7 @@ struct AddKeyCommand: ParsableCommand {
 
     func run() throws {
         let (configuration, logger) = try Application.loadConfiguration()
-        guard let id = UUID(uuidString: restaurantID) else {
-            FileHandle.standardError.write(Data("menu-api: '\(restaurantID)' is not a UUID\n".utf8))
-            throw ExitCode(64)
-        }
+        let id = try Application.restaurantID(restaurantID)
         let connection = Application.makeDatabaseConnection(configuration, logger: logger)
         do {
             let store = PostgresRestaurantStore(connection: connection)

@@ -8,7 +8,8 @@ struct MenuAPICommand: ParsableCommand {
         abstract: "Menu Knowledge Engine OCR service: a FastCGI responder behind nginx.",
         version: ServiceVersion.current,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, RestaurantsCommand.self, ReportCommand.self, OCRCommand.self,
+            ServeCommand.self, WorkerCommand.self, MigrateCommand.self, RestaurantsCommand.self, ReportCommand.self,
+            OCRCommand.self,
         ],
         defaultSubcommand: ServeCommand.self
     )

@@ -2,6 +2,6 @@ import ArgumentParser
 
 struct RestaurantsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "restaurants", abstract: "Manage restaurants and their API keys.",
-        subcommands: [CreateRestaurantCommand.self, AddKeyCommand.self])
+        commandName: "restaurants", abstract: "Manage restaurants, their API keys and webhooks.",
+        subcommands: [CreateRestaurantCommand.self, AddKeyCommand.self, SetWebhookCommand.self])
 }

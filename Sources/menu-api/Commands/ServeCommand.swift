@@ -30,14 +30,7 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(78)
         }
 
-        // SIGTERM and SIGINT are taken with sigwait below, so every thread must have them blocked; a write to a
-        // connection nginx closed must fail with EPIPE instead of killing the process.
-        var stopSignals = sigset_t()
-        sigemptyset(&stopSignals)
-        sigaddset(&stopSignals, SIGTERM)
-        sigaddset(&stopSignals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        var stopSignals = Application.blockStopSignals()
 
         let listener: FastCGIListener
         do {
@@ -50,14 +43,10 @@ struct ServeCommand: ParsableCommand {
             throw ExitCode(71)  // EX_OSERR
         }
 
-        let orchestrator: UploadOrchestrator
-        do {
-            orchestrator = try Application.makeOrchestrator(configuration: configuration, logger: logger)
-        } catch {
-            logger.critical("Cannot start the OCR pipeline: \(error)")
-            throw ExitCode(71)
-        }
+        let orchestrator = try Application.startOrchestrator(configuration: configuration, logger: logger)
         Application.markInterruptedTasks(configuration: configuration, logger: logger)
+        let jobWorkers = Application.makeJobWorkers(
+            configuration: configuration, orchestrator: orchestrator, logger: logger)
 
         let server = FastCGIServer(listener: listener, workerCount: configuration.fastCGI.workers, logger: logger)
         try server.start { workerIndex in
@@ -69,6 +58,7 @@ struct ServeCommand: ParsableCommand {
                     configuration: configuration, database: database, orchestrator: orchestrator, logger: workerLogger),
                 maxBodyBytes: configuration.limits.maxBodyBytes, logger: workerLogger)
         }
+        jobWorkers.start()
         logger.info(
             "menu-api \(ServiceVersion.current) serving",
             metadata: [
@@ -81,7 +71,8 @@ struct ServeCommand: ParsableCommand {
         logger.info("Stopping: letting requests in flight finish", metadata: ["mke.signal": "\(received)"])
         let finished = server.shutdown(gracePeriod: configuration.fastCGI.shutdownGracePeriod)
         listener.close()
-        if finished {
+        let workersFinished = jobWorkers.stop(timeout: configuration.fastCGI.shutdownGracePeriod)
+        if finished, workersFinished {
             // No request is left to hand the file threads work: stop them, so nothing runs past "Stopped".
             orchestrator.threads.shutdown()
         } else {

@@ -37,6 +37,22 @@ struct HealthControllerTests {
         #expect(String(decoding: response.body, as: UTF8.self) == #"{"status":"ok","checks":{"database":"ok"}}"#)
     }
 
+    /// A probe whose database has a job queue.
+    struct QueueProbe: DatabaseProbe {
+        func isReachable(logger: Logger) -> Bool { true }
+        func queueStatus(logger: Logger) -> (queued: Int, oldestAge: Duration)? { (7, .milliseconds(2500)) }
+    }
+
+    @Test func readyReportsTheQueueItCanRead() {
+        var router = APIRouter(logger: Logger(label: "test"))
+        HealthController(environment: "test", database: QueueProbe()).addRoutes(to: &router)
+        let response = router.respond(to: APIRequest(method: "GET", path: "/api/v1/health/ready"), requestID: "r")
+        #expect(response.status == 200)
+        #expect(
+            String(decoding: response.body, as: UTF8.self)
+                == #"{"status":"ok","checks":{"database":"ok"},"queue":{"queued":7,"oldest_queued_age_seconds":2.5}}"#)
+    }
+
     @Test func readyIsUnavailableWhenDatabaseDoesNot() {
         let response = respond("/api/v1/health/ready", reachable: false)
         #expect(response.status == 503)

@@ -1,0 +1,166 @@
+import Foundation
+import JSON
+public import Logging
+public import MenuConfiguration
+import MenuModel
+import MenuStorage
+public import Postgres
+
+/// One job worker: a thread that takes queued files and due webhook deliveries from PostgreSQL until it is told to
+/// stop.
+///
+/// Each turn it claims the oldest waiting file (or one whose worker's lease ran out) and runs it through the
+/// ``UploadOrchestrator`` (cache, single flight and tiers, as a synchronous upload), then stores its result; with
+/// no file waiting it sends one due delivery; with nothing to do it waits for a `NOTIFY` on
+/// ``PostgresJobQueue/channel``, or the poll interval, whichever comes first. A database failure is logged and the
+/// turn tried again a second later: a worker never stops on its own.
+///
+/// Owns its connection and its webhook sender: one thread each.
+public final class JobWorker {
+    private let connection: PostgresConnection
+    private let orchestrator: UploadOrchestrator
+    private let sender: WebhookSender
+    private let jobs: Configuration.Jobs
+    /// Who claims files: the process's identity (its lease keeper extends every lease it holds).
+    private let identity: String
+    private let stopFlag: StopFlag
+    private let logger: Logger
+
+    public init(
+        connection: PostgresConnection, orchestrator: UploadOrchestrator, sender: WebhookSender,
+        jobs: Configuration.Jobs, identity: String, stopFlag: StopFlag, logger: Logger
+    ) {
+        self.connection = connection
+        self.orchestrator = orchestrator
+        self.sender = sender
+        self.jobs = jobs
+        self.identity = identity
+        self.stopFlag = stopFlag
+        self.logger = logger
+    }
+
+    /// Works until the stop flag is raised; returns once the turn in progress is over.
+    /// - Note: Blocks the calling thread.
+    public func run() {
+        var listening = false
+        while !stopFlag.isRaised {
+            do {
+                if !listening {
+                    try connection.listen(PostgresJobQueue.channel)
+                    listening = true
+                }
+                if try runOneFile() { continue }
+                if try deliverOneWebhook() { continue }
+                try waitForWork()
+            } catch {
+                logger.warning(
+                    "Job worker: database error; trying again shortly",
+                    metadata: [LogKey.error: "\(String(reflecting: error))"])
+                stopFlag.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    // MARK: - Files
+
+    /// Claims and runs one file. - Returns: false when no file was waiting.
+    private func runOneFile() throws -> Bool {
+        let queue = PostgresJobQueue(connection: connection)
+        guard let file = try queue.claimNext(worker: identity, lease: jobs.lease) else { return false }
+        var fileLogger = logger
+        fileLogger[metadataKey: "mke.task"] = "\(file.task)"
+        fileLogger[metadataKey: "mke.file"] = "\(file.index)"
+        let outcome: FileOutcome
+        if file.claims > jobs.maxClaims {
+            outcome = FileOutcome(
+                index: file.index, fileName: file.name, cached: false, processingTime: .zero, items: [],
+                errorCode: .workerLost,
+                errorMessage: "The workers that took this file stopped before finishing it \(file.claims - 1) times")
+        } else if let bytes = try queue.bytes(of: file) {
+            if file.claims > 1 {
+                fileLogger.warning("Job file claimed again", metadata: ["mke.claims": "\(file.claims)"])
+            }
+            outcome = orchestrator.process(
+                UploadedFile(name: file.name, bytes: bytes), index: file.index, logger: fileLogger)
+        } else {
+            outcome = FileOutcome(
+                index: file.index, fileName: file.name, cached: false, processingTime: .zero, items: [],
+                errorCode: .internalError, errorMessage: "The file's bytes are gone")
+            fileLogger.error("Job file has no bytes")
+        }
+        let finish = try queue.finish(file, outcome: outcome)
+        fileLogger.info(
+            "Job file finished",
+            metadata: [
+                "mke.status": "\(outcome.isSuccess ? "success" : outcome.errorCode?.rawValue ?? "failed")",
+                "mke.claims": "\(file.claims)", "mke.finish": "\(finish)",
+            ])
+        return true
+    }
+
+    // MARK: - Webhooks
+
+    /// Sends one due delivery. - Returns: false when none was due.
+    private func deliverOneWebhook() throws -> Bool {
+        let webhooks = PostgresWebhookStore(connection: connection)
+        guard let delivery = try webhooks.claimDueDelivery(sendTimeout: jobs.webhookTimeout) else { return false }
+        var deliveryLogger = logger
+        deliveryLogger[metadataKey: "mke.task"] = "\(delivery.task)"
+        deliveryLogger[metadataKey: "mke.delivery"] = "\(delivery.id)"
+        guard let task = try PostgresUploadStore(connection: connection).task(delivery.task) else {
+            try webhooks.record(delivery, httpStatus: nil, duration: .zero, error: "task deleted", outcome: .gaveUp)
+            return true
+        }
+        let attempt = sender.send(
+            task.responseBody.encoded, to: delivery.url, event: delivery.event, deliveryID: delivery.id,
+            secret: delivery.secret)
+        let outcome = nextStep(after: attempt, of: delivery)
+        try webhooks.record(
+            delivery, httpStatus: attempt.httpStatus, duration: attempt.duration, error: attempt.error,
+            outcome: outcome)
+        let metadata: Logger.Metadata = [
+            "mke.attempt": "\(delivery.attempt)", "mke.http_status": "\(attempt.httpStatus.map(String.init) ?? "-")",
+            "mke.ms": "\(attempt.duration.milliseconds)", "mke.outcome": "\(outcome)",
+        ]
+        if attempt.succeeded {
+            deliveryLogger.info("Webhook delivered", metadata: metadata)
+        } else {
+            deliveryLogger.warning(
+                "Webhook attempt failed",
+                metadata: metadata.merging([LogKey.error: "\(attempt.error ?? "status")"]) { $1 })
+        }
+        return true
+    }
+
+    /// Sent on a 2xx; otherwise the next retry of the schedule (the last delay repeating) with ±20% jitter, so that
+    /// deliveries failing together do not retry together; given up once the retry would land past the give-up
+    /// time.
+    private func nextStep(after attempt: WebhookSender.Attempt, of delivery: PostgresWebhookStore.Delivery)
+        -> PostgresWebhookStore.AttemptOutcome
+    {
+        if attempt.succeeded { return .sent }
+        let schedule = jobs.webhookRetrySchedule
+        guard let base = schedule.isEmpty ? nil : schedule[min(delivery.attempt - 1, schedule.count - 1)] else {
+            return .gaveUp
+        }
+        let delay = base * Double.random(in: 0.8...1.2)
+        let age = Date().timeIntervalSince(delivery.createdAt)
+        guard (age * 1000 + Double(delay.milliseconds)) < Double(jobs.webhookGiveUp.milliseconds) else {
+            return .gaveUp
+        }
+        return .retry(after: delay)
+    }
+
+    // MARK: - Idle
+
+    /// Waits for a notification, the poll interval or the stop flag, in slices short enough that stopping is
+    /// prompt.
+    private func waitForWork() throws {
+        let deadline = ContinuousClock.now + jobs.pollInterval
+        while !stopFlag.isRaised {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else { return }
+            if try connection.waitForNotification(timeout: min(left, .milliseconds(250))) { return }
+        }
+    }
+}

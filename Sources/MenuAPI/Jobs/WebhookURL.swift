@@ -1,0 +1,66 @@
+import Foundation
+import Glibc
+
+/// A URL the service may POST task results to.
+///
+/// Only `https://`; `http://` only to a loopback host, and only outside production (a receiver on the same machine
+/// while developing). In production a host that resolves to a loopback, private, link-local, carrier-grade NAT,
+/// unspecified, multicast or reserved address is refused, so that a restaurant cannot point the service at the
+/// operator's own network (SSRF). The check runs when the URL is set and again before every delivery, since DNS
+/// answers change.
+public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
+    /// The URL as given.
+    public let text: String
+    public let host: String
+
+    public var description: String { text }
+
+    /// Why a URL was refused.
+    public struct Refusal: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// Checks `text`.
+    /// - Parameter resolve: the addresses a host name resolves to (the system resolver by default); asked in
+    ///   production only.
+    /// - Throws: ``Refusal`` saying why.
+    public init(
+        _ text: String, isProduction: Bool,
+        resolve: (String) -> [IPAddress] = IPAddress.resolve
+    ) throws(Refusal) {
+        guard text.utf8.count <= 2048, let components = URLComponents(string: text),
+            let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
+        else {
+            throw Refusal(message: "'\(text.prefix(100))' is not an absolute URL")
+        }
+        guard components.user == nil, components.password == nil else {
+            throw Refusal(message: "a webhook URL may not carry credentials")
+        }
+        let bareHost = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        let literal = IPAddress(bareHost)
+        let isLoopbackHost = bareHost.lowercased() == "localhost" || literal?.isLoopback == true
+        switch scheme {
+        case "https":
+            break
+        case "http" where isLoopbackHost && !isProduction:
+            break
+        case "http":
+            throw Refusal(
+                message: isProduction
+                    ? "webhook URLs must use https://"
+                    : "webhook URLs must use https:// (http:// only to a loopback host outside production)")
+        default:
+            throw Refusal(message: "webhook URLs must use https://")
+        }
+        if isProduction {
+            let addresses = literal.map { [$0] } ?? resolve(bareHost)
+            guard !addresses.isEmpty else { throw Refusal(message: "\(bareHost) does not resolve") }
+            if let nonPublic = addresses.first(where: { !$0.isPublic }) {
+                throw Refusal(message: "\(bareHost) resolves to \(nonPublic), an address that is not public")
+            }
+        }
+        self.text = text
+        self.host = bareHost
+    }
+}

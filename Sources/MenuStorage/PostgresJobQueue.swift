@@ -1,0 +1,247 @@
+public import Foundation
+public import Postgres
+
+/// The queue of asynchronous uploads, in PostgreSQL: tasks and their files, claimed by workers under a lease.
+///
+/// A file is `queued`, then `claimed` by one worker (`SELECT ... FOR UPDATE SKIP LOCKED`, so workers never wait for
+/// each other's rows) until `lease_until`, which the worker's process keeps pushing forward while it works, then
+/// `done` once its result, items and event are written. A file whose lease ran out (its worker died) is claimed
+/// again. Every finished file is written in one transaction that also counts it into its task and, when it is the
+/// task's last, ends the task and queues its webhook.
+///
+/// ```
+/// let queue = PostgresJobQueue(connection: connection)
+/// if let file = try queue.claimNext(worker: "host:pid", lease: .seconds(60)) { ... try queue.finish(file, ...) }
+/// ```
+/// - Note: Every method blocks the calling thread until PostgreSQL answers.
+public struct PostgresJobQueue {
+    public let connection: PostgresConnection
+    public let byteStore: any ImageByteStore
+
+    /// The channel `NOTIFY` wakes idle workers on.
+    public static let channel = "menu_api_jobs"
+
+    public init(connection: PostgresConnection, byteStore: (any ImageByteStore)? = nil) {
+        self.connection = connection
+        self.byteStore = byteStore ?? PostgresImageByteStore(connection: connection)
+    }
+
+    /// A file to queue: its position in the upload, its name and bytes.
+    public struct QueuedFile: Sendable {
+        public var index: Int
+        public var name: String
+        public var bytes: [UInt8]
+
+        public init(index: Int, name: String, bytes: [UInt8]) {
+            self.index = index
+            self.name = name
+            self.bytes = bytes
+        }
+    }
+
+    /// Stores an asynchronous task in one transaction: the task, the results of the files refused at once, and the
+    /// files to read with their bytes; then wakes the workers. A task whose files were all refused ends at once.
+    /// - Returns: the task's status: `queued`, or its end when nothing was left to read.
+    @discardableResult
+    public func enqueue(
+        task id: UUID, restaurant: UUID, callbackURL: String?, files: [QueuedFile], refused: [FileOutcome]
+    ) throws -> TaskStatus {
+        let total = files.count + refused.count
+        let failed = refused.count
+        let status: TaskStatus = files.isEmpty ? .finished(successful: 0, total: total) : .queued
+        try connection.withTransaction {
+            try connection.query(
+                """
+                INSERT INTO upload_tasks (id, restaurant_id, status, is_async, total, failed, callback_url, completed_at)
+                VALUES (\(id), \(restaurant), \(status.rawValue), true, \(total), \(failed), \(callbackURL),
+                    CASE WHEN \(status.isFinished) THEN now() END)
+                """)
+            let uploads = PostgresUploadStore(connection: connection)
+            for outcome in refused {
+                try uploads.insertResult(of: outcome, task: id, restaurant: restaurant)
+            }
+            for file in files {
+                try connection.query(
+                    """
+                    INSERT INTO upload_files (task_id, file_index, file_name, state)
+                    VALUES (\(id), \(file.index), \(file.name), 'queued')
+                    """)
+                try byteStore.store(file.bytes, task: id, file: file.index)
+            }
+            if status.isFinished {
+                try PostgresWebhookStore(connection: connection).enqueueDelivery(task: id, status: status)
+            } else {
+                try connection.query("SELECT pg_notify(\(Self.channel), 'file')")
+            }
+        }
+        return status
+    }
+
+    /// A file a worker holds.
+    public struct ClaimedFile: Sendable {
+        public var task: UUID
+        public var restaurant: UUID
+        public var index: Int
+        public var name: String
+        /// How many times the file has been claimed, this claim included.
+        public var claims: Int
+        /// Who holds it: the finish is refused to anyone else.
+        public var worker: String
+    }
+
+    /// Takes the oldest file that is queued or whose lease ran out, and marks its task `processing`.
+    /// - Returns: nil when no file waits.
+    public func claimNext(worker: String, lease: Duration) throws -> ClaimedFile? {
+        let rows = try connection.query(
+            """
+            WITH next AS (
+                SELECT task_id, file_index FROM upload_files
+                WHERE state = 'queued' OR (state = 'claimed' AND lease_until < now())
+                ORDER BY queued_at, task_id, file_index
+                LIMIT 1 FOR UPDATE SKIP LOCKED)
+            UPDATE upload_files f SET state = 'claimed', claims = f.claims + 1, claimed_by = \(worker),
+                lease_until = now() + make_interval(secs => \(lease.totalSeconds))
+            FROM next WHERE f.task_id = next.task_id AND f.file_index = next.file_index
+            RETURNING f.task_id, f.file_index, f.file_name, f.claims,
+                (SELECT restaurant_id FROM upload_tasks WHERE id = f.task_id) AS restaurant_id
+            """)
+        guard let row = rows.first else { return nil }
+        let file = ClaimedFile(
+            task: try row.decode(UUID.self, column: "task_id"),
+            restaurant: try row.decode(UUID.self, column: "restaurant_id"),
+            index: try row.decode(Int.self, column: "file_index"),
+            name: try row.decode(String.self, column: "file_name"),
+            claims: try row.decode(Int.self, column: "claims"), worker: worker)
+        try connection.query(
+            "UPDATE upload_tasks SET status = 'processing' WHERE id = \(file.task) AND status = 'queued'")
+        return file
+    }
+
+    /// The bytes of a claimed file; nil when they are gone.
+    public func bytes(of file: ClaimedFile) throws -> [UInt8]? {
+        try byteStore.bytes(task: file.task, file: file.index)
+    }
+
+    /// Pushes forward the leases of every file `worker` holds.
+    /// - Returns: how many files it holds.
+    @discardableResult
+    public func extendLeases(worker: String, lease: Duration) throws -> Int {
+        try connection.query(
+            """
+            UPDATE upload_files SET lease_until = now() + make_interval(secs => \(lease.totalSeconds))
+            WHERE state = 'claimed' AND claimed_by = \(worker)
+            """
+        ).affectedRowCount
+    }
+
+    /// What finishing a file did.
+    public enum Finish: Sendable, Equatable {
+        /// The result is stored; the task goes on.
+        case stored
+        /// The result is stored and it was the task's last file: the task ended with this status.
+        case taskFinished(TaskStatus)
+        /// The worker no longer holds the file (its lease ran out and another worker claimed it): nothing was
+        /// written, the other worker's result counts.
+        case leaseLost
+    }
+
+    /// Writes a claimed file's outcome, its items and its event, marks it done, deletes its bytes and counts it into
+    /// its task, in one transaction; the task's last file ends the task and queues its webhook.
+    public func finish(_ file: ClaimedFile, outcome: FileOutcome) throws -> Finish {
+        try connection.withTransaction {
+            let held = try connection.query(
+                """
+                SELECT 1 FROM upload_files
+                WHERE task_id = \(file.task) AND file_index = \(file.index) AND state = 'claimed'
+                    AND claimed_by = \(file.worker) AND claims = \(file.claims)
+                FOR UPDATE
+                """)
+            guard !held.isEmpty else { return .leaseLost }
+            try PostgresUploadStore(connection: connection).insertResult(
+                of: outcome, task: file.task, restaurant: file.restaurant)
+            try connection.query(
+                """
+                UPDATE upload_files SET state = 'done', claimed_by = NULL, lease_until = NULL
+                WHERE task_id = \(file.task) AND file_index = \(file.index)
+                """)
+            try byteStore.delete(task: file.task, file: file.index)
+            let successful = outcome.isSuccess ? 1 : 0
+            let rows = try connection.query(
+                """
+                UPDATE upload_tasks SET successful = successful + \(successful), failed = failed + \(1 - successful),
+                    status = CASE WHEN successful + failed + 1 < total THEN 'processing'
+                        WHEN successful + \(successful) = 0 THEN 'failed' ELSE 'completed' END,
+                    completed_at = CASE WHEN successful + failed + 1 >= total THEN now() END
+                WHERE id = \(file.task)
+                RETURNING status
+                """)
+            let statusText = try rows.first?.decode(String.self, column: "status")
+            guard let status = statusText.flatMap(TaskStatus.init(rawValue:)) else {
+                throw StorageError("the task of a claimed file has no status: \(String(describing: statusText))")
+            }
+            guard status.isFinished else { return .stored }
+            try PostgresWebhookStore(connection: connection).enqueueDelivery(task: file.task, status: status)
+            return .taskFinished(status)
+        }
+    }
+
+    /// How the queue stands, for the metrics and the readiness check.
+    public struct Depth: Sendable, Equatable {
+        /// Files waiting for a worker.
+        public var queued: Int
+        /// Files a worker holds.
+        public var claimed: Int
+        /// How long the oldest waiting file has waited; zero when none waits.
+        public var oldestQueuedAge: Duration
+        /// Claims of files that had been claimed before (their worker stopped), over the whole table.
+        public var reclaims: Int
+        /// Claims in all.
+        public var claims: Int
+
+        public init(queued: Int, claimed: Int, oldestQueuedAge: Duration, reclaims: Int, claims: Int) {
+            self.queued = queued
+            self.claimed = claimed
+            self.oldestQueuedAge = oldestQueuedAge
+            self.reclaims = reclaims
+            self.claims = claims
+        }
+    }
+
+    public func depth() throws -> Depth {
+        let row = try connection.query(
+            """
+            SELECT count(*) FILTER (WHERE state = 'queued') AS queued,
+                count(*) FILTER (WHERE state = 'claimed') AS claimed,
+                coalesce(extract(epoch FROM now() - min(queued_at) FILTER (WHERE state = 'queued')), 0)::float8
+                    AS oldest_seconds,
+                coalesce(sum(greatest(claims - 1, 0)), 0)::bigint AS reclaims,
+                coalesce(sum(claims), 0)::bigint AS claims
+            FROM upload_files
+            """
+        ).first
+        guard let row else { throw StorageError("the queue depth query returned no row") }
+        return Depth(
+            queued: try row.decode(Int.self, column: "queued"), claimed: try row.decode(Int.self, column: "claimed"),
+            oldestQueuedAge: .milliseconds(Int64(try row.decode(Double.self, column: "oldest_seconds") * 1000)),
+            reclaims: try row.decode(Int.self, column: "reclaims"), claims: try row.decode(Int.self, column: "claims"))
+    }
+
+    /// Deletes tasks (with their files, results, items and deliveries) that ended more than `retention` ago.
+    /// - Returns: how many tasks were deleted.
+    @discardableResult
+    public func purgeTasks(endedBefore retention: Duration) throws -> Int {
+        try connection.query(
+            """
+            DELETE FROM upload_tasks
+            WHERE completed_at < now() - make_interval(secs => \(retention.totalSeconds))
+            """
+        ).affectedRowCount
+    }
+}
+
+extension Duration {
+    /// Seconds as a double, the form `make_interval(secs => ...)` takes.
+    var totalSeconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
