@@ -70,5 +70,12 @@ static inline int CVips_cast_uchar(VipsImage *in, VipsImage **out) { return vips
 static inline int CVips_jpegsave_buffer(VipsImage *in, void **buffer, size_t *length, int quality) {
     return vips_jpegsave_buffer(in, buffer, length, "Q", quality, "strip", TRUE, NULL);
 }
+// One page of a PDF (poppler, libvips' pdfload module) rendered at `dpi`; 0-based page. The header alone (size,
+// n-pages) costs nothing until pixels are read.
+static inline int CVips_pdfload_buffer(void *buffer, size_t length, VipsImage **out, int page, double dpi) {
+    return vips_pdfload_buffer(buffer, length, out, "page", page, "n", 1, "dpi", dpi, NULL);
+}
+// The "n-pages" metadata of a multi-page image (PDF), or 1 when there is none.
+static inline int CVips_page_count(VipsImage *image) { return vips_image_get_n_pages(image); }
 // VIPS_INIT is a macro; this is the function it calls.
 static inline int CVips_init(const char *program) { return vips_init(program); }

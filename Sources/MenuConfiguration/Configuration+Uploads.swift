@@ -7,6 +7,8 @@ extension Configuration {
         public var maxFileBytes = 10_485_760
         /// Pixels per image, checked on the header before decoding (`UPLOAD_MAX_PIXELS`). Defaults to 40,000,000.
         public var maxPixels = 40_000_000
+        /// Pages read of one PDF (`UPLOAD_MAX_PDF_PAGES`); a longer PDF fails as `too_many_pages`. Defaults to 10.
+        public var maxPDFPages = 10
         /// Files of one request read at once (`UPLOAD_PARALLELISM`). Defaults to 4.
         public var parallelism = 4
         /// Images read at once in the whole process, over all requests (`OCR_CONCURRENCY`). Defaults to 8.
@@ -23,6 +25,7 @@ extension Configuration {
         uploads.maxFileBytes =
             try reader.integer("UPLOAD_MAX_FILE_BYTES", in: 1...1_073_741_824) ?? uploads.maxFileBytes
         uploads.maxPixels = try reader.integer("UPLOAD_MAX_PIXELS", in: 1...1_000_000_000) ?? uploads.maxPixels
+        uploads.maxPDFPages = try reader.integer("UPLOAD_MAX_PDF_PAGES", in: 1...500) ?? uploads.maxPDFPages
         uploads.parallelism = try reader.integer("UPLOAD_PARALLELISM", in: 1...64) ?? uploads.parallelism
         uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency
         uploads.cacheTimeToLive =

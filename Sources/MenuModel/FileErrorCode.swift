@@ -5,6 +5,8 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
     case invalidImage = "invalid_image"
     /// More pixels than `UPLOAD_MAX_PIXELS`.
     case imageTooLarge = "image_too_large"
+    /// A PDF with more pages than `UPLOAD_MAX_PDF_PAGES`.
+    case tooManyPages = "too_many_pages"
     /// More bytes than the per-file limit.
     case fileTooLarge = "file_too_large"
     /// A tier read the image, and no tier found menu items in it.
@@ -23,6 +25,7 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
         switch code {
         case .invalidImage: self = .invalidImage
         case .imageTooLarge: self = .imageTooLarge
+        case .tooManyPages: self = .tooManyPages
         }
     }
 }

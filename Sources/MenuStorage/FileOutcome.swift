@@ -6,6 +6,8 @@ public import OCR
 public struct FileOutcome: Sendable {
     public var index: Int
     public var fileName: String
+    /// The page of the PDF the file was rendered from (1-based); nil for an image.
+    public var page: Int?
     public var imageSHA256: [UInt8]?
     public var cached: Bool
     public var processingTime: Duration
@@ -20,7 +22,8 @@ public struct FileOutcome: Sendable {
     public var routed: RoutedOCRResult?
 
     package init(
-        index: Int, fileName: String, imageSHA256: [UInt8]? = nil, cached: Bool, processingTime: Duration,
+        index: Int, fileName: String, page: Int? = nil, imageSHA256: [UInt8]? = nil, cached: Bool,
+        processingTime: Duration,
         result: CanonicalResult? = nil, resultHash: String? = nil, items: [MenuItem], errorCode: FileErrorCode? = nil,
         errorMessage: String? = nil, routed: RoutedOCRResult? = nil
     ) {
@@ -35,6 +38,7 @@ public struct FileOutcome: Sendable {
         self.errorCode = errorCode
         self.errorMessage = errorMessage
         self.routed = routed
+        self.page = page
     }
 
     public var isSuccess: Bool { errorCode == nil }
@@ -44,6 +48,7 @@ public struct FileOutcome: Sendable {
         var members: [(String, JSONValue)] = [
             ("file", .string(fileName)), ("status", isSuccess ? "success" : "failed"),
         ]
+        if let page { members.insert(("page", .int(page)), at: 1) }
         if let result, isSuccess {
             members += [
                 ("provider", .string(result.provider)), ("menu_count", .int(items.count)),

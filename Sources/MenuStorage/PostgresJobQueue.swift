@@ -26,15 +26,17 @@ public struct PostgresJobQueue {
         self.byteStore = byteStore ?? PostgresImageByteStore(connection: connection)
     }
 
-    /// A file to queue: its position in the upload, its name and bytes.
+    /// A file to queue: its position in the upload, its name, the PDF page it was rendered from, and its bytes.
     public struct QueuedFile: Sendable {
         public var index: Int
         public var name: String
+        public var page: Int?
         public var bytes: [UInt8]
 
-        public init(index: Int, name: String, bytes: [UInt8]) {
+        public init(index: Int, name: String, page: Int? = nil, bytes: [UInt8]) {
             self.index = index
             self.name = name
+            self.page = page
             self.bytes = bytes
         }
     }
@@ -63,8 +65,8 @@ public struct PostgresJobQueue {
             for file in files {
                 try connection.query(
                     """
-                    INSERT INTO upload_files (task_id, file_index, file_name, state)
-                    VALUES (\(id), \(file.index), \(file.name), 'queued')
+                    INSERT INTO upload_files (task_id, file_index, file_name, page, state)
+                    VALUES (\(id), \(file.index), \(file.name), \(file.page), 'queued')
                     """)
                 try byteStore.store(file.bytes, task: id, file: file.index)
             }
@@ -83,6 +85,8 @@ public struct PostgresJobQueue {
         public var restaurant: UUID
         public var index: Int
         public var name: String
+        /// The PDF page the image was rendered from; nil for an image.
+        public var page: Int?
         /// How many times the file has been claimed, this claim included.
         public var claims: Int
         /// Who holds it: the finish is refused to anyone else.
@@ -102,7 +106,7 @@ public struct PostgresJobQueue {
             UPDATE upload_files f SET state = 'claimed', claims = f.claims + 1, claimed_by = \(worker),
                 lease_until = now() + make_interval(secs => \(lease.totalSeconds))
             FROM next WHERE f.task_id = next.task_id AND f.file_index = next.file_index
-            RETURNING f.task_id, f.file_index, f.file_name, f.claims,
+            RETURNING f.task_id, f.file_index, f.file_name, f.page, f.claims,
                 (SELECT restaurant_id FROM upload_tasks WHERE id = f.task_id) AS restaurant_id
             """)
         guard let row = rows.first else { return nil }
@@ -110,7 +114,7 @@ public struct PostgresJobQueue {
             task: try row.decode(UUID.self, column: "task_id"),
             restaurant: try row.decode(UUID.self, column: "restaurant_id"),
             index: try row.decode(Int.self, column: "file_index"),
-            name: try row.decode(String.self, column: "file_name"),
+            name: try row.decode(String.self, column: "file_name"), page: try row.decode(Int?.self, column: "page"),
             claims: try row.decode(Int.self, column: "claims"), worker: worker)
         try connection.query(
             "UPDATE upload_tasks SET status = 'processing' WHERE id = \(file.task) AND status = 'queued'")

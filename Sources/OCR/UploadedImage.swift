@@ -40,7 +40,7 @@ public enum UploadedImage {
     public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> Format {
         guard !bytes.isEmpty else { throw ImageError(code: .invalidImage, message: "The file is empty") }
         guard let format = sniffedFormat(of: bytes) else {
-            throw ImageError(code: .invalidImage, message: "The file is not a JPEG, PNG, WebP or HEIC image")
+            throw ImageError(code: .invalidImage, message: "The file is not a JPEG, PNG, WebP or HEIC image, nor a PDF")
         }
         let header: VipsImage
         do {

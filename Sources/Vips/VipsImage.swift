@@ -82,6 +82,23 @@ public final class VipsImage {
         return VipsImage(output, source: copy)
     }
 
+    /// Page `page` (0-based) of a PDF, rendered at `dpi` (pixels per inch; 72 gives one pixel per point). The
+    /// pixels are rendered only when read.
+    /// - Throws: `VipsError` for bytes that are no PDF poppler reads, or a page it does not have.
+    /// The corresponding C function is `vips_pdfload_buffer`.
+    public static func pdfPage(of bytes: [UInt8], page: Int, dpi: Double) throws(VipsError) -> VipsImage {
+        var copy = bytes
+        var output: UnsafeMutablePointer<CVips.VipsImage>?
+        let status = copy.withUnsafeMutableBytes {
+            CVips_pdfload_buffer($0.baseAddress, $0.count, &output, Int32(page), dpi)
+        }
+        guard status == 0, let output else { throw lastError("vips_pdfload_buffer") }
+        return VipsImage(output, source: copy)
+    }
+
+    /// Pages of a multi-page image such as a PDF (libvips' `n-pages`); 1 for a single image.
+    public var pageCount: Int { Int(CVips_page_count(pointer)) }
+
     /// Width in pixels.
     public var width: Int { Int(vips_image_get_width(pointer)) }
     /// Height in pixels.

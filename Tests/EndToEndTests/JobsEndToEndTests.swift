@@ -363,3 +363,49 @@ import Testing
         }
     }
 }
+
+/// PDF menus, synchronous and asynchronous: each page read as an image of the file, listed with its page.
+@Suite(.serialized) struct PDFUploadEndToEndTests {
+    @Test func aTwoPagePDFIsReadPageByPageBesideAPhoto() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.menu(items: JobsEndToEndTests.menu)])
+        let service = try LiveService(
+            databaseURL: fixture.schema.url, environment: JobsEndToEndTests.environment(gpt: gpt))
+        defer { service.stop() }
+        let pdf = try UploadFixture.image("menu-two-pages.pdf")
+        let broken = Array(pdf.prefix(400))
+
+        let sync = try UploadFixture.upload(
+            service, path: fixture.uploadPath,
+            files: [
+                ("menu.pdf", pdf), ("photo.jpg", try UploadFixture.image("menu-rotated.jpg")), ("cut.pdf", broken),
+            ])
+        #expect(sync.status == 200)
+        let body = try sync.jsonObject()
+        #expect(body["total"] as? Int == 4)
+        #expect(body["successful"] as? Int == 3)
+        let results = try #require(body["results"] as? [[String: Any]])
+        #expect(results.map { $0["file"] as? String } == ["menu.pdf", "menu.pdf", "photo.jpg", "cut.pdf"])
+        #expect(results.map { $0["page"] as? Int } == [1, 2, nil, nil])
+        #expect(results[0]["status"] as? String == "success")
+        #expect(results[1]["status"] as? String == "success")
+        #expect((results[3]["error"] as? [String: Any])?["code"] as? String == "invalid_image")
+        #expect(results[0]["result_hash"] as? String != nil)
+        #expect(gpt.callCount == 3, "two pages and the photo")
+
+        // Asynchronously the same pages, from the cache the synchronous upload filled.
+        let accepted = try UploadFixture.upload(
+            service, path: fixture.uploadPath + "?async=true", files: [("menu.pdf", pdf)])
+        #expect(accepted.status == 202)
+        #expect(try accepted.jsonObject()["total"] as? Int == 2)
+        let taskID = try #require(try accepted.jsonObject()["task_id"] as? String)
+        let finished = try JobsEndToEndTests.waitForTask(service, taskID)
+        let pages = try #require(finished["results"] as? [[String: Any]])
+        #expect(pages.map { $0["page"] as? Int } == [1, 2])
+        #expect(pages.map { $0["cached"] as? Bool } == [true, true], "rendering is deterministic: same bytes")
+        #expect(gpt.callCount == 3)
+    }
+}

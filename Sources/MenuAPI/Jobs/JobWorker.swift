@@ -73,7 +73,8 @@ public final class JobWorker {
         let outcome: FileOutcome
         if file.claims > jobs.maxClaims {
             outcome = FileOutcome(
-                index: file.index, fileName: file.name, cached: false, processingTime: .zero, items: [],
+                index: file.index, fileName: file.name, page: file.page, cached: false, processingTime: .zero,
+                items: [],
                 errorCode: .workerLost,
                 errorMessage: "The workers that took this file stopped before finishing it \(file.claims - 1) times")
         } else if let bytes = try queue.bytes(of: file) {
@@ -81,10 +82,11 @@ public final class JobWorker {
                 fileLogger.warning("Job file claimed again", metadata: ["mke.claims": "\(file.claims)"])
             }
             outcome = orchestrator.process(
-                UploadedFile(name: file.name, bytes: bytes), index: file.index, logger: fileLogger)
+                UploadedFile(name: file.name, bytes: bytes, page: file.page), index: file.index, logger: fileLogger)
         } else {
             outcome = FileOutcome(
-                index: file.index, fileName: file.name, cached: false, processingTime: .zero, items: [],
+                index: file.index, fileName: file.name, page: file.page, cached: false, processingTime: .zero,
+                items: [],
                 errorCode: .internalError, errorMessage: "The file's bytes are gone")
             fileLogger.error("Job file has no bytes")
         }

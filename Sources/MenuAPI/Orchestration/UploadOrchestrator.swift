@@ -122,6 +122,9 @@ public struct UploadOrchestrator: Sendable {
     /// reads, more pixels than ``maxPixels``), or nil when it may be read: what an asynchronous upload checks before
     /// it queues the file, so the client hears of a bad file in the task at once.
     public func refusal(of file: UploadedFile, index: Int, logger: Logger) -> FileOutcome? {
+        if let refusal = file.refusal {
+            return outcome(of: .refused(refusal), for: file, index: index, key: nil, logger: logger)
+        }
         guard file.bytes.count <= maxFileBytes else {
             return outcome(of: .tooLarge(bytes: file.bytes.count), for: file, index: index, key: nil, logger: logger)
         }
@@ -137,6 +140,9 @@ public struct UploadOrchestrator: Sendable {
     /// each file of a batch.
     public func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
         let start = ContinuousClock.now
+        if let refusal = file.refusal {
+            return outcome(of: .refused(refusal), for: file, index: index, key: nil, logger: logger)
+        }
         guard file.bytes.count <= maxFileBytes else {
             // Refused before any work, so no time and no hash.
             return outcome(of: .tooLarge(bytes: file.bytes.count), for: file, index: index, key: nil, logger: logger)
@@ -293,6 +299,7 @@ public struct UploadOrchestrator: Sendable {
         var outcome = FileOutcome(
             index: index, fileName: file.name, imageSHA256: key?.imageSHA256, cached: false, processingTime: .zero,
             items: [])
+        outcome.page = file.page
         switch resolution {
         case .tooLarge(let bytes):
             outcome.errorCode = .fileTooLarge

@@ -5,6 +5,7 @@ import Logging
 public import MenuConfiguration
 import MenuModel
 import MenuStorage
+import OCR
 public import Postgres
 
 /// The B2B routes restaurants use: upload menu photos, read a task back, list the extracted items.
@@ -176,7 +177,7 @@ public struct UploadController {
             if let refusal = orchestrator.refusal(of: file, index: index, logger: context.logger) {
                 refused.append(refusal)
             } else {
-                queued.append(.init(index: index, name: file.name, bytes: file.bytes))
+                queued.append(.init(index: index, name: file.name, page: file.page, bytes: file.bytes))
             }
         }
         let status = try PostgresJobQueue(connection: database).enqueue(
@@ -277,7 +278,34 @@ public struct UploadController {
             fingerprint += Array("\(file.name.utf8.count):\(file.name)".utf8) + SHA256.hash(file.bytes)
         }
         return UploadRequest(
-            files: files, isAsync: isAsync, callbackURL: callbackURL, fingerprint: SHA256.hash(fingerprint))
+            files: files.flatMap(pages), isAsync: isAsync, callbackURL: callbackURL,
+            fingerprint: SHA256.hash(fingerprint))
+    }
+
+    /// A PDF becomes its pages, each rendered to an image and read as a file of its own (a page that cannot be
+    /// rendered fails alone; a PDF that cannot be opened, or has too many pages, is one failed file); any other
+    /// file stays as it is.
+    private func pages(of file: UploadedFile) -> [UploadedFile] {
+        guard UploadedPDF.isPDF(file.bytes), file.bytes.count <= limits.maxFileBytes else { return [file] }
+        do throws(ImageError) {
+            let pages = try UploadedPDF.pages(
+                of: file.bytes, maxPages: limits.maxPDFPages, maxPixels: limits.maxPixels)
+            guard !pages.isEmpty else {
+                return [
+                    UploadedFile(
+                        name: file.name, bytes: [],
+                        refusal: ImageError(code: .invalidImage, message: "The PDF has no pages"))
+                ]
+            }
+            return pages.enumerated().map { index, page in
+                switch page {
+                case .success(let image): UploadedFile(name: file.name, bytes: image, page: index + 1)
+                case .failure(let error): UploadedFile(name: file.name, bytes: [], page: index + 1, refusal: error)
+                }
+            }
+        } catch {
+            return [UploadedFile(name: file.name, bytes: [], refusal: error)]
+        }
     }
 
     /// `Prefer: respond-async` (RFC 7240: a comma-separated list of preferences, each maybe with parameters) or

@@ -6,6 +6,8 @@ public struct ImageError: Error, Sendable, CustomStringConvertible {
         case invalidImage = "invalid_image"
         /// More pixels than allowed (a decompression bomb is refused on its header).
         case imageTooLarge = "image_too_large"
+        /// A PDF with more pages than `UPLOAD_MAX_PDF_PAGES`.
+        case tooManyPages = "too_many_pages"
     }
 
     public var code: Code

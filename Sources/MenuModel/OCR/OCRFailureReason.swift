@@ -56,7 +56,7 @@ public struct OCRFailureReason: Sendable, Hashable, CustomStringConvertible {
     public init(_ code: ImageError.Code) {
         switch code {
         case .invalidImage: self = .invalidImage
-        case .imageTooLarge: self = .imageTooLarge
+        case .imageTooLarge, .tooManyPages: self = .imageTooLarge
         }
     }
 }

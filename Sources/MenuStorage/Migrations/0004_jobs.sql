@@ -13,6 +13,8 @@ CREATE TABLE upload_files (
     task_id uuid NOT NULL REFERENCES upload_tasks (id) ON DELETE CASCADE,
     file_index integer NOT NULL,
     file_name text NOT NULL,
+    -- The PDF page the image was rendered from; NULL for an uploaded image.
+    page integer,
     state text NOT NULL CHECK (state IN ('queued', 'claimed', 'done')),
     -- How many times a worker took the file; past OCR_MAX_CLAIMS it fails as worker_lost.
     claims integer NOT NULL DEFAULT 0,
