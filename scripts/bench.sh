@@ -6,6 +6,9 @@
 #               the same POST; one round with one client, two with BENCH_UPLOAD_CONNECTIONS, each followed by RSS
 #   fan-out     one request with 20 distinct small menus to a second responder whose only tier is GPT vision, served
 #               by scripts/fake-openai.py answering after BENCH_OPENAI_DELAY seconds: wall time against 20 x delay
+#   jobs        BENCH_JOB_IMAGES (200) images as async uploads, drained by 1, 2 and 4 `menu-api worker` processes
+#               (BENCH_JOB_PROCESSES) of BENCH_JOB_LANES (4) threads: images/s against processes x lanes / delay, and
+#               the 202's p50
 # Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS ("8 32": one round per wrk connection count), BENCH_WORKERS (16
 # responder threads, the default), BENCH_KEEPALIVE (8, as in nginx/menu-api.conf), BENCH_UPLOAD_CONNECTIONS (4),
 # BENCH_UPLOAD_FILES (20), BENCH_OPENAI_DELAY (1), BENCH_UPLOAD_PARALLELISM ("4 8": one fan-out per value).
@@ -26,6 +29,9 @@ upload_parallelisms=${BENCH_UPLOAD_PARALLELISM:-4 8}
 # reach a real vendor nor change what is measured.
 unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL CLOVA_OCR_URL CLOVA_OCR_SECRET OCR_TIERS OCR_LOCAL_TIER \
     UPLOAD_PARALLELISM OCR_CONCURRENCY B2B_AUTH APP_ENV
+# No responder runs job workers: all share one database, and only the Jobs section's worker processes (their
+# --workers option) may drain its queue, or they would be measured with help.
+export MENU_API_JOB_WORKERS=0
 
 scripts/deps.sh bench
 swift build -c release --product menu-api
@@ -268,6 +274,86 @@ for parallelism in $upload_parallelisms; do
     stop_process "$upload_nginx_pid"
     stop_process "$upload_pid"
 done
+
+# ---- Jobs (issue 12): async uploads drained by `menu-api worker` processes ----
+# BENCH_JOB_IMAGES distinct images (variants of one small menu: a JPEG comment makes each its own cache key) sent as
+# async uploads of 20 files; the responder runs no job workers, BENCH_JOB_LANES worker threads per process do the
+# reading, with the fake OpenAI answering after BENCH_OPENAI_DELAY s. The bound is processes x lanes / delay.
+job_images=${BENCH_JOB_IMAGES:-200}
+job_lanes=${BENCH_JOB_LANES:-4}
+job_processes=${BENCH_JOB_PROCESSES:-1 2 4}
+job_socket=$work/jobs.sock
+MENU_API_JOB_WORKERS=0 OCR_TIERS=gpt_vision OPENAI_API_KEY=bench OPENAI_BASE_URL=http://127.0.0.1:$openai_port/v1 \
+    MENU_API_WORKERS=$workers MENU_API_SOCKET_MODE=0666 LOG_LEVEL=warning \
+    "$binary" serve --listen "unix:$job_socket" 2>"$work/jobs-responder.log" &
+jobs_pid=$!
+pids+=($jobs_pid)
+wait_for_file "$job_socket" || { echo "bench: the jobs responder did not start" >&2; exit 1; }
+jobs_port=$(free_port $((port_floor + 2)))
+scripts/render-nginx.sh "$work/nginx-jobs" "$jobs_port" "unix:$job_socket" "$keepalive"
+nginx -p "$work/nginx-jobs" -c "$work/nginx-jobs/nginx.conf" -e "$work/nginx-jobs/logs/error.log" -g 'daemon off;' &
+pids+=($!)
+for i in $(seq 1 50); do curl -fs -o /dev/null "http://127.0.0.1:$jobs_port/api/v1/health" && break; sleep 0.1; done
+first_menu=$(ls "$work/menus-1"/*.jpg | head -1)
+echo
+echo "Jobs: $job_images distinct ~$(($(stat -c %s "$first_menu") / 1024)) KB images as async uploads of 20," \
+    "drained by menu-api worker processes ($job_lanes lanes each), fake OpenAI answering after $openai_delay s"
+printf "%-12s %10s %12s %12s %10s %12s %14s\n" "processes" "drain s" "images/s" "bound/s" "of bound" "file ms" \
+    "202 p50 ms"
+for processes in $job_processes; do
+    variants=$work/job-images-$processes
+    python3 - "$first_menu" "$variants" "$job_images" "$processes" <<'PY'
+import os, sys
+source, directory, count, label = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+jpeg = open(source, "rb").read()
+os.makedirs(directory, exist_ok=True)
+for index in range(count):
+    comment = f"bench {label}-{index}".encode()
+    segment = b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment
+    with open(os.path.join(directory, f"menu-{index:04d}.jpg"), "wb") as out:
+        out.write(jpeg[:2] + segment + jpeg[2:])
+PY
+    worker_pids=()
+    for i in $(seq 1 "$processes"); do
+        OCR_TIERS=gpt_vision OPENAI_API_KEY=bench OPENAI_BASE_URL=http://127.0.0.1:$openai_port/v1 \
+            OCR_CONCURRENCY=$job_lanes LOG_LEVEL=info "$binary" worker --workers "$job_lanes" \
+            2>"$work/jobs-worker-$processes-$i.log" &
+        worker_pids+=($!)
+        pids+=($!)
+    done
+    for i in $(seq 1 "$processes"); do
+        for j in $(seq 1 100); do grep -q "worker ready" "$work/jobs-worker-$processes-$i.log" && break; sleep 0.1; done
+    done
+    since=$(psql "$DATABASE_URL" -Atc "SELECT now()")
+    : >"$work/jobs-202-$processes.txt"
+    files=("$variants"/*.jpg)
+    for ((start = 0; start < ${#files[@]}; start += 20)); do
+        form=()
+        for file in "${files[@]:start:20}"; do form+=(-F "files=@$file;type=image/jpeg"); done
+        read -r status seconds_202 <<<"$(curl -sS --max-time 60 -o "$work/jobs-202.json" -w '%{http_code} %{time_total}' \
+            -H "Prefer: respond-async" -H "Authorization: Bearer $api_key" "${form[@]}" \
+            "http://127.0.0.1:$jobs_port$upload_path")"
+        [ "$status" = 202 ] || { echo "bench: async upload answered $status: $(head -c 300 "$work/jobs-202.json")" >&2; exit 1; }
+        echo "$seconds_202" >>"$work/jobs-202-$processes.txt"
+    done
+    # Drained: every task of this round ended; the drain runs from the first task's creation to the last file's end.
+    for i in $(seq 1 1200); do
+        left=$(psql "$DATABASE_URL" -Atc "SELECT count(*) FROM upload_tasks WHERE created_at >= '$since' AND status NOT IN ('completed', 'failed', 'interrupted')")
+        [ "$left" = 0 ] && break
+        sleep 0.1
+    done
+    [ "$left" = 0 ] || { echo "bench: the queue did not drain" >&2; exit 1; }
+    # file ms: a file's own time in its worker (cache look-up, lock, provider, cache store), from its event; the rest
+    # of the drain is claiming, finishing and waiting.
+    read -r drain ok file_ms <<<"$(psql "$DATABASE_URL" -AtF ' ' -c "SELECT extract(epoch FROM max(t.completed_at) - min(t.created_at)), sum(t.successful), (SELECT round(avg(e.processing_ms)) FROM ocr_events e WHERE e.occurred_at >= '$since') FROM upload_tasks t WHERE t.created_at >= '$since'")"
+    [ "$ok" = "$job_images" ] || { echo "bench: $ok of $job_images images succeeded" >&2; exit 1; }
+    p50=$(sort -n "$work/jobs-202-$processes.txt" | awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] * 1000 }')
+    awk -v n="$job_images" -v d="$drain" -v p="$processes" -v l="$job_lanes" -v delay="$openai_delay" -v p50="$p50" \
+        -v f="$file_ms" 'BEGIN { rate = n / d; bound = p * l / delay
+            printf "%-12d %10.2f %12.2f %12.2f %9.0f%% %12s %14s\n", p, d, rate, bound, 100 * rate / bound, f, p50 }'
+    for pid in "${worker_pids[@]}"; do stop_process "$pid"; done
+done
+stop_process "$jobs_pid"
 
 # The admin metrics route with a million events (its own PostgreSQL cluster, responder and nginx).
 MENU_API_BENCH_BINARY=$binary scripts/bench-metrics.sh

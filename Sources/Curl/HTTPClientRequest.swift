@@ -8,6 +8,9 @@ public struct HTTPClientRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body, sent with `Content-Length`.
     public var body: [UInt8]
+    /// Addresses to connect to instead of asking DNS, as `host:port:address[,address...]` (IPv6 in brackets):
+    /// what was checked is what is reached, even if the name resolves elsewhere a moment later. Empty: DNS.
+    public var pinnedAddresses: [String] = []
 
     public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8] = [])
     {

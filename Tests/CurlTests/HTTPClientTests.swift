@@ -29,6 +29,19 @@ import Testing
         #expect(received.body.isEmpty)
     }
 
+    @Test func pinnedAddressesAreReachedWithoutDNS() throws {
+        let server = try FakeHTTPServer { _ in FakeHTTPReply(status: 204, headers: [], body: []) }
+        defer { server.stop() }
+        let client = try TestClients.make()
+        // `.invalid` never resolves (RFC 2606): only the pin can take the request to the server.
+        var request = HTTPClientRequest(url: "http://hooks.invalid:\(server.port)/cb", method: "POST", body: [1])
+        #expect(throws: HTTPClientError.self) { try client.send(request, timeout: .seconds(5)) }
+        request.pinnedAddresses = ["hooks.invalid:\(server.port):127.0.0.1"]
+        let response = try client.send(request, timeout: .seconds(5))
+        #expect(response.status == 204)
+        #expect(server.requests.first?.header("host") == "hooks.invalid:\(server.port)")
+    }
+
     @Test func postSendsABinaryBodyExactlyWithoutExpectContinue() throws {
         // Over 1 MB: libcurl would add `Expect: 100-continue` to a body this large unless told not to.
         let payload = WireBodies.binary(count: 2 << 20)

@@ -30,20 +30,26 @@ public final class WebhookSender {
         _ body: [UInt8], to url: String, event: String, deliveryID: UUID, secret: String
     ) -> Attempt {
         let start = ContinuousClock.now
-        // Checked again before every attempt: what a host name resolves to can change after it was set.
+        // Checked again before every attempt: what a host name resolves to can change after it was set. The
+        // connection then goes to the addresses checked, never to a second DNS answer.
+        let checked: WebhookURL
         do throws(WebhookURL.Refusal) {
-            _ = try WebhookURL(url, isProduction: isProduction)
+            checked = try WebhookURL(url, isProduction: isProduction)
         } catch {
             return Attempt(httpStatus: nil, error: "refused: \(error.message)", duration: start.duration(to: .now))
         }
         let timestamp = Int(Date().timeIntervalSince1970)
-        let request = HTTPClientRequest(
+        var request = HTTPClientRequest(
             url: url, method: "POST",
             headers: [
                 ("Content-Type", "application/json"), ("User-Agent", "menu-api-webhooks/1"),
                 ("X-Menu-Api-Event", event), ("X-Menu-Api-Delivery", deliveryID.uuidString.lowercased()),
                 ("X-Menu-Api-Signature", WebhookSignature.header(secret: secret, timestamp: timestamp, body: body)),
             ], body: body)
+        if !checked.checkedAddresses.isEmpty {
+            let addresses = checked.checkedAddresses.map { $0.bytes.count == 16 ? "[\($0)]" : "\($0)" }
+            request.pinnedAddresses = ["\(checked.host):\(checked.port):\(addresses.joined(separator: ","))"]
+        }
         do throws(HTTPClientError) {
             let response = try client.send(request, timeout: timeout)
             return Attempt(httpStatus: response.status, error: nil, duration: start.duration(to: .now))

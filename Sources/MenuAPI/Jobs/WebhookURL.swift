@@ -12,6 +12,11 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
     /// The URL as given.
     public let text: String
     public let host: String
+    /// The port the URL names, or its scheme's.
+    public let port: Int
+    /// In production, the public addresses the host resolved to when checked: the delivery connects to these only
+    /// (a name that resolves elsewhere a moment later, DNS rebinding, reaches nothing new). Empty outside production.
+    public let checkedAddresses: [IPAddress]
 
     public var description: String { text }
 
@@ -27,9 +32,9 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
     /// - Throws: ``Refusal`` saying why.
     public init(
         _ text: String, isProduction: Bool,
-        resolve: (String) -> [IPAddress] = IPAddress.resolve
+        resolve: (String) -> [IPAddress] = IPAddress.resolve(_:)
     ) throws(Refusal) {
-        guard text.utf8.count <= 2048, let components = URLComponents(string: text),
+        guard text.utf8.count <= 2048, let components = URLComponents(string: text), components.fragment == nil,
             let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
         else {
             throw Refusal(message: "'\(text.prefix(100))' is not an absolute URL")
@@ -53,8 +58,9 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
         default:
             throw Refusal(message: "webhook URLs must use https://")
         }
+        var addresses: [IPAddress] = []
         if isProduction {
-            let addresses = literal.map { [$0] } ?? resolve(bareHost)
+            addresses = literal.map { [$0] } ?? resolve(bareHost)
             guard !addresses.isEmpty else { throw Refusal(message: "\(bareHost) does not resolve") }
             if let nonPublic = addresses.first(where: { !$0.isPublic }) {
                 throw Refusal(message: "\(bareHost) resolves to \(nonPublic), an address that is not public")
@@ -62,5 +68,7 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
         }
         self.text = text
         self.host = bareHost
+        port = components.port ?? (scheme == "https" ? 443 : 80)
+        checkedAddresses = addresses
     }
 }

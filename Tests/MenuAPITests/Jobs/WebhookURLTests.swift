@@ -49,6 +49,12 @@ struct WebhookURLTests {
             "https://hooks.example.com/x", isProduction: true,
             resolve: Self.resolver(["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"]))
         #expect(accepted.host == "hooks.example.com")
+        #expect(accepted.port == 443)
+        // What the delivery connects to: exactly the addresses checked (no second DNS answer).
+        #expect(
+            accepted.checkedAddresses.map(\.description) == ["93.184.216.34", "2606:2800:220:1:248:1893:25c8:1946"])
+        #expect(try WebhookURL("https://hooks.example.com:8443/x", isProduction: false).port == 8443)
+        #expect(try WebhookURL("https://hooks.example.com/x", isProduction: false).checkedAddresses.isEmpty)
     }
 
     @Test func addressClassesAreRecognised() throws {
