@@ -50,18 +50,18 @@ public final class HTTPClient {
         errorBuffer[0] = 0
         let accumulator = ResponseAccumulator(maxBodyBytes: maxResponseBytes)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
-        var resolveList: UnsafeMutablePointer<curl_slist>? = nil
+        var connectToList: UnsafeMutablePointer<curl_slist>? = nil
         defer {
             curl_slist_free_all(headerList)
-            curl_slist_free_all(resolveList)
+            curl_slist_free_all(connectToList)
         }
-        // A leading "+" lets the pinned entry expire from the handle's DNS cache like any other, so a later request
-        // without pins asks DNS again.
-        for entry in request.pinnedAddresses {
-            guard let appended = curl_slist_append(resolveList, "+" + entry) else {
+        // CURLOPT_CONNECT_TO with the host and port left empty applies to whatever host the URL names, however curl
+        // normalises it (a trailing dot, case, IDN): unlike CURLOPT_RESOLVE, no spelling of the name escapes it.
+        if let target = request.connectAddress {
+            guard let list = curl_slist_append(nil, "::\(target.address):\(target.port)") else {
                 throw HTTPClientError(code: .transport, message: "curl_slist_append failed (out of memory)")
             }
-            resolveList = appended
+            connectToList = list
         }
         // CURLOPT_HTTPHEADER reads `Name:` as "remove this header" and `Name;` as "send it with an empty value", so
         // a caller's empty value takes the second form. The one removal is ours: curl adds `Expect: 100-continue`
@@ -89,7 +89,8 @@ public final class HTTPClient {
             set(CCurl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""))  // every encoding libcurl decodes
             set(CCurl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer))
             set(CCurl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
-            if resolveList != nil { set(CCurl_setopt_slist(handle, CURLOPT_RESOLVE, resolveList)) }
+            if connectToList != nil { set(CCurl_setopt_slist(handle, CURLOPT_CONNECT_TO, connectToList)) }
+            if !request.usesProxy { set(CCurl_setopt_string(handle, CURLOPT_PROXY, "")) }
             let context = Unmanaged.passUnretained(accumulator).toOpaque()
             set(CCurl_setopt_write_function(handle, CURLOPT_WRITEFUNCTION, receiveBody))
             set(CCurl_setopt_pointer(handle, CURLOPT_WRITEDATA, context))

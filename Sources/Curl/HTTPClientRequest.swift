@@ -8,9 +8,13 @@ public struct HTTPClientRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body, sent with `Content-Length`.
     public var body: [UInt8]
-    /// Addresses to connect to instead of asking DNS, as `host:port:address[,address...]` (IPv6 in brackets):
-    /// what was checked is what is reached, even if the name resolves elsewhere a moment later. Empty: DNS.
-    public var pinnedAddresses: [String] = []
+    /// The address and port to connect to whatever the URL's host resolves to (IPv6 in brackets, e.g.
+    /// `[2001:db8::1]`); the URL's host still names the server (Host header, TLS SNI and certificate check). What was
+    /// checked is then what is reached, even if the name resolves elsewhere a moment later. Nil: DNS.
+    public var connectAddress: (address: String, port: Int)?
+    /// False sends the request directly even when the proxy variables name a proxy (which would resolve and reach
+    /// the host itself, past ``connectAddress``). Defaults to true.
+    public var usesProxy = true
 
     public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8] = [])
     {

@@ -107,14 +107,7 @@ public struct Configuration: Sendable {
         try readUploads(from: reader)
         try readJobs(from: reader)
         try readAdmin(from: reader)
-        if database.cacheConnections(workers: connectionHoldingWorkers) < 1 {
-            throw ConfigurationError(
-                variable: "DATABASE_MAX_CONNECTIONS",
-                reason:
-                    "\(database.maxConnections) cannot serve \(fastCGI.workers) workers (MENU_API_WORKERS) and "
-                    + "\(jobs.workers) job workers (MENU_API_JOB_WORKERS): each holds a connection, their leases one "
-                    + "more, and the cache needs at least one more")
-        }
+        try checkConnectionBudget()
         if enablesTestRoutes && isProduction {
             throw ConfigurationError(
                 variable: "MENU_API_TEST_ROUTES", reason: "test routes are refused when APP_ENV=production")
@@ -125,6 +118,20 @@ public struct Configuration: Sendable {
     /// and, when there are job workers, their lease keeper.
     public var connectionHoldingWorkers: Int {
         fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0)
+    }
+
+    /// Stops start-up when `DATABASE_MAX_CONNECTIONS` cannot serve the workers: each holds a connection, and the
+    /// cache needs at least one more. Checked when the environment is read, and again by a command that changes
+    /// the worker counts (`menu-api worker --workers N`).
+    public func checkConnectionBudget() throws(ConfigurationError) {
+        if database.cacheConnections(workers: connectionHoldingWorkers) < 1 {
+            throw ConfigurationError(
+                variable: "DATABASE_MAX_CONNECTIONS",
+                reason:
+                    "\(database.maxConnections) cannot serve \(fastCGI.workers) workers (MENU_API_WORKERS) and "
+                    + "\(jobs.workers) job workers (MENU_API_JOB_WORKERS): each holds a connection, their leases one "
+                    + "more, and the cache needs at least one more")
+        }
     }
 
     /// True when `APP_ENV=production`.

@@ -24,8 +24,7 @@ public struct PostgresDatabaseProbe: DatabaseProbe {
 
     public func queueStatus(logger: Logger) -> (queued: Int, oldestAge: Duration)? {
         do {
-            let depth = try PostgresJobQueue(connection: connection).depth()
-            return (depth.queued, depth.oldestQueuedAge)
+            return try PostgresJobQueue(connection: connection).waiting()
         } catch {
             logger.warning("Job queue not readable", metadata: [LogKey.error: "\(String(reflecting: error))"])
             return nil

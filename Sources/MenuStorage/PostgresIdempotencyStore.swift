@@ -5,8 +5,8 @@ public import Postgres
 ///
 /// The first request with a key inserts it `running`; the primary key (restaurant, key) makes that a race only one
 /// request wins. The winner stores its answer (`done`); later requests with the key get that answer back when they
-/// are the same request, and are refused when they are not. An expired key, or one left `running` by a process that
-/// died (past `running_until`), is taken over by the next request.
+/// are the same request, and are refused when they are not. An expired key, or one left `running` by a request that
+/// died (its database session is gone, or `running_until` passed), is taken over by the next request.
 /// - Note: Every method blocks the calling thread until PostgreSQL answers.
 public struct PostgresIdempotencyStore {
     public let connection: PostgresConnection
@@ -36,14 +36,18 @@ public struct PostgresIdempotencyStore {
     ) throws -> Claim {
         let won = try connection.query(
             """
-            INSERT INTO idempotency_keys AS k (restaurant_id, key, request_sha256, state, running_until, expires_at)
-            VALUES (\(restaurant), \(key), \(requestSHA256), 'running',
+            INSERT INTO idempotency_keys AS k (restaurant_id, key, request_sha256, state, running_until, expires_at,
+                owner_pid, owner_backend_start)
+            SELECT \(restaurant), \(key), \(requestSHA256), 'running',
                 now() + make_interval(secs => \(runningFor.totalSeconds)),
-                now() + make_interval(secs => \(timeToLive.totalSeconds)))
+                now() + make_interval(secs => \(timeToLive.totalSeconds)), pid, backend_start
+            FROM pg_stat_activity WHERE pid = pg_backend_pid()
             ON CONFLICT (restaurant_id, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256,
                 state = 'running', task_id = NULL, response_status = NULL, response_body = NULL, created_at = now(),
-                running_until = EXCLUDED.running_until, expires_at = EXCLUDED.expires_at
-            WHERE k.expires_at < now() OR (k.state = 'running' AND k.running_until < now())
+                running_until = EXCLUDED.running_until, expires_at = EXCLUDED.expires_at,
+                owner_pid = EXCLUDED.owner_pid, owner_backend_start = EXCLUDED.owner_backend_start
+            WHERE k.expires_at < now() OR (k.state = 'running' AND (k.running_until < now() OR NOT EXISTS (
+                SELECT 1 FROM pg_stat_activity a WHERE a.pid = k.owner_pid AND a.backend_start = k.owner_backend_start)))
             RETURNING 1
             """)
         if !won.isEmpty { return .run }

@@ -80,7 +80,7 @@ public struct PostgresJobQueue {
     }
 
     /// A file a worker holds.
-    public struct ClaimedFile: Sendable {
+    public struct ClaimedFile: Sendable, Hashable {
         public var task: UUID
         public var restaurant: UUID
         public var index: Int
@@ -96,18 +96,24 @@ public struct PostgresJobQueue {
     /// Takes the oldest file that is queued or whose lease ran out, and marks its task `processing`.
     /// - Returns: nil when no file waits.
     public func claimNext(worker: String, lease: Duration) throws -> ClaimedFile? {
+        // One statement, so the claim and the task's start commit together.
         let rows = try connection.query(
             """
             WITH next AS (
                 SELECT task_id, file_index FROM upload_files
-                WHERE state = 'queued' OR (state = 'claimed' AND lease_until < now())
+                WHERE state <> 'done' AND (state = 'queued' OR (state = 'claimed' AND lease_until < now()))
                 ORDER BY queued_at, task_id, file_index
-                LIMIT 1 FOR UPDATE SKIP LOCKED)
-            UPDATE upload_files f SET state = 'claimed', claims = f.claims + 1, claimed_by = \(worker),
-                lease_until = now() + make_interval(secs => \(lease.totalSeconds))
-            FROM next WHERE f.task_id = next.task_id AND f.file_index = next.file_index
-            RETURNING f.task_id, f.file_index, f.file_name, f.page, f.claims,
-                (SELECT restaurant_id FROM upload_tasks WHERE id = f.task_id) AS restaurant_id
+                LIMIT 1 FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE upload_files f SET state = 'claimed', claims = f.claims + 1, claimed_by = \(worker),
+                    lease_until = now() + make_interval(secs => \(lease.totalSeconds))
+                FROM next WHERE f.task_id = next.task_id AND f.file_index = next.file_index
+                RETURNING f.task_id, f.file_index, f.file_name, f.page, f.claims),
+            started AS (
+                UPDATE upload_tasks t SET status = 'processing' FROM claimed
+                WHERE t.id = claimed.task_id AND t.status = 'queued')
+            SELECT claimed.*, (SELECT restaurant_id FROM upload_tasks WHERE id = claimed.task_id) AS restaurant_id
+            FROM claimed
             """)
         guard let row = rows.first else { return nil }
         let file = ClaimedFile(
@@ -116,8 +122,6 @@ public struct PostgresJobQueue {
             index: try row.decode(Int.self, column: "file_index"),
             name: try row.decode(String.self, column: "file_name"), page: try row.decode(Int?.self, column: "page"),
             claims: try row.decode(Int.self, column: "claims"), worker: worker)
-        try connection.query(
-            "UPDATE upload_tasks SET status = 'processing' WHERE id = \(file.task) AND status = 'queued'")
         return file
     }
 
@@ -126,16 +130,56 @@ public struct PostgresJobQueue {
         try byteStore.bytes(task: file.task, file: file.index)
     }
 
-    /// Pushes forward the leases of every file `worker` holds.
-    /// - Returns: how many files it holds.
+    /// Pushes forward the leases of `files`, those of them still held by their claim.
+    /// - Returns: how many leases were extended.
     @discardableResult
-    public func extendLeases(worker: String, lease: Duration) throws -> Int {
+    public func extendLeases(of files: [ClaimedFile], lease: Duration) throws -> Int {
+        guard !files.isEmpty else { return 0 }
+        // PostgreSQL array literals of uuids and integers: nothing in them needs quoting. Every file of one call is
+        // one worker identity's (a process claims under one).
+        let tasks = "{" + files.map { $0.task.uuidString.lowercased() }.joined(separator: ",") + "}"
+        let indexes = "{" + files.map { String($0.index) }.joined(separator: ",") + "}"
+        let claims = "{" + files.map { String($0.claims) }.joined(separator: ",") + "}"
+        var extended = 0
+        for worker in Set(files.map(\.worker)) {
+            extended += try connection.query(
+                """
+                UPDATE upload_files f SET lease_until = now() + make_interval(secs => \(lease.totalSeconds))
+                FROM unnest(\(tasks)::uuid[], \(indexes)::int[], \(claims)::int[]) AS held(task_id, file_index, claims)
+                WHERE f.task_id = held.task_id AND f.file_index = held.file_index AND f.claims = held.claims
+                    AND f.claimed_by = \(worker) AND f.state = 'claimed'
+                """
+            ).affectedRowCount
+        }
+        return extended
+    }
+
+    /// Gives a claimed file up at once (its lease ends now), so that another worker takes it without waiting for
+    /// the lease: what a worker does with a file it could not finish.
+    public func release(_ file: ClaimedFile) throws {
         try connection.query(
             """
-            UPDATE upload_files SET lease_until = now() + make_interval(secs => \(lease.totalSeconds))
-            WHERE state = 'claimed' AND claimed_by = \(worker)
+            UPDATE upload_files SET lease_until = now()
+            WHERE task_id = \(file.task) AND file_index = \(file.index) AND state = 'claimed'
+                AND claimed_by = \(file.worker) AND claims = \(file.claims)
+            """)
+    }
+
+    /// Files waiting for a worker and how long the oldest has waited: the readiness check's view, read through the
+    /// index of files not done (never the done rows kept for the retention period).
+    public func waiting() throws -> (queued: Int, oldestAge: Duration) {
+        let row = try connection.query(
             """
-        ).affectedRowCount
+            SELECT count(*) AS queued,
+                coalesce(extract(epoch FROM now() - min(queued_at)), 0)::float8 AS oldest_seconds
+            FROM upload_files WHERE state <> 'done' AND state = 'queued'
+            """
+        ).first
+        guard let row else { throw StorageError("the queue query returned no row") }
+        return (
+            try row.decode(Int.self, column: "queued"),
+            .milliseconds(Int64(try row.decode(Double.self, column: "oldest_seconds") * 1000))
+        )
     }
 
     /// What finishing a file did.

@@ -74,12 +74,13 @@ public struct PostgresWebhookStore {
         /// 1 for the first attempt.
         public var attempt: Int
         public var createdAt: Date
-        /// The restaurant's signing secret. Never logged.
-        public var secret: String
+        /// The restaurant's signing secret (never logged); nil when it was cleared since the task ended: the
+        /// delivery cannot be signed and is given up.
+        public var secret: String?
     }
 
     /// Takes the delivery due longest, holding it for `sendTimeout` (plus a margin) while it is sent.
-    /// - Returns: nil when none is due, or when its restaurant has no secret any more (it is then marked failed).
+    /// - Returns: nil when none is due.
     public func claimDueDelivery(sendTimeout: Duration) throws -> Delivery? {
         let rows = try connection.query(
             """
@@ -94,16 +95,12 @@ public struct PostgresWebhookStore {
                  WHERE t.id = d.task_id) AS secret
             """)
         guard let row = rows.first else { return nil }
-        let id = try row.decode(UUID.self, column: "id")
-        guard let secret = try row.decode(String?.self, column: "secret") else {
-            try connection.query(
-                "UPDATE webhook_deliveries SET state = 'failed', finished_at = now() WHERE id = \(id)")
-            return nil
-        }
         return Delivery(
-            id: id, task: try row.decode(UUID.self, column: "task_id"), url: try row.decode(String.self, column: "url"),
+            id: try row.decode(UUID.self, column: "id"), task: try row.decode(UUID.self, column: "task_id"),
+            url: try row.decode(String.self, column: "url"),
             event: try row.decode(String.self, column: "event"), attempt: try row.decode(Int.self, column: "attempts"),
-            createdAt: try row.decode(Date.self, column: "created_at"), secret: secret)
+            createdAt: try row.decode(Date.self, column: "created_at"),
+            secret: try row.decode(String?.self, column: "secret"))
     }
 
     /// What became of an attempt.

@@ -14,6 +14,16 @@ public enum UploadedPDF {
         bytes.starts(with: [0x25, 0x50, 0x44, 0x46, 0x2D])
     }
 
+    /// The PDF's page count, from its header (nothing is rendered).
+    /// - Throws: `ImageError` `invalid_image` when poppler cannot open it.
+    public static func pageCount(of bytes: [UInt8]) throws(ImageError) -> Int {
+        do {
+            return try VipsImage.pdfPage(of: bytes, page: 0, dpi: 72).pageCount
+        } catch {
+            throw ImageError(code: .invalidImage, message: "The PDF cannot be read")
+        }
+    }
+
     /// Renders every page to JPEG bytes, each at ``renderDPI`` or lower when that would pass `maxPixels`.
     /// - Returns: one entry per page, in order: the image, or why that page failed (it fails alone).
     /// - Throws: `ImageError` for the whole file: `invalid_image` when poppler cannot open it, `too_many_pages` past
@@ -22,13 +32,7 @@ public enum UploadedPDF {
     public static func pages(
         of bytes: [UInt8], maxPages: Int, maxPixels: Int
     ) throws(ImageError) -> [Result<[UInt8], ImageError>] {
-        let first: VipsImage
-        do {
-            first = try VipsImage.pdfPage(of: bytes, page: 0, dpi: 72)
-        } catch {
-            throw ImageError(code: .invalidImage, message: "The PDF cannot be read")
-        }
-        let count = first.pageCount
+        let count = try pageCount(of: bytes)
         guard count <= maxPages else {
             throw ImageError(
                 code: .tooManyPages, message: "The PDF has \(count) pages; at most \(maxPages) are read per file")

@@ -107,11 +107,19 @@ public final class PostgresConnection {
                     "PostgreSQL notice",
                     metadata: ["mke.db.notice": "\(PostgresConnection.text(PQresultErrorMessage(result)))"])
             }, Unmanaged.passUnretained(self).toOpaque())
+        // A session without its LISTENs would wait for notifications that never come: it is refused whole.
+        for channel in listenedChannels {
+            let result = PQexec(connection, "LISTEN \(channel)")
+            let succeeded = result.map { PQresultStatus($0) == PGRES_COMMAND_OK } ?? false
+            let message = Self.text(PQerrorMessage(connection))
+            PQclear(result)
+            guard succeeded else {
+                PQfinish(connection)
+                throw PostgresError(.connectionFailed, operation: "LISTEN", message: message)
+            }
+        }
         handle = connection
         logger.debug("PostgreSQL connected", metadata: ["mke.db.server_version": "\(PQserverVersion(connection))"])
-        for channel in listenedChannels {
-            _ = try consume(PQexec(connection, "LISTEN \(channel)"), operation: "LISTEN")
-        }
     }
 
     /// Listens on `channel` from now on, in this session and every later one (after a reconnect).
@@ -120,10 +128,11 @@ public final class PostgresConnection {
     /// - Throws: `PostgresError.invalidQuery` for another name, or as ``query(_:)``.
     @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
     public func listen(_ channel: String) throws(PostgresError) {
+        let bytes = Array(channel.utf8)
         let valid =
-            channel.first.map { ("a"..."z").contains($0) } == true
-            && channel.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
-        guard valid, channel.utf8.count < 64 else {
+            bytes.first.map { (0x61...0x7A).contains($0) } == true
+            && bytes.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+        guard valid, bytes.count < 64 else {
             throw PostgresError(.invalidQuery, operation: "LISTEN", message: "'\(channel)' is not a plain channel name")
         }
         if !listenedChannels.contains(channel) { listenedChannels.append(channel) }

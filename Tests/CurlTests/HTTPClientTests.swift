@@ -29,17 +29,21 @@ import Testing
         #expect(received.body.isEmpty)
     }
 
-    @Test func pinnedAddressesAreReachedWithoutDNS() throws {
+    @Test func aConnectAddressIsReachedWithoutDNS() throws {
         let server = try FakeHTTPServer { _ in FakeHTTPReply(status: 204, headers: [], body: []) }
         defer { server.stop() }
         let client = try TestClients.make()
         // `.invalid` never resolves (RFC 2606): only the pin can take the request to the server.
         var request = HTTPClientRequest(url: "http://hooks.invalid:\(server.port)/cb", method: "POST", body: [1])
         #expect(throws: HTTPClientError.self) { try client.send(request, timeout: .seconds(5)) }
-        request.pinnedAddresses = ["hooks.invalid:\(server.port):127.0.0.1"]
+        request.connectAddress = ("127.0.0.1", server.port)
+        request.usesProxy = false
         let response = try client.send(request, timeout: .seconds(5))
         #expect(response.status == 204)
         #expect(server.requests.first?.header("host") == "hooks.invalid:\(server.port)")
+        // Another spelling of the name is pinned all the same.
+        request.url = "http://HOOKS.invalid.:\(server.port)/cb"
+        #expect(try client.send(request, timeout: .seconds(5)).status == 204)
     }
 
     @Test func postSendsABinaryBodyExactlyWithoutExpectContinue() throws {

@@ -21,6 +21,20 @@ import Testing
 
     static let menu: [FakeMenuItem] = [FakeMenuItem("김치찌개", 8000), FakeMenuItem("된장찌개", 7500)]
 
+    /// A `menu-api worker` process with `threads` workers on the service's database and settings, logging to
+    /// `name.log` in the service's directory.
+    static func startWorker(
+        threads: Int, name: String, environment: [String: String], service: LiveService, databaseURL: String
+    ) throws -> ChildProcess {
+        var variables = ProcessInfo.processInfo.environment
+        for (variable, value) in environment { variables[variable] = value }
+        variables["DATABASE_URL"] = databaseURL
+        variables["LOG_LEVEL"] = "debug"
+        return try ChildProcess(
+            executable: try TestEnvironment.responderBinary(), arguments: ["worker", "--workers", String(threads)],
+            environment: variables, logPath: service.directory + "/\(name).log")
+    }
+
     /// Polls the task until it has ended, returning the last body.
     static func waitForTask(
         _ service: LiveService, _ taskID: String, timeout: Duration = .seconds(60)
@@ -287,13 +301,8 @@ import Testing
         let service = try LiveService(databaseURL: fixture.schema.url, environment: environment)
         defer { service.stop() }
 
-        var workerEnvironment = ProcessInfo.processInfo.environment
-        for (name, value) in environment { workerEnvironment[name] = value }
-        workerEnvironment["DATABASE_URL"] = fixture.schema.url
-        workerEnvironment["LOG_LEVEL"] = "debug"
-        let doomed = try ChildProcess(
-            executable: try TestEnvironment.responderBinary(), arguments: ["worker", "--workers", "1"],
-            environment: workerEnvironment, logPath: service.directory + "/worker-1.log")
+        let doomed = try Self.startWorker(
+            threads: 1, name: "worker-1", environment: environment, service: service, databaseURL: fixture.schema.url)
         try doomed.waitForLog("worker ready")
 
         let accepted = try UploadFixture.upload(
@@ -307,9 +316,8 @@ import Testing
         doomed.send(SIGKILL)
         _ = try doomed.waitForExit()
 
-        let rescuer = try ChildProcess(
-            executable: try TestEnvironment.responderBinary(), arguments: ["worker", "--workers", "1"],
-            environment: workerEnvironment, logPath: service.directory + "/worker-2.log")
+        let rescuer = try Self.startWorker(
+            threads: 1, name: "worker-2", environment: environment, service: service, databaseURL: fixture.schema.url)
         defer { _ = try? rescuer.stop() }
         let finished = try Self.waitForTask(service, taskID, timeout: .seconds(30))
         #expect(finished["status"] as? String == "completed")
@@ -317,6 +325,38 @@ import Testing
         #expect(try fixture.count("SELECT count(*) FROM ocr_events") == 1)
         #expect(try fixture.count("SELECT claims FROM upload_files") == 2)
         #expect(rescuer.log().contains("Job file claimed again"))
+    }
+
+    @Test func aFileWhoseWorkersKeepDyingFailsAsWorkerLostPastTheClaimLimit() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.delayed(.seconds(10), .menu(items: Self.menu))])
+        let environment = Self.environment(gpt: gpt, extra: ["MENU_API_JOB_WORKERS": "0", "OCR_MAX_CLAIMS": "1"])
+        let service = try LiveService(databaseURL: fixture.schema.url, environment: environment)
+        defer { service.stop() }
+        let doomed = try Self.startWorker(
+            threads: 1, name: "worker-1", environment: environment, service: service, databaseURL: fixture.schema.url)
+        try doomed.waitForLog("worker ready")
+        let accepted = try UploadFixture.upload(
+            service, path: fixture.uploadPath + "?async=true",
+            files: [("menu.jpg", try UploadFixture.image("menu-rotated.jpg"))])
+        let taskID = try #require(try accepted.jsonObject()["task_id"] as? String)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while gpt.callCount < 1, ContinuousClock.now < deadline { usleep(20_000) }
+        doomed.send(SIGKILL)
+        _ = try doomed.waitForExit()
+
+        let rescuer = try Self.startWorker(
+            threads: 1, name: "worker-2", environment: environment, service: service, databaseURL: fixture.schema.url)
+        defer { _ = try? rescuer.stop() }
+        let finished = try Self.waitForTask(service, taskID, timeout: .seconds(30))
+        #expect(finished["status"] as? String == "failed")
+        let result = try #require((finished["results"] as? [[String: Any]])?.first)
+        #expect((result["error"] as? [String: Any])?["code"] as? String == "worker_lost")
+        #expect(gpt.callCount == 1, "the second claim does not read the file again")
+        #expect(try fixture.count("SELECT count(*) FROM ocr_events WHERE error_kind = 'worker_lost'") == 1)
     }
 
     @Test func twoWorkerProcessesAndTheResponderDrainAQueueReadingNoFileTwice() throws {
@@ -328,13 +368,10 @@ import Testing
         let environment = Self.environment(gpt: gpt, extra: ["MENU_API_JOB_WORKERS": "1"])
         let service = try LiveService(databaseURL: fixture.schema.url, environment: environment)
         defer { service.stop() }
-        var workerEnvironment = ProcessInfo.processInfo.environment
-        for (name, value) in environment { workerEnvironment[name] = value }
-        workerEnvironment["DATABASE_URL"] = fixture.schema.url
         let workers = try (1...2).map { number in
-            try ChildProcess(
-                executable: try TestEnvironment.responderBinary(), arguments: ["worker", "--workers", "2"],
-                environment: workerEnvironment, logPath: service.directory + "/worker-\(number).log")
+            try Self.startWorker(
+                threads: 2, name: "worker-\(number)", environment: environment, service: service,
+                databaseURL: fixture.schema.url)
         }
         defer { for worker in workers { _ = try? worker.stop() } }
         for worker in workers { try worker.waitForLog("worker ready") }

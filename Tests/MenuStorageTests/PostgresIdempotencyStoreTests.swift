@@ -34,6 +34,33 @@ struct PostgresIdempotencyStoreTests {
                 runningFor: .seconds(60)) == .run)
     }
 
+    @Test func aKeyWhoseRequestsSessionIsGoneIsFreeAtOnce() throws {
+        let fixture = try PostgresJobQueueTests.Fixture()
+        defer { fixture.drop() }
+        let fingerprint: [UInt8] = Array(repeating: 9, count: 32)
+        let doomed = fixture.schema.makeConnection()
+        #expect(
+            try PostgresIdempotencyStore(connection: doomed).claim(
+                restaurant: fixture.restaurant, key: "k", requestSHA256: fingerprint, timeToLive: .seconds(60),
+                runningFor: .seconds(600)) == .run)
+        let store = PostgresIdempotencyStore(connection: fixture.connection)
+        func claim() throws -> PostgresIdempotencyStore.Claim {
+            try store.claim(
+                restaurant: fixture.restaurant, key: "k", requestSHA256: fingerprint, timeToLive: .seconds(60),
+                runningFor: .seconds(600))
+        }
+        #expect(try claim() == .inProgress, "its session is alive")
+        doomed.close()  // the process holding it died
+        let deadline = ContinuousClock.now + .seconds(5)
+        var outcome = try claim()
+        // The server notices the closed session a moment later.
+        while outcome == .inProgress, ContinuousClock.now < deadline {
+            usleep(20_000)
+            outcome = try claim()
+        }
+        #expect(outcome == .run)
+    }
+
     @Test func aReleasedAbandonedOrExpiredKeyRunsAgain() throws {
         let fixture = try PostgresJobQueueTests.Fixture()
         defer { fixture.drop() }

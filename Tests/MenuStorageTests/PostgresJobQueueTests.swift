@@ -160,14 +160,35 @@ struct PostgresJobQueueTests {
         let queue = PostgresJobQueue(connection: fixture.connection)
         try queue.enqueue(
             task: UUID(), restaurant: fixture.restaurant, callbackURL: nil, files: fixture.files(2), refused: [])
-        _ = try #require(try queue.claimNext(worker: "keeper", lease: .milliseconds(300)))
+        let kept = try #require(try queue.claimNext(worker: "keeper", lease: .milliseconds(300)))
         for _ in 0..<4 {
             usleep(150_000)
-            #expect(try queue.extendLeases(worker: "keeper", lease: .milliseconds(300)) == 1)
+            #expect(try queue.extendLeases(of: [kept], lease: .milliseconds(300)) == 1)
         }
         let next = try #require(try queue.claimNext(worker: "other", lease: .seconds(60)))
         #expect(next.index == 1, "the kept file was not taken")
         #expect(try queue.depth().claimed == 2)
+        #expect(try queue.waiting().queued == 0)
+        // A stale claim (an older claim number) is not extended: only the holder's current claim is.
+        var stale = next
+        stale.claims += 1
+        #expect(try queue.extendLeases(of: [stale], lease: .seconds(60)) == 0)
+    }
+
+    @Test func aReleasedFileIsClaimedAgainAtOnce() throws {
+        let fixture = try Fixture()
+        defer { fixture.drop() }
+        let queue = PostgresJobQueue(connection: fixture.connection)
+        try queue.enqueue(
+            task: UUID(), restaurant: fixture.restaurant, callbackURL: nil, files: fixture.files(1), refused: [])
+        #expect(try queue.waiting().queued == 1)
+        let first = try #require(try queue.claimNext(worker: "w1", lease: .seconds(60)))
+        #expect(try queue.claimNext(worker: "w2", lease: .seconds(60)) == nil)
+        try queue.release(first)
+        let again = try #require(try queue.claimNext(worker: "w2", lease: .seconds(60)))
+        #expect(again.index == first.index)
+        #expect(again.claims == 2)
+        #expect(try queue.finish(first, outcome: Self.success(first)) == .leaseLost)
     }
 
     @Test func tasksPastTheirRetentionAreDeletedAndTheirItemsKept() throws {

@@ -59,9 +59,16 @@ public struct IPAddress: Sendable, Equatable, CustomStringConvertible {
             }
         }
         if bytes.allSatisfy({ $0 == 0 }) || isLoopback { return false }
+        // IPv6 forms that carry an IPv4 address are judged by it: NAT64 (64:ff9b::/96) and 6to4 (2002::/16).
+        if bytes[0..<12] == [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0] {
+            return IPAddress(bytes: Array(bytes[12..<16])).isPublic
+        }
+        if bytes[0] == 0x20, bytes[1] == 0x02 { return IPAddress(bytes: Array(bytes[2..<6])).isPublic }
         switch bytes[0] {
+        case 0x00: return false  // ::/8: IPv4-compatible (::a.b.c.d), IPv4-translated and other reserved forms
         case 0xfc, 0xfd, 0xff: return false  // unique local, multicast
         case 0xfe where bytes[1] & 0xc0 == 0x80: return false  // link-local fe80::/10
+        case 0xfe where bytes[1] & 0xc0 == 0xc0: return false  // site-local fec0::/10 (deprecated, still internal)
         case 0x20 where bytes[1] == 0x01 && bytes[2] == 0x0d && bytes[3] == 0xb8: return false  // documentation
         default: return true
         }

@@ -11,9 +11,9 @@ public import Postgres
 ///
 /// Each turn it claims the oldest waiting file (or one whose worker's lease ran out) and runs it through the
 /// ``UploadOrchestrator`` (cache, single flight and tiers, as a synchronous upload), then stores its result; with
-/// no file waiting it sends one due delivery; with nothing to do it waits for a `NOTIFY` on
-/// ``PostgresJobQueue/channel``, or the poll interval, whichever comes first. A database failure is logged and the
-/// turn tried again a second later: a worker never stops on its own.
+/// no file waiting, or at most a second after it last looked while files flow, it sends one due delivery; with
+/// nothing to do it waits for a `NOTIFY` on ``PostgresJobQueue/channel``, or the poll interval, whichever comes
+/// first. A database failure is logged and the turn tried again a second later: a worker never stops on its own.
 ///
 /// Owns its connection and its webhook sender: one thread each.
 public final class JobWorker {
@@ -24,12 +24,14 @@ public final class JobWorker {
     /// Who claims files: the process's identity (its lease keeper extends every lease it holds).
     private let identity: String
     private let stopFlag: StopFlag
+    private let held: HeldClaims
     private let logger: Logger
 
-    public init(
+    init(
         connection: PostgresConnection, orchestrator: UploadOrchestrator, sender: WebhookSender,
-        jobs: Configuration.Jobs, identity: String, stopFlag: StopFlag, logger: Logger
+        jobs: Configuration.Jobs, identity: String, stopFlag: StopFlag, held: HeldClaims, logger: Logger
     ) {
+        self.held = held
         self.connection = connection
         self.orchestrator = orchestrator
         self.sender = sender
@@ -43,13 +45,20 @@ public final class JobWorker {
     /// - Note: Blocks the calling thread.
     public func run() {
         var listening = false
+        var lastDeliveryCheck = ContinuousClock.now
         while !stopFlag.isRaised {
             do {
                 if !listening {
                     try connection.listen(PostgresJobQueue.channel)
                     listening = true
                 }
+                // Deliveries go out while files flow too: a busy queue must not hold back the news that tasks ended.
+                if lastDeliveryCheck.duration(to: .now) >= .seconds(1) {
+                    lastDeliveryCheck = .now
+                    if try deliverOneWebhook() { continue }
+                }
                 if try runOneFile() { continue }
+                lastDeliveryCheck = .now
                 if try deliverOneWebhook() { continue }
                 try waitForWork()
             } catch {
@@ -67,6 +76,8 @@ public final class JobWorker {
     private func runOneFile() throws -> Bool {
         let queue = PostgresJobQueue(connection: connection)
         guard let file = try queue.claimNext(worker: identity, lease: jobs.lease) else { return false }
+        held.insert(file)
+        defer { held.remove(file) }
         var fileLogger = logger
         fileLogger[metadataKey: "mke.task"] = "\(file.task)"
         fileLogger[metadataKey: "mke.file"] = "\(file.index)"
@@ -90,7 +101,7 @@ public final class JobWorker {
                 errorCode: .internalError, errorMessage: "The file's bytes are gone")
             fileLogger.error("Job file has no bytes")
         }
-        let finish = try queue.finish(file, outcome: outcome)
+        let finish = try finishOrRelease(file, outcome: outcome, queue: queue, logger: fileLogger)
         fileLogger.info(
             "Job file finished",
             metadata: [
@@ -98,6 +109,33 @@ public final class JobWorker {
                 "mke.claims": "\(file.claims)", "mke.finish": "\(finish)",
             ])
         return true
+    }
+
+    /// Stores the outcome, trying three times a second or two apart (a restarting database); failing that, gives the
+    /// file up so another claim (this worker's or another's) runs it again, from the cache when its result was
+    /// stored, and the claim limit ends a file that can never be stored.
+    private func finishOrRelease(
+        _ file: PostgresJobQueue.ClaimedFile, outcome: FileOutcome, queue: PostgresJobQueue, logger: Logger
+    ) throws -> PostgresJobQueue.Finish {
+        var failures = 0
+        while true {
+            do {
+                return try queue.finish(file, outcome: outcome)
+            } catch {
+                failures += 1
+                guard failures < 3 else {
+                    do { try queue.release(file) } catch let releaseError {
+                        // The lease then runs out by itself: the keeper no longer extends it.
+                        logger.warning(
+                            "Job file not released", metadata: [LogKey.error: "\(String(reflecting: releaseError))"])
+                    }
+                    throw error
+                }
+                logger.warning(
+                    "Job file not stored; trying again", metadata: [LogKey.error: "\(String(reflecting: error))"])
+                stopFlag.sleep(for: .seconds(failures))
+            }
+        }
     }
 
     // MARK: - Webhooks
@@ -109,13 +147,19 @@ public final class JobWorker {
         var deliveryLogger = logger
         deliveryLogger[metadataKey: "mke.task"] = "\(delivery.task)"
         deliveryLogger[metadataKey: "mke.delivery"] = "\(delivery.id)"
+        guard let secret = delivery.secret else {
+            try webhooks.record(
+                delivery, httpStatus: nil, duration: .zero, error: "the restaurant's webhook secret was cleared",
+                outcome: .gaveUp)
+            return true
+        }
         guard let task = try PostgresUploadStore(connection: connection).task(delivery.task) else {
             try webhooks.record(delivery, httpStatus: nil, duration: .zero, error: "task deleted", outcome: .gaveUp)
             return true
         }
         let attempt = sender.send(
             task.responseBody.encoded, to: delivery.url, event: delivery.event, deliveryID: delivery.id,
-            secret: delivery.secret)
+            secret: secret)
         let outcome = nextStep(after: attempt, of: delivery)
         try webhooks.record(
             delivery, httpStatus: attempt.httpStatus, duration: attempt.duration, error: attempt.error,

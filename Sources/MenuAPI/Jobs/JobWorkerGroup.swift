@@ -16,9 +16,9 @@ import Synchronization
 /// workers.stop()  // files in progress finish first
 /// ```
 /// Every worker of the process claims under one identity (`host:pid:random`), and one keeper thread extends the
-/// leases of every file the process holds, a third of the lease at a time: a process that dies stops extending
-/// them, so its files are claimed again once their leases run out. The keeper also deletes, hourly, tasks past
-/// `TASK_RETENTION_DAYS` and expired idempotency keys.
+/// leases of the files its workers are working on (``HeldClaims``), a third of the lease at a time, until the last
+/// worker has stopped: a process that dies stops extending them, so its files are claimed again once their leases
+/// run out. The keeper also deletes, hourly, tasks past `TASK_RETENTION_DAYS` and expired idempotency keys.
 public final class JobWorkerGroup: Sendable {
     public let count: Int
     /// The identity the process's workers claim files under.
@@ -28,9 +28,11 @@ public final class JobWorkerGroup: Sendable {
     private let makeConnection: @Sendable (Logger) -> PostgresConnection
     private let logger: Logger
     private let stopFlag = StopFlag()
-    /// Threads still running.
-    private let running = Mutex<Int>(0)
-    private let exited = StopFlag()
+    private let held = HeldClaims()
+    /// Threads still running, and of them the workers (the keeper outlives them).
+    private let running = Mutex<(threads: Int, workers: Int)>((0, 0))
+    /// Never raised: a sleep the threads' exits do not need to cut short.
+    private let pause = StopFlag()
 
     /// - Parameters:
     ///   - count: worker threads.
@@ -52,7 +54,7 @@ public final class JobWorkerGroup: Sendable {
     public func start() {
         guard count > 0 else { return }
         for index in 0..<count {
-            startThread(name: "menu-api.jobs") { [self] in
+            startThread(name: "menu-api.jobs", isWorker: true) { [self] in
                 var workerLogger = logger
                 workerLogger[metadataKey: "mke.job_worker"] = "\(index)"
                 let connection = makeConnection(workerLogger)
@@ -69,32 +71,49 @@ public final class JobWorkerGroup: Sendable {
                     isProduction: configuration.isProduction)
                 JobWorker(
                     connection: connection, orchestrator: orchestrator, sender: sender, jobs: configuration.jobs,
-                    identity: identity, stopFlag: stopFlag, logger: workerLogger
+                    identity: identity, stopFlag: stopFlag, held: held, logger: workerLogger
                 ).run()
             }
         }
-        startThread(name: "menu-api.leases") { [self] in keepLeases() }
+        startThread(name: "menu-api.leases", isWorker: false) { [self] in keepLeases() }
         logger.info("Job workers started", metadata: ["mke.count": "\(count)", "mke.identity": "\(identity)"])
     }
 
-    /// Asks every thread to stop after the turn it is in, and waits until all have (at most `timeout`).
+    /// Asks every worker to stop after the turn it is in (no new claims); returns at once.
+    public func requestStop() {
+        stopFlag.raise()
+    }
+
+    /// Waits until every thread has stopped (at most `timeout`); files in progress finish first, their leases kept.
     /// - Returns: false when some were still running at the timeout.
     @discardableResult
-    public func stop(timeout: Duration = .seconds(60)) -> Bool {
-        stopFlag.raise()
+    public func waitUntilStopped(timeout: Duration) -> Bool {
         let deadline = ContinuousClock.now + timeout
-        while running.withLock({ $0 }) > 0 {
+        while running.withLock({ $0.threads }) > 0 {
             guard ContinuousClock.now < deadline else { return false }
-            exited.sleep(for: .milliseconds(50))
+            pause.sleep(for: .milliseconds(50))
         }
         return true
     }
 
-    private func startThread(name: String, _ body: @escaping @Sendable () -> Void) {
-        running.withLock { $0 += 1 }
+    /// ``requestStop()`` then ``waitUntilStopped(timeout:)``.
+    @discardableResult
+    public func stop(timeout: Duration = .seconds(60)) -> Bool {
+        requestStop()
+        return waitUntilStopped(timeout: timeout)
+    }
+
+    private func startThread(name: String, isWorker: Bool, _ body: @escaping @Sendable () -> Void) {
+        running.withLock {
+            $0.threads += 1
+            if isWorker { $0.workers += 1 }
+        }
         let thread = Thread { [self] in
             body()
-            running.withLock { $0 -= 1 }
+            running.withLock {
+                $0.threads -= 1
+                if isWorker { $0.workers -= 1 }
+            }
         }
         thread.name = name
         // Tesseract recurses deeply: the stack a file thread gets.
@@ -102,43 +121,51 @@ public final class JobWorkerGroup: Sendable {
         thread.start()
     }
 
-    /// Extends the process's leases a third of the lease at a time; purges hourly.
+    /// Extends the leases of the files in progress a third of the lease at a time, until the stop flag is raised
+    /// and the last worker has stopped (a stopping worker's file keeps its lease until it is finished); purges
+    /// hourly.
     private func keepLeases() {
         var keeperLogger = logger
         keeperLogger[metadataKey: "mke.job_worker"] = "leases"
         let connection = makeConnection(keeperLogger)
         defer { connection.close() }
         let queue = PostgresJobQueue(connection: connection)
+        let interval = configuration.jobs.lease / 3
+        var lastExtension = ContinuousClock.now - interval
         var lastPurge = ContinuousClock.now - .seconds(3600)
-        while !stopFlag.isRaised {
-            do {
-                try queue.extendLeases(worker: identity, lease: configuration.jobs.lease)
-                if lastPurge.duration(to: .now) >= .seconds(3600) {
-                    lastPurge = .now
-                    try purge(queue: queue, connection: connection, logger: keeperLogger)
+        while !(stopFlag.isRaised && running.withLock({ $0.workers }) == 0) {
+            if lastExtension.duration(to: .now) >= interval {
+                lastExtension = .now
+                do {
+                    try queue.extendLeases(of: held.snapshot, lease: configuration.jobs.lease)
+                } catch {
+                    keeperLogger.warning(
+                        "Leases not extended; trying again", metadata: [LogKey.error: "\(String(reflecting: error))"])
                 }
-            } catch {
-                keeperLogger.warning(
-                    "Leases not extended; trying again", metadata: [LogKey.error: "\(String(reflecting: error))"])
             }
-            stopFlag.sleep(for: configuration.jobs.lease / 3)
-        }
-        // The files of this process are done or abandoned now; release what is left at once rather than making
-        // other workers wait for the leases to run out.
-        do {
-            try connection.query(
-                "UPDATE upload_files SET lease_until = now() WHERE state = 'claimed' AND claimed_by = \(identity)")
-        } catch {
-            keeperLogger.debug("Leases not released", metadata: [LogKey.error: "\(String(reflecting: error))"])
+            if !stopFlag.isRaised, lastPurge.duration(to: .now) >= .seconds(3600) {
+                lastPurge = .now
+                purge(queue: queue, connection: connection, logger: keeperLogger)
+            }
+            if stopFlag.isRaised {
+                pause.sleep(for: min(interval, .milliseconds(50)))
+            } else {
+                stopFlag.sleep(for: interval)
+            }
         }
     }
 
-    private func purge(queue: PostgresJobQueue, connection: PostgresConnection, logger: Logger) throws {
-        let tasks = try queue.purgeTasks(endedBefore: .seconds(configuration.jobs.taskRetentionDays * 86_400))
-        let keys = try PostgresIdempotencyStore(connection: connection).purgeExpired()
-        if tasks + keys > 0 {
-            logger.info(
-                "Purged old tasks and idempotency keys", metadata: ["mke.tasks": "\(tasks)", "mke.keys": "\(keys)"])
+    private func purge(queue: PostgresJobQueue, connection: PostgresConnection, logger: Logger) {
+        do {
+            let tasks = try queue.purgeTasks(endedBefore: .seconds(configuration.jobs.taskRetentionDays * 86_400))
+            let keys = try PostgresIdempotencyStore(connection: connection).purgeExpired()
+            if tasks + keys > 0 {
+                logger.info(
+                    "Purged old tasks and idempotency keys", metadata: ["mke.tasks": "\(tasks)", "mke.keys": "\(keys)"])
+            }
+        } catch {
+            logger.warning(
+                "Purge failed; trying again in an hour", metadata: [LogKey.error: "\(String(reflecting: error))"])
         }
     }
 }

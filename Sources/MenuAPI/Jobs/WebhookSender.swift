@@ -46,9 +46,10 @@ public final class WebhookSender {
                 ("X-Menu-Api-Event", event), ("X-Menu-Api-Delivery", deliveryID.uuidString.lowercased()),
                 ("X-Menu-Api-Signature", WebhookSignature.header(secret: secret, timestamp: timestamp, body: body)),
             ], body: body)
-        if !checked.checkedAddresses.isEmpty {
-            let addresses = checked.checkedAddresses.map { $0.bytes.count == 16 ? "[\($0)]" : "\($0)" }
-            request.pinnedAddresses = ["\(checked.host):\(checked.port):\(addresses.joined(separator: ","))"]
+        if let address = checked.checkedAddresses.first {
+            // Straight to an address that was checked: no second DNS answer, no proxy resolving the name itself.
+            request.connectAddress = (address.bytes.count == 16 ? "[\(address)]" : "\(address)", checked.port)
+            request.usesProxy = false
         }
         do throws(HTTPClientError) {
             let response = try client.send(request, timeout: timeout)

@@ -136,6 +136,18 @@ public struct UploadOrchestrator: Sendable {
         }
     }
 
+    /// ``refusal(of:index:logger:)`` for every file, `parallelism` at a time (the check decodes a thumbnail of each
+    /// image): index `i` of the answer is file `i`'s.
+    /// - Note: Blocks the calling thread until every file is checked.
+    public func refusals(of files: [UploadedFile], logger: Logger) -> [FileOutcome?] {
+        let refusals = Mutex<[FileOutcome?]>(Array(repeating: nil, count: files.count))
+        threads.perform(iterations: files.count, width: parallelism) { index in
+            let refusal = refusal(of: files[index], index: index, logger: logger)
+            refusals.withLock { $0[index] = refusal }
+        }
+        return refusals.withLock { $0 }
+    }
+
     /// Runs one file through the steps on the calling thread (a job worker's): what ``process(_:logger:)`` does for
     /// each file of a batch.
     public func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {

@@ -110,9 +110,13 @@ public struct UploadController {
         var fingerprint: [UInt8]
     }
 
+    /// Runs an upload whose idempotency key (if any) is this request's: PDFs become their pages, then the files run
+    /// now or are queued.
     private func run(
-        _ upload: UploadRequest, restaurant: UUID, context: RequestContext
+        _ request: UploadRequest, restaurant: UUID, context: RequestContext
     ) throws -> (response: APIResponse, task: UUID) {
+        var upload = request
+        upload.files = try images(of: request.files)
         let taskID = UUID()
         if upload.isAsync {
             return (try enqueue(upload, task: taskID, restaurant: restaurant, context: context), taskID)
@@ -173,8 +177,9 @@ public struct UploadController {
     ) throws -> APIResponse {
         var refused: [FileOutcome] = []
         var queued: [PostgresJobQueue.QueuedFile] = []
+        let refusals = orchestrator.refusals(of: upload.files, logger: context.logger)
         for (index, file) in upload.files.enumerated() {
-            if let refusal = orchestrator.refusal(of: file, index: index, logger: context.logger) {
+            if let refusal = refusals[index] {
                 refused.append(refusal)
             } else {
                 queued.append(.init(index: index, name: file.name, page: file.page, bytes: file.bytes))
@@ -278,8 +283,27 @@ public struct UploadController {
             fingerprint += Array("\(file.name.utf8.count):\(file.name)".utf8) + SHA256.hash(file.bytes)
         }
         return UploadRequest(
-            files: files.flatMap(pages), isAsync: isAsync, callbackURL: callbackURL,
+            files: files, isAsync: isAsync, callbackURL: callbackURL,
             fingerprint: SHA256.hash(fingerprint))
+    }
+
+    /// The images an upload's files make: each PDF's pages, then the others as they are. Pages count against the
+    /// files a request may carry, checked on the PDFs' headers before anything is rendered.
+    /// - Throws: 400 `too_many_files` when the pages make more than `UPLOAD_MAX_FILES` images.
+    private func images(of files: [UploadedFile]) throws(APIError) -> [UploadedFile] {
+        guard files.contains(where: { UploadedPDF.isPDF($0.bytes) }) else { return files }
+        let count = files.reduce(0) { count, file in
+            guard UploadedPDF.isPDF(file.bytes), file.bytes.count <= limits.maxFileBytes,
+                let pages = try? UploadedPDF.pageCount(of: file.bytes), pages <= limits.maxPDFPages
+            else { return count + 1 }  // a file that fails alone is one entry
+            return count + max(1, pages)
+        }
+        guard count <= limits.maxFiles else {
+            throw APIError.badRequest(
+                code: "too_many_files",
+                "The files make \(count) images (each PDF page counts as one); at most \(limits.maxFiles) per request")
+        }
+        return files.flatMap(pages)
     }
 
     /// A PDF becomes its pages, each rendered to an image and read as a file of its own (a page that cannot be

@@ -23,6 +23,8 @@ CREATE TABLE upload_files (
     queued_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (task_id, file_index)
 );
+-- Claims and the readiness check read files not done through this index (their queries repeat the predicate so
+-- the planner sees it), never the done rows kept for the retention period.
 CREATE INDEX upload_files_waiting ON upload_files (queued_at, task_id, file_index) WHERE state <> 'done';
 
 -- Image bytes until their file is done (the cache keeps the result). Apart from the queue rows, so that claiming
@@ -71,7 +73,8 @@ CREATE TABLE webhook_attempts (
 );
 
 -- Idempotency keys per restaurant: the first request with a key runs, later ones with the same key and the same
--- request get its answer back. A key 'running' past running_until belongs to a process that died.
+-- request get its answer back. A key 'running' whose session is gone, or past running_until, belongs to a request
+-- that died.
 CREATE TABLE idempotency_keys (
     restaurant_id uuid NOT NULL REFERENCES restaurants (id) ON DELETE CASCADE,
     key text NOT NULL,
@@ -83,6 +86,10 @@ CREATE TABLE idempotency_keys (
     created_at timestamptz NOT NULL DEFAULT now(),
     running_until timestamptz NOT NULL,
     expires_at timestamptz NOT NULL,
+    -- The database session of the request holding a running key: once it is gone (the process died) the key is
+    -- free at once, without waiting for running_until.
+    owner_pid integer,
+    owner_backend_start timestamptz,
     PRIMARY KEY (restaurant_id, key)
 );
 CREATE INDEX idempotency_keys_expires_at ON idempotency_keys (expires_at);

@@ -69,9 +69,14 @@ struct ServeCommand: ParsableCommand {
         var received: Int32 = 0
         sigwait(&stopSignals, &received)
         logger.info("Stopping: letting requests in flight finish", metadata: ["mke.signal": "\(received)"])
+        // One grace period for both: the job workers stop claiming now and finish their files while the requests
+        // in flight finish (systemd's stop timeout is set above one grace period, not two).
+        let deadline = ContinuousClock.now + configuration.fastCGI.shutdownGracePeriod
+        jobWorkers.requestStop()
         let finished = server.shutdown(gracePeriod: configuration.fastCGI.shutdownGracePeriod)
         listener.close()
-        let workersFinished = jobWorkers.stop(timeout: configuration.fastCGI.shutdownGracePeriod)
+        let workersFinished = jobWorkers.waitUntilStopped(
+            timeout: max(.zero, ContinuousClock.now.duration(to: deadline)))
         if finished, workersFinished {
             // No request is left to hand the file threads work: stop them, so nothing runs past "Stopped".
             orchestrator.threads.shutdown()

@@ -24,6 +24,12 @@ struct WorkerCommand: ParsableCommand {
         configuration.jobs.workers = workers ?? max(1, configuration.jobs.workers)
         // No FastCGI workers here: the OCR pipeline's connections and threads are sized for the job workers.
         configuration.fastCGI.workers = 0
+        do {
+            try configuration.checkConnectionBudget()
+        } catch {
+            logger.critical("Cannot start: \(error)")
+            throw ExitCode(78)  // EX_CONFIG
+        }
         let stopSignals = Application.blockStopSignals()
         do {
             try Curl.initializeLibrary()

@@ -27,7 +27,8 @@ struct WebhookURLTests {
         #expect(throws: WebhookURL.Refusal.self) { try WebhookURL("http://127.0.0.1/cb", isProduction: true) }
         for inside in [
             "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254", "127.0.0.1", "100.64.0.1", "::1",
-            "fd00::1", "fe80::1", "::ffff:10.0.0.1", "0.0.0.0",
+            "fd00::1", "fe80::1", "::ffff:10.0.0.1", "0.0.0.0", "::127.0.0.1", "64:ff9b::a00:1", "2002:7f00:1::1",
+            "fec0::1", "::ffff:0:7f00:1",
         ] {
             #expect(throws: WebhookURL.Refusal.self, "\(inside)") {
                 try WebhookURL("https://hooks.example.com/x", isProduction: true, resolve: Self.resolver([inside]))
@@ -62,6 +63,8 @@ struct WebhookURLTests {
         #expect(try #require(IPAddress("172.32.0.1")).isPublic)
         #expect(try #require(IPAddress("172.15.255.255")).isPublic)
         #expect(try #require(IPAddress("2001:4860:4860::8888")).isPublic)
+        #expect(try #require(IPAddress("64:ff9b::808:808")).isPublic, "NAT64 of 8.8.8.8")
+        #expect(try #require(IPAddress("2002:808:808::1")).isPublic, "6to4 of 8.8.8.8")
         #expect(try #require(IPAddress("224.0.0.1")).isPublic == false)
         #expect(try #require(IPAddress("127.8.9.10")).isLoopback)
         #expect(IPAddress("example.com") == nil)

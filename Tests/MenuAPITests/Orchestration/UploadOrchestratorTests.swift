@@ -347,7 +347,7 @@ struct UploadOrchestratorTests {
         InvalidCase(name: "empty", bytes: { [] }, code: .invalidImage, message: "The file is empty"),
         InvalidCase(
             name: "text", bytes: { Array("hello".utf8) }, code: .invalidImage,
-            message: "The file is not a JPEG, PNG, WebP or HEIC image"),
+            message: "The file is not a JPEG, PNG, WebP or HEIC image, nor a PDF"),
         InvalidCase(
             name: "truncated JPEG",
             bytes: {
