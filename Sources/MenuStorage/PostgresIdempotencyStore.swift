@@ -17,7 +17,7 @@ public struct PostgresIdempotencyStore {
 
     /// What a request with a key should do.
     public enum Claim: Sendable, Equatable {
-        /// The key is this request's: run it, then ``complete(restaurant:key:status:body:task:)`` or ``release``.
+        /// The key is this request's: run it, storing its ``Answer`` with the task, or ``release(restaurant:key:)``.
         case run
         /// The same request ran: answer what it answered (`task` is the task it made).
         case replay(status: Int, body: [UInt8], task: UUID?)
@@ -66,13 +66,30 @@ public struct PostgresIdempotencyStore {
         return .replay(status: status, body: Array(body.utf8), task: try row.decode(UUID?.self, column: "task_id"))
     }
 
-    /// Stores the answer of the request that holds `key`.
-    public func complete(restaurant: UUID, key: String, status: Int, body: [UInt8], task: UUID?) throws {
+    /// The answer of a request that holds a key, stored with the task it made.
+    public struct Answer: Sendable {
+        public var restaurant: UUID
+        public var key: String
+        public var status: Int
+        public var body: [UInt8]
+
+        public init(restaurant: UUID, key: String, status: Int, body: [UInt8]) {
+            self.restaurant = restaurant
+            self.key = key
+            self.status = status
+            self.body = body
+        }
+    }
+
+    /// Stores the answer of the request that holds the key. The upload and job stores call this inside the
+    /// transaction that stores the task, so a task is never stored without its key's answer (a retry after a
+    /// crash gets the answer, never a second task).
+    public func complete(_ answer: Answer, task: UUID?) throws {
         try connection.query(
             """
-            UPDATE idempotency_keys SET state = 'done', response_status = \(status),
-                response_body = \(String(decoding: body, as: UTF8.self)), task_id = \(task)
-            WHERE restaurant_id = \(restaurant) AND key = \(key)
+            UPDATE idempotency_keys SET state = 'done', response_status = \(answer.status),
+                response_body = \(String(decoding: answer.body, as: UTF8.self)), task_id = \(task)
+            WHERE restaurant_id = \(answer.restaurant) AND key = \(answer.key)
             """)
     }
 

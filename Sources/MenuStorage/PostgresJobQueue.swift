@@ -41,16 +41,23 @@ public struct PostgresJobQueue {
         }
     }
 
-    /// Stores an asynchronous task in one transaction: the task, the results of the files refused at once, and the
-    /// files to read with their bytes; then wakes the workers. A task whose files were all refused ends at once.
-    /// - Returns: the task's status: `queued`, or its end when nothing was left to read.
+    /// The status a task starts with: `queued`, or failed at once when every file was refused.
+    public static func initialStatus(queued: Int, refused: Int) -> TaskStatus {
+        queued == 0 ? .finished(successful: 0, total: refused) : .queued
+    }
+
+    /// Stores an asynchronous task in one transaction: the task, the results of the files refused at once, the
+    /// files to read with their bytes, and the idempotency key's `answer`; then wakes the workers. A task whose files
+    /// were all refused ends at once.
+    /// - Returns: the task's status (``initialStatus(queued:refused:)``).
     @discardableResult
     public func enqueue(
-        task id: UUID, restaurant: UUID, callbackURL: String?, files: [QueuedFile], refused: [FileOutcome]
+        task id: UUID, restaurant: UUID, callbackURL: String?, files: [QueuedFile], refused: [FileOutcome],
+        answer: PostgresIdempotencyStore.Answer? = nil
     ) throws -> TaskStatus {
         let total = files.count + refused.count
         let failed = refused.count
-        let status: TaskStatus = files.isEmpty ? .finished(successful: 0, total: total) : .queued
+        let status = Self.initialStatus(queued: files.count, refused: refused.count)
         try connection.withTransaction {
             try connection.query(
                 """
@@ -75,6 +82,7 @@ public struct PostgresJobQueue {
             } else {
                 try connection.query("SELECT pg_notify(\(Self.channel), 'file')")
             }
+            if let answer { try PostgresIdempotencyStore(connection: connection).complete(answer, task: id) }
         }
         return status
     }

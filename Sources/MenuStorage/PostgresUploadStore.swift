@@ -28,10 +28,12 @@ public struct PostgresUploadStore {
     }
 
     /// Writes every outcome, its items and its event, and ends the task, in one transaction; when the task has a
-    /// webhook, its delivery is queued in the same transaction.
+    /// webhook, its delivery is queued in the same transaction, and so is the idempotency key's `answer`.
     /// - Returns: the task's final status: `failed` when no file succeeded, else `completed`.
     @discardableResult
-    public func finishTask(id: UUID, restaurant: UUID, outcomes: [FileOutcome]) throws -> TaskStatus {
+    public func finishTask(
+        id: UUID, restaurant: UUID, outcomes: [FileOutcome], answer: PostgresIdempotencyStore.Answer? = nil
+    ) throws -> TaskStatus {
         let successful = outcomes.filter(\.isSuccess).count
         let status = TaskStatus.finished(successful: successful, total: outcomes.count)
         try connection.withTransaction {
@@ -45,6 +47,7 @@ public struct PostgresUploadStore {
                 WHERE id = \(id)
                 """)
             try PostgresWebhookStore(connection: connection).enqueueDelivery(task: id, status: status)
+            if let answer { try PostgresIdempotencyStore(connection: connection).complete(answer, task: id) }
         }
         return status
     }

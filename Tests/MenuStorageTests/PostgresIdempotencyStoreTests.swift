@@ -22,7 +22,8 @@ struct PostgresIdempotencyStoreTests {
         #expect(try claim(request) == .inProgress)
         #expect(try claim(other) == .reused)
         let task = UUID()
-        try store.complete(restaurant: restaurant, key: "k1", status: 202, body: Array("{\"a\":1}".utf8), task: task)
+        try store.complete(
+            .init(restaurant: restaurant, key: "k1", status: 202, body: Array("{\"a\":1}".utf8)), task: task)
         #expect(try claim(request) == .replay(status: 202, body: Array("{\"a\":1}".utf8), task: task))
         #expect(try claim(other) == .reused)
         // Keys are per restaurant and per key.
@@ -78,7 +79,7 @@ struct PostgresIdempotencyStoreTests {
         #expect(try claim(running: .milliseconds(100)) == .run, "a released key is free")
         usleep(200_000)
         #expect(try claim() == .run, "a key left running by a dead process is taken over")
-        try store.complete(restaurant: fixture.restaurant, key: "k", status: 200, body: [], task: nil)
+        try store.complete(.init(restaurant: fixture.restaurant, key: "k", status: 200, body: []), task: nil)
         #expect(try claim() == .replay(status: 200, body: [], task: nil))
         try fixture.connection.query("UPDATE idempotency_keys SET expires_at = now() - interval '1 second'")
         #expect(try store.purgeExpired() == 1)

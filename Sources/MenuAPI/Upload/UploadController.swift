@@ -53,7 +53,7 @@ public struct UploadController {
         let restaurant = try restaurant(of: context)
         let upload = try uploadRequest(of: request, restaurant: restaurant)
         guard let key = try Self.idempotencyKey(of: request) else {
-            return try run(upload, restaurant: restaurant, context: context).response
+            return try run(upload, restaurant: restaurant, context: context, key: nil)
         }
         let keys = PostgresIdempotencyStore(connection: database)
         switch try keys.claim(
@@ -71,16 +71,15 @@ public struct UploadController {
         case .reused:
             throw APIError(
                 status: 422, code: "idempotency_key_reused",
-                message: "This Idempotency-Key was used for a different request in the last 24 hours")
+                message: "This Idempotency-Key was already used for a different request")
         case .inProgress:
             throw APIError(
                 status: 409, code: "request_in_progress",
                 message: "A request with this Idempotency-Key is still running; retry shortly",
                 headers: [("Retry-After", "2")])
         }
-        let ran: (response: APIResponse, task: UUID)
         do {
-            ran = try run(upload, restaurant: restaurant, context: context)
+            return try run(upload, restaurant: restaurant, context: context, key: key)
         } catch {
             // Nothing was accepted: the client may send the request again with the same key.
             do { try keys.release(restaurant: restaurant, key: key) } catch let releaseError {
@@ -89,15 +88,6 @@ public struct UploadController {
             }
             throw error
         }
-        do {
-            try keys.complete(
-                restaurant: restaurant, key: key, status: ran.response.status, body: ran.response.body, task: ran.task)
-        } catch {
-            // The upload is stored; only its replay is lost (a retry then waits for the key to be abandoned).
-            context.logger.error(
-                "Idempotent answer not stored", metadata: [LogKey.error: "\(String(reflecting: error))"])
-        }
-        return ran.response
     }
 
     /// What an upload request asks for, checked.
@@ -111,31 +101,41 @@ public struct UploadController {
     }
 
     /// Runs an upload whose idempotency key (if any) is this request's: PDFs become their pages, then the files run
-    /// now or are queued.
+    /// now or are queued; the key's answer is stored with the task.
     private func run(
-        _ request: UploadRequest, restaurant: UUID, context: RequestContext
-    ) throws -> (response: APIResponse, task: UUID) {
+        _ request: UploadRequest, restaurant: UUID, context: RequestContext, key: String?
+    ) throws -> APIResponse {
         var upload = request
         upload.files = try images(of: request.files)
         let taskID = UUID()
         if upload.isAsync {
-            return (try enqueue(upload, task: taskID, restaurant: restaurant, context: context), taskID)
+            return try enqueue(upload, task: taskID, restaurant: restaurant, key: key, context: context)
         }
-        return (try process(upload, task: taskID, restaurant: restaurant, context: context), taskID)
+        return try process(upload, task: taskID, restaurant: restaurant, key: key, context: context)
     }
 
     /// The synchronous upload: every file runs now, and the answer holds every result.
     private func process(
-        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, context: RequestContext
+        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, key: String?, context: RequestContext
     ) throws -> APIResponse {
         let files = upload.files
         let store = PostgresUploadStore(connection: database)
         try store.createTask(id: taskID, restaurant: restaurant, total: files.count, callbackURL: upload.callbackURL)
 
         let finished = orchestrator.process(files, logger: context.logger)
+        let successful = finished.filter(\.isSuccess).count
+        let response = APIResponse.json(
+            .object([
+                ("success", .bool(successful == finished.count)), ("task_id", .string(taskID.uuidString.lowercased())),
+                ("total", .int(finished.count)), ("successful", .int(successful)),
+                ("failed", .int(finished.count - successful)), ("results", .array(finished.map(\.json))),
+            ]))
         let status: TaskStatus
         do {
-            status = try store.finishTask(id: taskID, restaurant: restaurant, outcomes: finished)
+            status = try store.finishTask(
+                id: taskID, restaurant: restaurant, outcomes: finished,
+                answer: key.map { .init(restaurant: restaurant, key: $0, status: response.status, body: response.body) }
+            )
         } catch {  // The results could not be written: the task must not stay 'processing'.
             context.logger.error(
                 "Upload results not stored",
@@ -155,25 +155,19 @@ public struct UploadController {
             throw APIError.storageUnavailable(
                 "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))")
         }
-        let successful = finished.filter(\.isSuccess).count
         context.logger.info(
             "Upload processed",
             metadata: [
                 "mke.task": "\(taskID)", "mke.files": "\(finished.count)", "mke.successful": "\(successful)",
                 "mke.task_status": "\(status.rawValue)",
             ])
-        return .json(
-            .object([
-                ("success", .bool(successful == finished.count)), ("task_id", .string(taskID.uuidString.lowercased())),
-                ("total", .int(finished.count)), ("successful", .int(successful)),
-                ("failed", .int(finished.count - successful)), ("results", .array(finished.map(\.json))),
-            ]))
+        return response
     }
 
     /// The asynchronous upload: files that fail their checks are recorded as failed at once, the others queued with
     /// their bytes for the job workers, all in one transaction.
     private func enqueue(
-        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, context: RequestContext
+        _ upload: UploadRequest, task taskID: UUID, restaurant: UUID, key: String?, context: RequestContext
     ) throws -> APIResponse {
         var refused: [FileOutcome] = []
         var queued: [PostgresJobQueue.QueuedFile] = []
@@ -185,19 +179,21 @@ public struct UploadController {
                 queued.append(.init(index: index, name: file.name, page: file.page, bytes: file.bytes))
             }
         }
-        let status = try PostgresJobQueue(connection: database).enqueue(
-            task: taskID, restaurant: restaurant, callbackURL: upload.callbackURL, files: queued, refused: refused)
-        context.logger.info(
-            "Upload queued",
-            metadata: [
-                "mke.task": "\(taskID)", "mke.files": "\(upload.files.count)", "mke.refused": "\(refused.count)",
-            ])
+        let status = PostgresJobQueue.initialStatus(queued: queued.count, refused: refused.count)
         let id = taskID.uuidString.lowercased()
         var response = APIResponse.json(
             .object([
                 ("success", true), ("task_id", .string(id)), ("status", .string(status.rawValue)),
                 ("total", .int(upload.files.count)), ("status_url", .string("/api/v1/b2b/tasks/\(id)")),
             ]), status: 202)
+        try PostgresJobQueue(connection: database).enqueue(
+            task: taskID, restaurant: restaurant, callbackURL: upload.callbackURL, files: queued, refused: refused,
+            answer: key.map { .init(restaurant: restaurant, key: $0, status: response.status, body: response.body) })
+        context.logger.info(
+            "Upload queued",
+            metadata: [
+                "mke.task": "\(taskID)", "mke.files": "\(upload.files.count)", "mke.refused": "\(refused.count)",
+            ])
         response.headers += Self.asyncHeaders(task: taskID)
         return response
     }
