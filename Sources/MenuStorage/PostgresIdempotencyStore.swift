@@ -41,7 +41,7 @@ public struct PostgresIdempotencyStore {
             SELECT \(restaurant), \(key), \(requestSHA256), 'running',
                 now() + make_interval(secs => \(runningFor.totalSeconds)),
                 now() + make_interval(secs => \(timeToLive.totalSeconds)), pid, backend_start
-            FROM pg_stat_activity WHERE pid = pg_backend_pid()
+            FROM pg_stat_get_activity(pg_backend_pid())
             ON CONFLICT (restaurant_id, key) DO UPDATE SET request_sha256 = EXCLUDED.request_sha256,
                 state = 'running', task_id = NULL, response_status = NULL, response_body = NULL, created_at = now(),
                 running_until = EXCLUDED.running_until, expires_at = EXCLUDED.expires_at,

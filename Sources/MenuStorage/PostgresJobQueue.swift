@@ -65,10 +65,7 @@ public struct PostgresJobQueue {
                 VALUES (\(id), \(restaurant), \(status.rawValue), true, \(total), \(failed), \(callbackURL),
                     CASE WHEN \(status.isFinished) THEN now() END)
                 """)
-            let uploads = PostgresUploadStore(connection: connection)
-            for outcome in refused {
-                try uploads.insertResult(of: outcome, task: id, restaurant: restaurant)
-            }
+            try PostgresUploadStore(connection: connection).insertResults(of: refused, task: id, restaurant: restaurant)
             for file in files {
                 try connection.query(
                     """
@@ -213,8 +210,8 @@ public struct PostgresJobQueue {
                 FOR UPDATE
                 """)
             guard !held.isEmpty else { return .leaseLost }
-            try PostgresUploadStore(connection: connection).insertResult(
-                of: outcome, task: file.task, restaurant: file.restaurant)
+            try PostgresUploadStore(connection: connection).insertResults(
+                of: [outcome], task: file.task, restaurant: file.restaurant)
             try connection.query(
                 """
                 UPDATE upload_files SET state = 'done', claimed_by = NULL, lease_until = NULL

@@ -23,12 +23,13 @@ public struct PostgresUploadStore {
             """
             INSERT INTO upload_tasks (id, restaurant_id, status, total, callback_url, owner_pid, owner_backend_start)
             SELECT \(id), \(restaurant), 'processing', \(total), \(callbackURL), pid, backend_start
-            FROM pg_stat_activity WHERE pid = pg_backend_pid()
+            FROM pg_stat_get_activity(pg_backend_pid())
             """)
     }
 
-    /// Writes every outcome, its items and its event, and ends the task, in one transaction; when the task has a
-    /// webhook, its delivery is queued in the same transaction, and so is the idempotency key's `answer`.
+    /// Writes every outcome, its items and its event, ends the task, queues its webhook delivery when it has one,
+    /// and stores the idempotency key's `answer`: one statement, so all of it or none, in one round trip (a cache
+    /// hit's upload spent seven on this before).
     /// - Returns: the task's final status: `failed` when no file succeeded, else `completed`.
     @discardableResult
     public func finishTask(
@@ -36,93 +37,40 @@ public struct PostgresUploadStore {
     ) throws -> TaskStatus {
         let successful = outcomes.filter(\.isSuccess).count
         let status = TaskStatus.finished(successful: successful, total: outcomes.count)
-        try connection.withTransaction {
-            for outcome in outcomes {
-                try insertResult(of: outcome, task: id, restaurant: restaurant)
-            }
-            try connection.query(
-                """
-                UPDATE upload_tasks SET status = \(status.rawValue), successful = \(successful),
-                    failed = \(outcomes.count - successful), completed_at = now()
-                WHERE id = \(id)
-                """)
-            try PostgresWebhookStore(connection: connection).enqueueDelivery(task: id, status: status)
-            if let answer { try PostgresIdempotencyStore(connection: connection).complete(answer, task: id) }
-        }
+        let binds: [PostgresData] =
+            [id.postgresData, restaurant.postgresData] + UploadRows(outcomes).binds + [
+                status.rawValue.postgresData, successful.postgresData, (outcomes.count - successful).postgresData,
+                PostgresWebhookStore.event(for: status).postgresData, (answer != nil).postgresData,
+                (answer?.key).postgresData, (answer?.status).postgresData,
+                answer.map { String(decoding: $0.body, as: UTF8.self) }.postgresData,
+            ]
+        try connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH \(UploadRows.insertingCTEs),
+                    task AS (
+                        UPDATE upload_tasks SET status = $6, successful = $7, failed = $8, completed_at = now()
+                        WHERE id = $1 RETURNING id),
+                    \(PostgresWebhookStore.deliveryCTE(task: "task", event: "$9")),
+                    answer AS (
+                        UPDATE idempotency_keys SET state = 'done', response_status = $12, response_body = $13,
+                            task_id = $1
+                        WHERE $10::boolean AND restaurant_id = $2 AND key = $11
+                        RETURNING 1)
+                    SELECT (SELECT pg_notify('\(PostgresJobQueue.channel)', 'webhook') FROM delivery LIMIT 1) AS woken,
+                        (SELECT count(*) FROM results) AS results
+                    """, binds: binds))
         return status
     }
 
-    /// One file's result row, its items and its metrics event: what every finished file writes, synchronous or
-    /// not. Call it inside a transaction.
-    package func insertResult(of outcome: FileOutcome, task id: UUID, restaurant: UUID) throws {
+    /// Finished files' result rows, their items and their metrics events, in one statement: what every finished
+    /// file writes, synchronous or not. Call it inside the transaction that also counts them into their task.
+    package func insertResults(of outcomes: [FileOutcome], task id: UUID, restaurant: UUID) throws {
+        guard !outcomes.isEmpty else { return }
         try connection.query(
-            """
-            INSERT INTO upload_results (task_id, file_index, file_name, status, image_sha256, body)
-            VALUES (\(id), \(outcome.index), \(outcome.fileName), \(outcome.isSuccess ? "success" : "failed"),
-                    \(outcome.imageSHA256), \(outcome.json.encodedString)::jsonb)
-            """)
-        if !outcome.items.isEmpty { try insertItems(of: outcome, task: id, restaurant: restaurant) }
-        try recordEvent(for: outcome, task: id, restaurant: restaurant)
-    }
-
-    /// A file's items in one statement (one round trip, not one per item): the rows travel as a JSON array that
-    /// `jsonb_to_recordset` turns back into columns. Doubles are written in their shortest exact form, so
-    /// confidences arrive as they were.
-    private func insertItems(of outcome: FileOutcome, task: UUID, restaurant: UUID) throws {
-        let rows = JSONValue.array(
-            outcome.items.enumerated().map { position, item in
-                .object([
-                    ("position", .int(position)), ("name_ko", .string(item.nameKorean)),
-                    ("name_en", item.nameEnglish.map(JSONValue.string) ?? .null),
-                    ("description", item.description.map(JSONValue.string) ?? .null),
-                    ("category", item.category.map(JSONValue.string) ?? .null),
-                    ("prices", .array(item.prices.map(\.json))), ("market_price", .bool(item.isMarketPrice)),
-                    ("is_set", .bool(item.isSet)), ("confidence", .double(item.confidence)),
-                ])
-            })
-        try connection.query(
-            """
-            INSERT INTO menu_items (restaurant_id, task_id, file_index, position, name_ko, name_en, description,
-                category, prices, market_price, is_set, confidence, provider)
-            SELECT \(restaurant), \(task), \(outcome.index), item.position, item.name_ko, item.name_en,
-                item.description, item.category, item.prices, item.market_price, item.is_set, item.confidence,
-                \(outcome.result?.provider ?? "unknown")
-            FROM jsonb_to_recordset(\(rows.encodedString)::jsonb) AS item(position integer, name_ko text,
-                name_en text, description text, category text, prices jsonb, market_price boolean, is_set boolean,
-                confidence double precision)
-            ORDER BY item.position
-            """)
-    }
-
-    /// One metrics row per processed file (see the metrics route for how they are read).
-    private func recordEvent(for outcome: FileOutcome, task: UUID, restaurant: UUID) throws {
-        let result = outcome.result
-        let routed = outcome.routed
-        let codes = result?.fallbackCodes.map(\.rawValue) ?? []
-        let priceCount = outcome.items.reduce(0) { $0 + $1.prices.count }
-        let priceErrorCount = outcome.items.reduce(0) { $0 + $1.priceErrors.count }
-        let priceErrorItemCount = outcome.items.filter { !$0.priceErrors.isEmpty }.count
-        // Handwriting any tier saw counts, even when a later tier (which cannot tell) gave the final result.
-        let hasHandwriting =
-            routed?.attempts.contains { $0.result.hasHandwriting } ?? result?.hasHandwriting ?? false
-        let attempts = JSONValue.array(routed?.attempts.map(\.json) ?? [])
-        let errorKind: String? = outcome.errorCode?.rawValue
-        try connection.query(
-            """
-            INSERT INTO ocr_events (restaurant_id, task_id, file_index, image_sha256, cached, is_run, provider, tier, attempts,
-                fallback_triggered, fallback_codes, has_handwriting, item_count, price_count, price_error_count,
-                price_error_item_count, confidence, processing_ms, status, error_kind, prompt_tokens, completion_tokens, estimated_cost_usd)
-            VALUES (\(restaurant), \(task), \(outcome.index), \(outcome.imageSHA256), \(outcome.cached),
-                \(!outcome.cached && !(routed?.attempts.isEmpty ?? true)),
-                \(result?.provider ?? routed?.result.provider), \(result?.tier),
-                \(attempts.encodedString)::jsonb, \(result?.fallbackTriggered ?? (routed?.fallbackTriggered ?? false)),
-                string_to_array(\(codes.joined(separator: ",")), ','), \(hasHandwriting),
-                \(outcome.items.count), \(priceCount), \(priceErrorCount), \(priceErrorItemCount),
-                \(result?.confidence),
-                \(outcome.processingTime.milliseconds), \(outcome.isSuccess ? "success" : "failed"), \(errorKind),
-                \(outcome.cached ? 0 : routed?.promptTokens ?? 0), \(outcome.cached ? 0 : routed?.completionTokens ?? 0),
-                \(outcome.cached ? 0 : routed?.estimatedCostUSD ?? 0))
-            """)
+            PostgresQuery(
+                unsafeSQL: "WITH \(UploadRows.insertingCTEs) SELECT (SELECT count(*) FROM results) AS results",
+                binds: [id.postgresData, restaurant.postgresData] + UploadRows(outcomes).binds))
     }
 
     /// Ends a task whose results could not be written as `failed`, with no results.

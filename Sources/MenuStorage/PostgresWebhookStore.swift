@@ -50,19 +50,27 @@ public struct PostgresWebhookStore {
     /// Queues the delivery of an ended task to its upload's `callback_url` or its restaurant's webhook, when there
     /// is one, and wakes the workers. Call it inside the transaction that ends the task.
     public func enqueueDelivery(task: UUID, status: TaskStatus) throws {
-        let rows = try connection.query(
-            """
+        try connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    WITH ended AS (SELECT $1::uuid AS id), \(Self.deliveryCTE(task: "ended", event: "$2"))
+                    SELECT (SELECT pg_notify('\(PostgresJobQueue.channel)', 'webhook') FROM delivery LIMIT 1) AS woken
+                    """, binds: [task.postgresData, Self.event(for: status).postgresData]))
+    }
+
+    /// The `delivery` common table expression: a pending delivery for each task whose id the CTE named `task`
+    /// returns, to its upload's `callback_url` or its restaurant's webhook, when there is one and a secret to sign
+    /// with. `event` is the placeholder of the event's bind. Trusted text, shared by the statements that end tasks.
+    static func deliveryCTE(task: String, event: String) -> String {
+        """
+        delivery AS (
             INSERT INTO webhook_deliveries (id, task_id, url, event, state)
-            SELECT gen_random_uuid(), t.id, coalesce(t.callback_url, r.webhook_url), \(Self.event(for: status)),
-                'pending'
-            FROM upload_tasks t JOIN restaurants r ON r.id = t.restaurant_id
-            WHERE t.id = \(task) AND coalesce(t.callback_url, r.webhook_url) IS NOT NULL
-                AND r.webhook_secret IS NOT NULL
-            RETURNING 1
-            """)
-        if !rows.isEmpty {
-            try connection.query("SELECT pg_notify(\(PostgresJobQueue.channel), 'webhook')")
-        }
+            SELECT gen_random_uuid(), t.id, coalesce(t.callback_url, r.webhook_url), \(event), 'pending'
+            FROM \(task) ended_task JOIN upload_tasks t ON t.id = ended_task.id
+                JOIN restaurants r ON r.id = t.restaurant_id
+            WHERE coalesce(t.callback_url, r.webhook_url) IS NOT NULL AND r.webhook_secret IS NOT NULL
+            RETURNING 1)
+        """
     }
 
     /// A delivery a worker is sending.

@@ -1,0 +1,128 @@
+import Digest
+import JSON
+import MenuModel
+import OCR
+import Postgres
+
+/// The rows finished files write (a result per file, its menu items, its metrics event), as three JSON arrays that
+/// one statement turns back into rows with `jsonb_to_recordset`: however many files and items, one round trip.
+///
+/// Doubles are written in their shortest exact form, so confidences and costs arrive as they were; hashes travel
+/// as hex and are decoded into `bytea` by the statement.
+struct UploadRows {
+    var results: [JSONValue] = []
+    var items: [JSONValue] = []
+    var events: [JSONValue] = []
+
+    init(_ outcomes: [FileOutcome]) {
+        for outcome in outcomes {
+            add(outcome)
+        }
+    }
+
+    /// The statement's binds after the task and the restaurant: `$3` results, `$4` items, `$5` events.
+    var binds: [PostgresData] {
+        [results, items, events].map { .text(JSONValue.array($0).encodedString) }
+    }
+
+    /// The common table expressions that insert the rows, with `$1` the task and `$2` the restaurant. Data-modifying
+    /// CTEs run once and to completion whether or not the main query reads them, so a statement may use them alone
+    /// (`WITH ... SELECT 1`) or beside its own. Trusted text: every value is a bind.
+    static let insertingCTEs = """
+        results AS (
+            INSERT INTO upload_results (task_id, file_index, file_name, status, image_sha256, body)
+            SELECT $1::uuid, r.file_index, r.file_name, r.status, decode(r.image_sha256, 'hex'), r.body
+            FROM jsonb_to_recordset($3::jsonb) AS r(file_index integer, file_name text, status text,
+                image_sha256 text, body jsonb)
+            RETURNING 1),
+        items AS (
+            INSERT INTO menu_items (restaurant_id, task_id, file_index, position, name_ko, name_en, description,
+                category, prices, market_price, is_set, confidence, provider)
+            SELECT $2::uuid, $1::uuid, i.file_index, i.position, i.name_ko, i.name_en, i.description, i.category,
+                i.prices, i.market_price, i.is_set, i.confidence, i.provider
+            FROM jsonb_to_recordset($4::jsonb) AS i(file_index integer, position integer, name_ko text,
+                name_en text, description text, category text, prices jsonb, market_price boolean, is_set boolean,
+                confidence double precision, provider text)
+            ORDER BY i.file_index, i.position
+            RETURNING 1),
+        events AS (
+            INSERT INTO ocr_events (restaurant_id, task_id, file_index, image_sha256, cached, is_run, provider, tier,
+                attempts, fallback_triggered, fallback_codes, has_handwriting, item_count, price_count,
+                price_error_count, price_error_item_count, confidence, processing_ms, status, error_kind,
+                prompt_tokens, completion_tokens, estimated_cost_usd)
+            SELECT $2::uuid, $1::uuid, e.file_index, decode(e.image_sha256, 'hex'), e.cached, e.is_run, e.provider,
+                e.tier, e.attempts, e.fallback_triggered,
+                ARRAY(SELECT jsonb_array_elements_text(e.fallback_codes)), e.has_handwriting, e.item_count,
+                e.price_count, e.price_error_count, e.price_error_item_count, e.confidence, e.processing_ms, e.status,
+                e.error_kind, e.prompt_tokens, e.completion_tokens, e.estimated_cost_usd
+            FROM jsonb_to_recordset($5::jsonb) AS e(file_index integer, image_sha256 text, cached boolean,
+                is_run boolean, provider text, tier integer, attempts jsonb, fallback_triggered boolean,
+                fallback_codes jsonb, has_handwriting boolean, item_count integer, price_count integer,
+                price_error_count integer, price_error_item_count integer, confidence double precision,
+                processing_ms integer, status text, error_kind text, prompt_tokens integer,
+                completion_tokens integer, estimated_cost_usd double precision)
+            RETURNING 1)
+        """
+
+    private mutating func add(_ outcome: FileOutcome) {
+        let status = outcome.isSuccess ? "success" : "failed"
+        let hash: JSONValue = outcome.imageSHA256.map { .string(SHA256.hex($0)) } ?? .null
+        results.append(
+            .object([
+                ("file_index", .int(outcome.index)), ("file_name", .string(outcome.fileName)),
+                ("status", .string(status)), ("image_sha256", hash), ("body", outcome.json),
+            ]))
+        let provider = outcome.result?.provider ?? "unknown"
+        for (position, item) in outcome.items.enumerated() {
+            items.append(
+                .object([
+                    ("file_index", .int(outcome.index)), ("position", .int(position)),
+                    ("name_ko", .string(item.nameKorean)), ("name_en", item.nameEnglish.map(JSONValue.string) ?? .null),
+                    ("description", item.description.map(JSONValue.string) ?? .null),
+                    ("category", item.category.map(JSONValue.string) ?? .null),
+                    ("prices", .array(item.prices.map(\.json))), ("market_price", .bool(item.isMarketPrice)),
+                    ("is_set", .bool(item.isSet)), ("confidence", .double(item.confidence)),
+                    ("provider", .string(provider)),
+                ]))
+        }
+        events.append(event(for: outcome, status: status, hash: hash))
+    }
+
+    /// One metrics row per processed file (see the metrics route for how they are read).
+    private func event(for outcome: FileOutcome, status: String, hash: JSONValue) -> JSONValue {
+        let result = outcome.result
+        let routed = outcome.routed
+        // Handwriting any tier saw counts, even when a later tier (which cannot tell) gave the final result.
+        let hasHandwriting = routed?.attempts.contains { $0.result.hasHandwriting } ?? result?.hasHandwriting ?? false
+        let provider = result?.provider ?? routed?.result.provider
+        let paid = !outcome.cached
+        let isRun = !outcome.cached && !(routed?.attempts.isEmpty ?? true)
+        let fallbackTriggered = result?.fallbackTriggered ?? routed?.fallbackTriggered ?? false
+        let codes: [JSONValue] = (result?.fallbackCodes ?? []).map { .string($0.rawValue) }
+        let attempts: [JSONValue] = routed?.attempts.map(\.json) ?? []
+        let priceCount = outcome.items.reduce(0) { $0 + $1.prices.count }
+        let priceErrorCount = outcome.items.reduce(0) { $0 + $1.priceErrors.count }
+        let priceErrorItemCount = outcome.items.filter { !$0.priceErrors.isEmpty }.count
+        let promptTokens = paid ? routed?.promptTokens ?? 0 : 0
+        let completionTokens = paid ? routed?.completionTokens ?? 0 : 0
+        let cost = paid ? routed?.estimatedCostUSD ?? 0 : 0
+        let providerValue: JSONValue = provider.map(JSONValue.string) ?? .null
+        let tier: JSONValue = result.map { .int($0.tier) } ?? .null
+        let confidence: JSONValue = result.map { .double($0.confidence) } ?? .null
+        let errorKind: JSONValue = outcome.errorCode.map { .string($0.rawValue) } ?? .null
+        var members: [(String, JSONValue)] = [
+            ("file_index", .int(outcome.index)), ("image_sha256", hash), ("cached", .bool(outcome.cached)),
+            ("is_run", .bool(isRun)), ("provider", providerValue), ("tier", tier), ("attempts", .array(attempts)),
+            ("fallback_triggered", .bool(fallbackTriggered)), ("fallback_codes", .array(codes)),
+            ("has_handwriting", .bool(hasHandwriting)), ("item_count", .int(outcome.items.count)),
+        ]
+        members += [
+            ("price_count", .int(priceCount)), ("price_error_count", .int(priceErrorCount)),
+            ("price_error_item_count", .int(priceErrorItemCount)), ("confidence", confidence),
+            ("processing_ms", .int(outcome.processingTime.milliseconds)), ("status", .string(status)),
+            ("error_kind", errorKind), ("prompt_tokens", .int(promptTokens)),
+            ("completion_tokens", .int(completionTokens)), ("estimated_cost_usd", .double(cost)),
+        ]
+        return .object(members)
+    }
+}
