@@ -15,6 +15,8 @@ extension Configuration {
         public var ocrConcurrency = 8
         /// How long a cached result is served (`OCR_CACHE_TTL_SECONDS`). Defaults to 2,592,000 s (30 days).
         public var cacheTimeToLive: Duration = .seconds(2_592_000)
+        /// Items under this confidence are flagged for review (`REVIEW_MIN_CONFIDENCE`, 0...1). Defaults to 0.6.
+        public var reviewMinConfidence = 0.6
         /// Whether the B2B routes need a restaurant API key (`B2B_AUTH=required|optional`). Defaults to optional,
         /// and is always required when `APP_ENV=production`.
         public var requiresAPIKey = false
@@ -30,6 +32,13 @@ extension Configuration {
         uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency
         uploads.cacheTimeToLive =
             try reader.seconds("OCR_CACHE_TTL_SECONDS", in: 1...31_536_000) ?? uploads.cacheTimeToLive
+        if let text = try reader.nonEmpty("REVIEW_MIN_CONFIDENCE") {
+            guard let value = Double(text), (0...1).contains(value) else {
+                throw ConfigurationError(
+                    variable: "REVIEW_MIN_CONFIDENCE", reason: "'\(text)' is not a number from 0 to 1")
+            }
+            uploads.reviewMinConfidence = value
+        }
         let auth = try reader.choice("B2B_AUTH", of: APIKeyPolicy.self)
         if auth == .optional, isProduction {
             throw ConfigurationError(

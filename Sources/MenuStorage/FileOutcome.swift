@@ -1,3 +1,4 @@
+public import Foundation
 public import JSON
 public import MenuModel
 public import OCR
@@ -20,6 +21,9 @@ public struct FileOutcome: Sendable {
     public var errorMessage: String?
     /// The tiers' run; nil for cache hits and files refused before OCR.
     public var routed: RoutedOCRResult?
+    /// The id of each item's entry in the restaurant's menu, in the items' order, once merged (``MenuMergePlan``);
+    /// empty before.
+    public var itemIDs: [UUID] = []
 
     package init(
         index: Int, fileName: String, page: Int? = nil, imageSHA256: [UInt8]? = nil, cached: Bool,
@@ -43,6 +47,13 @@ public struct FileOutcome: Sendable {
 
     public var isSuccess: Bool { errorCode == nil }
 
+    /// The items as the answer lists them, each with its `item_id` once merged.
+    private var itemsJSON: [JSONValue] {
+        items.enumerated().map { index, item in
+            item.json(itemID: index < itemIDs.count ? itemIDs[index].uuidString.lowercased() : nil)
+        }
+    }
+
     /// The file's entry in the upload response.
     public var json: JSONValue {
         var members: [(String, JSONValue)] = [
@@ -57,7 +68,7 @@ public struct FileOutcome: Sendable {
                 ("fallback_reason", result.fallbackReason.map(JSONValue.string) ?? .null),
                 ("processing_time_ms", .int(processingTime.milliseconds)),
                 ("result_hash", resultHash.map(JSONValue.string) ?? .null), ("cached", .bool(cached)),
-                ("menu_items", .array(items.map(\.json))), ("tier", .int(result.tier)),
+                ("menu_items", .array(itemsJSON)), ("tier", .int(result.tier)),
                 ("meets_confidence_bar", .bool(result.meetsConfidenceBar)),
                 ("has_handwriting", .bool(result.hasHandwriting)),
                 ("fallback_codes", .array(result.fallbackCodes.map { .string($0.rawValue) })),

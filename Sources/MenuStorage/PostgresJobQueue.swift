@@ -200,7 +200,10 @@ public struct PostgresJobQueue {
 
     /// Writes a claimed file's outcome, its items and its event, marks it done, deletes its bytes and counts it into
     /// its task, in one transaction; the task's last file ends the task and queues its webhook.
-    public func finish(_ file: ClaimedFile, outcome: FileOutcome) throws -> Finish {
+    /// `plan` is the merge of the file's items into the restaurant's menu (``PostgresMenuStore/plan(of:restaurant:minimumConfidence:)``).
+    public func finish(_ file: ClaimedFile, outcome: FileOutcome, plan: MenuMergePlan = MenuMergePlan()) throws
+        -> Finish
+    {
         try connection.withTransaction {
             let held = try connection.query(
                 """
@@ -211,7 +214,7 @@ public struct PostgresJobQueue {
                 """)
             guard !held.isEmpty else { return .leaseLost }
             try PostgresUploadStore(connection: connection).insertResults(
-                of: [outcome], task: file.task, restaurant: file.restaurant)
+                of: [outcome], task: file.task, restaurant: file.restaurant, plan: plan)
             try connection.query(
                 """
                 UPDATE upload_files SET state = 'done', claimed_by = NULL, lease_until = NULL

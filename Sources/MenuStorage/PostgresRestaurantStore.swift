@@ -44,11 +44,18 @@ public struct PostgresRestaurantStore {
     /// The restaurant a key belongs to, or nil for an unknown or revoked key. The lookup is by digest, so the
     /// comparison never touches the key's characters one by one (no timing signal about the key).
     public func restaurant(forKey key: String) throws -> UUID? {
+        try owner(ofKey: key)?.restaurant
+    }
+
+    /// The restaurant a key belongs to and the key's own id (what a person's changes are recorded under), or nil
+    /// for an unknown or revoked key.
+    public func owner(ofKey key: String) throws -> (restaurant: UUID, keyID: UUID)? {
         let rows = try connection.query(
             """
-            SELECT restaurant_id FROM restaurant_api_keys
+            SELECT restaurant_id, id FROM restaurant_api_keys
             WHERE key_digest = \(SHA256.hash(Array(key.utf8))) AND revoked_at IS NULL
             """)
-        return try rows.first?.decode(UUID.self, column: "restaurant_id")
+        guard let row = rows.first else { return nil }
+        return (try row.decode(UUID.self, column: "restaurant_id"), try row.decode(UUID.self, column: "id"))
     }
 }

@@ -33,12 +33,13 @@ public struct PostgresUploadStore {
     /// - Returns: the task's final status: `failed` when no file succeeded, else `completed`.
     @discardableResult
     public func finishTask(
-        id: UUID, restaurant: UUID, outcomes: [FileOutcome], answer: PostgresIdempotencyStore.Answer? = nil
+        id: UUID, restaurant: UUID, outcomes: [FileOutcome], plan: MenuMergePlan = MenuMergePlan(),
+        answer: PostgresIdempotencyStore.Answer? = nil
     ) throws -> TaskStatus {
         let successful = outcomes.filter(\.isSuccess).count
         let status = TaskStatus.finished(successful: successful, total: outcomes.count)
         let binds: [PostgresData] =
-            [id.postgresData, restaurant.postgresData] + UploadRows(outcomes).binds + [
+            [id.postgresData, restaurant.postgresData] + UploadRows(outcomes, plan: plan).binds + [
                 status.rawValue.postgresData, successful.postgresData, (outcomes.count - successful).postgresData,
                 PostgresWebhookStore.event(for: status).postgresData, (answer != nil).postgresData,
                 (answer?.key).postgresData, (answer?.status).postgresData,
@@ -49,13 +50,13 @@ public struct PostgresUploadStore {
                 unsafeSQL: """
                     WITH \(UploadRows.insertingCTEs),
                     task AS (
-                        UPDATE upload_tasks SET status = $6, successful = $7, failed = $8, completed_at = now()
+                        UPDATE upload_tasks SET status = $8, successful = $9, failed = $10, completed_at = now()
                         WHERE id = $1 RETURNING id),
-                    \(PostgresWebhookStore.deliveryCTE(task: "task", event: "$9")),
+                    \(PostgresWebhookStore.deliveryCTE(task: "task", event: "$11")),
                     answer AS (
-                        UPDATE idempotency_keys SET state = 'done', response_status = $12, response_body = $13,
+                        UPDATE idempotency_keys SET state = 'done', response_status = $14, response_body = $15,
                             task_id = $1
-                        WHERE $10::boolean AND restaurant_id = $2 AND key = $11
+                        WHERE $12::boolean AND restaurant_id = $2 AND key = $13
                         RETURNING 1)
                     SELECT (SELECT pg_notify('\(PostgresJobQueue.channel)', 'webhook') FROM delivery LIMIT 1) AS woken,
                         (SELECT count(*) FROM results) AS results
@@ -65,12 +66,14 @@ public struct PostgresUploadStore {
 
     /// Finished files' result rows, their items and their metrics events, in one statement: what every finished
     /// file writes, synchronous or not. Call it inside the transaction that also counts them into their task.
-    package func insertResults(of outcomes: [FileOutcome], task id: UUID, restaurant: UUID) throws {
+    package func insertResults(
+        of outcomes: [FileOutcome], task id: UUID, restaurant: UUID, plan: MenuMergePlan = MenuMergePlan()
+    ) throws {
         guard !outcomes.isEmpty else { return }
         try connection.query(
             PostgresQuery(
                 unsafeSQL: "WITH \(UploadRows.insertingCTEs) SELECT (SELECT count(*) FROM results) AS results",
-                binds: [id.postgresData, restaurant.postgresData] + UploadRows(outcomes).binds))
+                binds: [id.postgresData, restaurant.postgresData] + UploadRows(outcomes, plan: plan).binds))
     }
 
     /// Ends a task whose results could not be written as `failed`, with no results.
@@ -125,49 +128,5 @@ public struct PostgresUploadStore {
             createdAt: try task.decode(Date.self, column: "created_at"),
             finishedAt: try task.decode(Date?.self, column: "completed_at"),
             results: try results.map { try JSONParser.parse(try $0.decode(String.self, column: "body")) })
-    }
-
-    /// A page of a restaurant's items, newest first, and how many it has in all.
-    public func menuItems(of restaurant: UUID, limit: Int, offset: Int) throws -> (items: [StoredMenuItem], total: Int)
-    {
-        let rows = try connection.query(
-            """
-            SELECT id, task_id, file_index, name_ko, name_en, description, category, prices::text AS prices,
-                market_price, is_set, confidence, provider, created_at, count(*) OVER () AS total
-            FROM menu_items WHERE restaurant_id = \(restaurant)
-            ORDER BY id DESC LIMIT \(limit) OFFSET \(offset)
-            """)
-        var total = 0
-        var items: [StoredMenuItem] = []
-        for row in rows {
-            total = try row.decode(Int.self, column: "total")
-            let prices: [MenuPrice]
-            do {
-                prices = try JSONDecoder().decode(
-                    [MenuPrice].self, from: Data(try row.decode(String.self, column: "prices").utf8))
-            } catch {
-                throw StorageError("menu_items.prices is no list of prices: \(error)")
-            }
-            items.append(
-                StoredMenuItem(
-                    id: try row.decode(Int.self, column: "id"), taskID: try row.decode(UUID.self, column: "task_id"),
-                    fileIndex: try row.decode(Int.self, column: "file_index"),
-                    item: MenuItem(
-                        nameKorean: try row.decode(String.self, column: "name_ko"),
-                        nameEnglish: try row.decode(String?.self, column: "name_en"),
-                        description: try row.decode(String?.self, column: "description"),
-                        category: try row.decode(String?.self, column: "category"), prices: prices,
-                        isMarketPrice: try row.decode(Bool.self, column: "market_price"),
-                        isSet: try row.decode(Bool.self, column: "is_set"),
-                        confidence: try row.decode(Double.self, column: "confidence")),
-                    provider: try row.decode(String.self, column: "provider"),
-                    createdAt: try row.decode(Date.self, column: "created_at")))
-        }
-        if rows.isEmpty, offset > 0 {
-            total =
-                try connection.query("SELECT count(*) AS n FROM menu_items WHERE restaurant_id = \(restaurant)")
-                .first?.decode(Int.self, column: "n") ?? 0
-        }
-        return (items, total)
     }
 }

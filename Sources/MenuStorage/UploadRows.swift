@@ -1,11 +1,13 @@
 import Digest
+import Foundation
 import JSON
 import MenuModel
 import OCR
 import Postgres
 
-/// The rows finished files write (a result per file, its menu items, its metrics event), as three JSON arrays that
-/// one statement turns back into rows with `jsonb_to_recordset`: however many files and items, one round trip.
+/// The rows finished files write (a result per file, its readings, its metrics event, and the restaurant's menu
+/// entries they merge into), as JSON arrays that one statement turns back into rows with `jsonb_to_recordset`:
+/// however many files and items, one round trip.
 ///
 /// Doubles are written in their shortest exact form, so confidences and costs arrive as they were; hashes travel
 /// as hex and are decoded into `bytea` by the statement.
@@ -13,17 +15,25 @@ struct UploadRows {
     var results: [JSONValue] = []
     var items: [JSONValue] = []
     var events: [JSONValue] = []
+    let plan: MenuMergePlan
 
-    init(_ outcomes: [FileOutcome]) {
-        for outcome in outcomes {
-            add(outcome)
+    init(_ outcomes: [FileOutcome], plan: MenuMergePlan) {
+        self.plan = plan
+        for (position, outcome) in outcomes.enumerated() {
+            add(
+                outcome, ids: position < plan.itemIDs.count ? plan.itemIDs[position] : [],
+                reasons: position < plan.readingReasons.count ? plan.readingReasons[position] : [])
         }
     }
 
-    /// The statement's binds after the task and the restaurant: `$3` results, `$4` items, `$5` events.
+    /// The statement's binds after the task and the restaurant: `$3` results, `$4` readings, `$5` events, `$6`
+    /// entries, `$7` new dish keys.
     var binds: [PostgresData] {
-        [results, items, events].map { .text(JSONValue.array($0).encodedString) }
+        [results, items, events, plan.entries, plan.newKeys].map { .text(JSONValue.array($0).encodedString) }
     }
+
+    /// How many binds ``insertingCTEs`` uses: a statement's own start at `$8`.
+    static let bindCount = 7
 
     /// The common table expressions that insert the rows, with `$1` the task and `$2` the restaurant. Data-modifying
     /// CTEs run once and to completion whether or not the main query reads them, so a statement may use them alone
@@ -37,13 +47,47 @@ struct UploadRows {
             RETURNING 1),
         items AS (
             INSERT INTO menu_items (restaurant_id, task_id, file_index, position, name_ko, name_en, description,
-                category, prices, market_price, is_set, confidence, provider)
+                category, prices, market_price, is_set, confidence, provider, entry_id, needs_review, review_reasons)
             SELECT $2::uuid, $1::uuid, i.file_index, i.position, i.name_ko, i.name_en, i.description, i.category,
-                i.prices, i.market_price, i.is_set, i.confidence, i.provider
+                i.prices, i.market_price, i.is_set, i.confidence, i.provider, i.entry_id,
+                jsonb_array_length(i.review_reasons) > 0, ARRAY(SELECT jsonb_array_elements_text(i.review_reasons))
             FROM jsonb_to_recordset($4::jsonb) AS i(file_index integer, position integer, name_ko text,
                 name_en text, description text, category text, prices jsonb, market_price boolean, is_set boolean,
-                confidence double precision, provider text)
+                confidence double precision, provider text, entry_id uuid, review_reasons jsonb)
             ORDER BY i.file_index, i.position
+            RETURNING 1),
+        entries AS (
+            INSERT INTO menu_entries AS m (id, restaurant_id, name_ko, name_en, description, category, prices,
+                market_price, is_set, confidence, review_reasons, source_task_id, source_file_index,
+                source_file_name, source_provider)
+            SELECT e.id, $2::uuid, e.name_ko, e.name_en, e.description, e.category, e.prices, e.market_price,
+                e.is_set, e.confidence, ARRAY(SELECT jsonb_array_elements_text(e.review_reasons)), $1::uuid,
+                e.file_index, e.file_name, e.provider
+            FROM jsonb_to_recordset($6::jsonb) AS e(id uuid, name_ko text, name_en text, description text,
+                category text, prices jsonb, market_price boolean, is_set boolean, confidence double precision,
+                review_reasons jsonb, file_index integer, file_name text, provider text)
+            ON CONFLICT (id) DO UPDATE SET name_ko = EXCLUDED.name_ko, name_en = EXCLUDED.name_en,
+                description = EXCLUDED.description, category = EXCLUDED.category, prices = EXCLUDED.prices,
+                market_price = EXCLUDED.market_price, is_set = EXCLUDED.is_set, confidence = EXCLUDED.confidence,
+                review_reasons = CASE
+                    WHEN (m.prices <> EXCLUDED.prices OR m.market_price <> EXCLUDED.market_price)
+                        AND NOT 'conflict' = ANY (EXCLUDED.review_reasons)
+                    THEN EXCLUDED.review_reasons || '{conflict}'::text[] ELSE EXCLUDED.review_reasons END,
+                source_task_id = EXCLUDED.source_task_id, source_file_index = EXCLUDED.source_file_index,
+                source_file_name = EXCLUDED.source_file_name, source_provider = EXCLUDED.source_provider,
+                revision = m.revision + 1, updated_at = now()
+            WHERE NOT m.corrected AND NOT m.deleted
+            RETURNING m.id, m.revision, m.source_provider, (m.revision = 1) AS is_new, to_jsonb(m) AS snapshot),
+        entry_keys AS (
+            INSERT INTO menu_entry_keys (restaurant_id, dish_key, entry_id)
+            SELECT $2::uuid, k.dish_key, k.entry_id FROM jsonb_to_recordset($7::jsonb) AS k(dish_key text, entry_id uuid)
+            ON CONFLICT DO NOTHING
+            RETURNING 1),
+        entry_revisions AS (
+            INSERT INTO menu_revisions (entry_id, revision, kind, actor, changes, snapshot, provider)
+            SELECT id, revision, CASE WHEN is_new THEN 'extracted' ELSE 'reading' END, 'extraction',
+                jsonb_build_object('task_id', $1::uuid), snapshot, source_provider
+            FROM entries
             RETURNING 1),
         events AS (
             INSERT INTO ocr_events (restaurant_id, task_id, file_index, image_sha256, cached, is_run, provider, tier,
@@ -64,7 +108,7 @@ struct UploadRows {
             RETURNING 1)
         """
 
-    private mutating func add(_ outcome: FileOutcome) {
+    private mutating func add(_ outcome: FileOutcome, ids: [UUID], reasons: [[ReviewReason]]) {
         let status = outcome.isSuccess ? "success" : "failed"
         let hash: JSONValue = outcome.imageSHA256.map { .string(SHA256.hex($0)) } ?? .null
         results.append(
@@ -83,6 +127,14 @@ struct UploadRows {
                     ("prices", .array(item.prices.map(\.json))), ("market_price", .bool(item.isMarketPrice)),
                     ("is_set", .bool(item.isSet)), ("confidence", .double(item.confidence)),
                     ("provider", .string(provider)),
+                    (
+                        "entry_id",
+                        position < ids.count ? .string(ids[position].uuidString.lowercased()) : .null
+                    ),
+                    (
+                        "review_reasons",
+                        .array((position < reasons.count ? reasons[position] : []).map { .string($0.rawValue) })
+                    ),
                 ]))
         }
         events.append(event(for: outcome, status: status, hash: hash))

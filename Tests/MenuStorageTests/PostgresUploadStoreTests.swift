@@ -39,7 +39,9 @@ struct PostgresUploadStoreTests {
                 index: 1, fileName: "broken.jpg", cached: false, processingTime: .zero, items: [],
                 errorCode: .invalidImage, errorMessage: "The image cannot be decoded"),
         ]
-        #expect(try store.finishTask(id: task, restaurant: restaurant, outcomes: outcomes) == .completed)
+        let menu = PostgresMenuStore(connection: connection)
+        let plan = try menu.plan(of: outcomes, restaurant: restaurant, minimumConfidence: 0.6)
+        #expect(try store.finishTask(id: task, restaurant: restaurant, outcomes: outcomes, plan: plan) == .completed)
 
         let stored = try #require(try store.task(task))
         #expect(stored.restaurant == restaurant)
@@ -51,26 +53,35 @@ struct PostgresUploadStoreTests {
         #expect(files == ["menu.jpg", "broken.jpg"])
         #expect(try store.task(UUID()) == nil)
 
-        let page = try store.menuItems(of: restaurant, limit: 10, offset: 0)
+        // The items became the restaurant's menu: by category, then name (no category last).
+        let page = try menu.menu(of: restaurant, filter: .init(), limit: 10, offset: 0)
         #expect(page.total == 2)
-        // Newest first: the second item was inserted after the first.
-        #expect(page.items.map(\.item.nameKorean) == [second.nameKorean, "족발"])
-        let readSecond = try #require(page.items.first)
+        #expect(page.entries.map(\.item.nameKorean) == ["족발", second.nameKorean])
+        #expect(page.entries.map(\.id) == plan.itemIDs[0])
+        let read = try #require(page.entries.first)
+        #expect(read.item.nameEnglish == "Jokbal")
+        #expect(read.item.category == "요리")
+        #expect(read.item.prices == item.prices)
+        #expect(read.source?.task == task)
+        #expect(read.source?.fileIndex == 0)
+        #expect(read.source?.provider == "tesseract")
+        #expect(read.revision == 1)
+        #expect(!read.needsReview)
+        #expect(abs(read.updatedAt.timeIntervalSinceNow) < 600)
+        let readSecond = try #require(page.entries.last)
         #expect(readSecond.item.nameEnglish == nil)
         #expect(readSecond.item.category == nil)
         #expect(readSecond.item.prices == [MenuPrice(amount: 45000)])
         #expect(readSecond.item.isSet)
+        // Written through JSON: a double's last digit survives.
         #expect(readSecond.item.confidence == 0.1 + 0.2)
-        let read = try #require(page.items.last)
-        #expect(read.item.nameKorean == "족발")
-        #expect(read.item.nameEnglish == "Jokbal")
-        #expect(read.item.category == "요리")
-        #expect(read.item.prices == item.prices)
-        #expect(read.taskID == task)
-        #expect(read.fileIndex == 0)
-        #expect(read.provider == "tesseract")
-        #expect(abs(read.createdAt.timeIntervalSinceNow) < 600)
+        #expect(readSecond.reviewReasons == [.lowConfidence])
+        #expect(readSecond.needsReview)
         // A page past the end still says how many there are.
-        #expect(try store.menuItems(of: restaurant, limit: 10, offset: 5).total == 2)
+        #expect(try menu.menu(of: restaurant, filter: .init(), limit: 10, offset: 5).total == 2)
+        // The readings name their entries.
+        #expect(
+            try connection.query("SELECT count(*) AS n FROM menu_items WHERE entry_id IS NOT NULL").first?.decode(
+                Int.self, column: "n") == 2)
     }
 }

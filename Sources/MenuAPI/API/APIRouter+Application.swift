@@ -23,6 +23,8 @@ extension APIRouter {
         if let orchestrator {
             UploadController(database: database, orchestrator: orchestrator, configuration: configuration)
                 .addRoutes(to: &router)
+            MenuController(database: database, requiresKey: configuration.uploads.requiresAPIKey)
+                .addRoutes(to: &router)
         }
         MetricsController(database: database, adminToken: configuration.adminToken).addRoutes(to: &router)
         if configuration.enablesTestRoutes {

@@ -20,6 +20,9 @@ public struct RequestContext {
     /// The restaurant the request is for, once ``RestaurantKeyMiddleware`` let it through: its key matched, or no
     /// key is required and none was sent. Nil on routes without that middleware.
     public var restaurant: UUID?
+    /// The id of the API key that let the request through, when one was sent: who a change of the menu is
+    /// recorded under.
+    public var apiKeyID: UUID?
     private let baseLogger: Logger
 
     /// The level below which nothing is logged, to skip building log lines nobody will see.

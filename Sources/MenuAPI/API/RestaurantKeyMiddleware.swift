@@ -64,6 +64,7 @@ public struct RestaurantKeyMiddleware: APIMiddleware {
         }
         var context = context
         context.restaurant = restaurantID
+        context.apiKeyID = owner?.keyID
         return try next(request, context)
     }
 
@@ -88,7 +89,7 @@ public struct RestaurantKeyMiddleware: APIMiddleware {
 
     /// The key's checks, step 2: nil when no key was sent and none is required, else the restaurant the key
     /// belongs to, which is `restaurantID`.
-    private func keyOwner(_ request: APIRequest, for restaurantID: UUID) throws -> UUID? {
+    private func keyOwner(_ request: APIRequest, for restaurantID: UUID) throws -> (restaurant: UUID, keyID: UUID)? {
         let key = request.header("x-api-key") ?? request.bearerToken
         guard let key, !key.isEmpty else {
             guard !requiresKey else {
@@ -100,12 +101,12 @@ public struct RestaurantKeyMiddleware: APIMiddleware {
             return nil
         }
         // The look-up is by the key's digest, so no comparison here touches the key's characters.
-        guard let owner = try PostgresRestaurantStore(connection: database).restaurant(forKey: key) else {
+        guard let owner = try PostgresRestaurantStore(connection: database).owner(ofKey: key) else {
             throw APIError(
                 status: 401, code: "invalid_api_key", message: "The API key is not valid",
                 headers: [("WWW-Authenticate", "Bearer error=\"invalid_token\"")])
         }
-        guard owner == restaurantID else {
+        guard owner.restaurant == restaurantID else {
             throw APIError(status: 403, code: "forbidden", message: "The API key belongs to another restaurant")
         }
         return owner

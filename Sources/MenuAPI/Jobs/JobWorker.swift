@@ -25,13 +25,16 @@ public final class JobWorker {
     private let identity: String
     private let stopFlag: StopFlag
     private let held: HeldClaims
+    private let reviewMinConfidence: Double
     private let logger: Logger
 
     init(
         connection: PostgresConnection, orchestrator: UploadOrchestrator, sender: WebhookSender,
-        jobs: Configuration.Jobs, identity: String, stopFlag: StopFlag, held: HeldClaims, logger: Logger
+        jobs: Configuration.Jobs, reviewMinConfidence: Double, identity: String, stopFlag: StopFlag, held: HeldClaims,
+        logger: Logger
     ) {
         self.held = held
+        self.reviewMinConfidence = reviewMinConfidence
         self.connection = connection
         self.orchestrator = orchestrator
         self.sender = sender
@@ -120,7 +123,12 @@ public final class JobWorker {
         var failures = 0
         while true {
             do {
-                return try queue.finish(file, outcome: outcome)
+                // Merged into the restaurant's menu with the result, so the stored result names its item ids.
+                var merged = [outcome]
+                let plan = try PostgresMenuStore(connection: connection).plan(
+                    of: merged, restaurant: file.restaurant, minimumConfidence: reviewMinConfidence)
+                plan.apply(to: &merged)
+                return try queue.finish(file, outcome: merged[0], plan: plan)
             } catch {
                 failures += 1
                 guard failures < 3 else {

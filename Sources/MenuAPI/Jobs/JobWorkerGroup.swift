@@ -71,6 +71,7 @@ public final class JobWorkerGroup: Sendable {
                     isProduction: configuration.isProduction)
                 JobWorker(
                     connection: connection, orchestrator: orchestrator, sender: sender, jobs: configuration.jobs,
+                    reviewMinConfidence: configuration.uploads.reviewMinConfidence,
                     identity: identity, stopFlag: stopFlag, held: held, logger: workerLogger
                 ).run()
             }

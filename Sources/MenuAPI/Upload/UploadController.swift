@@ -8,7 +8,8 @@ import MenuStorage
 import OCR
 public import Postgres
 
-/// The B2B routes restaurants use: upload menu photos, read a task back, list the extracted items.
+/// The B2B upload routes: upload menu photos (or PDFs), synchronously or as a job, and read a task back. The
+/// restaurant's menu they feed has its own controller (``MenuController``).
 ///
 /// Every route takes the restaurant's key: ``RestaurantKeyMiddleware`` checks it, and that the restaurant exists,
 /// before the handler runs. Database failures are answered by ``APIErrorMapper``.
@@ -40,7 +41,6 @@ public struct UploadController {
             database: database, requiresKey: limits.requiresAPIKey, restaurant: .ownerOfTask)
         router.add(
             "POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", middleware: [restaurantKey], upload)
-        router.add("GET", "/api/v1/b2b/restaurants/{restaurant_id}/menus", middleware: [restaurantKey], menus)
         router.add("GET", "/api/v1/b2b/tasks/{task_id}", middleware: [taskKey], task)
     }
 
@@ -122,18 +122,25 @@ public struct UploadController {
         let store = PostgresUploadStore(connection: database)
         try store.createTask(id: taskID, restaurant: restaurant, total: files.count, callbackURL: upload.callbackURL)
 
-        let finished = orchestrator.process(files, logger: context.logger)
+        var finished = orchestrator.process(files, logger: context.logger)
         let successful = finished.filter(\.isSuccess).count
-        let response = APIResponse.json(
-            .object([
-                ("success", .bool(successful == finished.count)), ("task_id", .string(taskID.uuidString.lowercased())),
-                ("total", .int(finished.count)), ("successful", .int(successful)),
-                ("failed", .int(finished.count - successful)), ("results", .array(finished.map(\.json))),
-            ]))
+        let response: APIResponse
         let status: TaskStatus
         do {
+            // The merge into the restaurant's menu is planned first, so the answer can name every item_id; the
+            // answer is then stored with the results.
+            let plan = try PostgresMenuStore(connection: database).plan(
+                of: finished, restaurant: restaurant, minimumConfidence: limits.reviewMinConfidence)
+            plan.apply(to: &finished)
+            response = APIResponse.json(
+                .object([
+                    ("success", .bool(successful == finished.count)),
+                    ("task_id", .string(taskID.uuidString.lowercased())), ("total", .int(finished.count)),
+                    ("successful", .int(successful)), ("failed", .int(finished.count - successful)),
+                    ("results", .array(finished.map(\.json))),
+                ]))
             status = try store.finishTask(
-                id: taskID, restaurant: restaurant, outcomes: finished,
+                id: taskID, restaurant: restaurant, outcomes: finished, plan: plan,
                 answer: key.map { .init(restaurant: restaurant, key: $0, status: response.status, body: response.body) }
             )
         } catch {  // The results could not be written: the task must not stay 'processing'.
@@ -218,21 +225,6 @@ public struct UploadController {
         var response = APIResponse.json(task.responseBody)
         if !task.status.isFinished { response.headers.append(("Retry-After", "2")) }
         return response
-    }
-
-    /// `GET .../menus?limit=50&offset=0`: the restaurant's extracted items, newest first.
-    public func menus(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
-        let restaurant = try restaurant(of: context)
-        let limit = try Self.integer(request.query["limit"], name: "limit", default: 50, range: 1...500)
-        let offset = try Self.integer(request.query["offset"], name: "offset", default: 0, range: 0...10_000_000)
-        let page = try PostgresUploadStore(connection: database).menuItems(of: restaurant, limit: limit, offset: offset)
-        let nextOffset: JSONValue = offset + page.items.count < page.total ? .int(offset + page.items.count) : .null
-        return .json(
-            .object([
-                ("restaurant_id", .string(restaurant.uuidString.lowercased())), ("total", .int(page.total)),
-                ("limit", .int(limit)), ("offset", .int(offset)), ("next_offset", nextOffset),
-                ("items", .array(page.items.map(\.responseBody))),
-            ]))
     }
 
     // MARK: - Pieces
@@ -371,16 +363,5 @@ public struct UploadController {
                 "The restaurant has no webhook signing secret yet: set one with `menu-api restaurants set-webhook`")
         }
         return text
-    }
-
-    private static func integer(
-        _ text: String?, name: String, default value: Int, range: ClosedRange<Int>
-    ) throws(APIError) -> Int {
-        guard let text else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw APIError.badRequest(
-                code: "invalid_\(name)", "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
     }
 }

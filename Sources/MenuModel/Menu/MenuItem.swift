@@ -89,10 +89,13 @@ public struct MenuItem: Sendable, Equatable {
     }
 
     /// The item as the API returns it (field names as on the wire).
-    public var json: JSONValue {
-        var fields: [(String, JSONValue)] = [
-            ("name_ko", .string(nameKorean)), ("name_en", nameEnglish.map(JSONValue.string) ?? .null),
-        ]
+    public var json: JSONValue { json(itemID: nil) }
+
+    /// The item as the API returns it, led by the `item_id` of its entry in the restaurant's menu when given (never
+    /// in the cached, hashed form).
+    public func json(itemID: String?) -> JSONValue {
+        var fields: [(String, JSONValue)] = itemID.map { [("item_id", .string($0))] } ?? []
+        fields += [("name_ko", .string(nameKorean)), ("name_en", nameEnglish.map(JSONValue.string) ?? .null)]
         // Only on corrected items: every other item's JSON (and so its cached result hash) is as before.
         if let nameRaw { fields.append(("name_raw", .string(nameRaw))) }
         return .object(
