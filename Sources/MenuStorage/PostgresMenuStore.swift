@@ -118,6 +118,33 @@ public struct PostgresMenuStore {
         }
     }
 
+    /// What people did to the menus over the last `window` (nil: all time), per provider of the items.
+    public func reviewMetrics(over window: Duration?) throws -> ReviewMetrics {
+        let rows = try connection.query(
+            """
+            SELECT coalesce(provider, 'none') AS provider,
+                count(*) FILTER (WHERE kind = 'extracted') AS extracted,
+                count(DISTINCT entry_id) FILTER (WHERE kind = 'corrected') AS corrected,
+                count(*) FILTER (WHERE kind = 'deleted') AS deleted,
+                count(*) FILTER (WHERE kind = 'added') AS added,
+                count(DISTINCT entry_id) FILTER (
+                    WHERE kind = 'corrected' AND (changes ? 'name_ko' OR changes ? 'prices')) AS changed
+            FROM menu_revisions
+            WHERE \(window == nil) OR created_at >= now() - make_interval(secs => \(window?.totalSeconds ?? 0))
+            GROUP BY 1 ORDER BY 1
+            """)
+        return ReviewMetrics(
+            providers: try rows.map { row in
+                ReviewMetrics.Provider(
+                    provider: try row.decode(String.self, column: "provider"),
+                    extracted: try row.decode(Int.self, column: "extracted"),
+                    corrected: try row.decode(Int.self, column: "corrected"),
+                    deleted: try row.decode(Int.self, column: "deleted"),
+                    added: try row.decode(Int.self, column: "added"),
+                    nameOrPriceChanged: try row.decode(Int.self, column: "changed"))
+            })
+    }
+
     // MARK: - People's changes
 
     /// A person's change of an entry's fields; nil leaves a field as it is (`name_en`, `description` and `category`

@@ -48,14 +48,18 @@ public struct MetricsController {
         let store = PostgresMetricsStore(connection: database)
         let metrics = try store.metrics(for: window)
         let queue = try queueMetrics()
+        let review = try PostgresMenuStore(connection: database).reviewMetrics(over: window.length)
         if format == "prometheus" {
+            let text =
+                MetricsFormat.prometheus(metrics) + MetricsFormat.prometheus(queue) + MetricsFormat.prometheus(review)
             return APIResponse(
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
-                body: Array((MetricsFormat.prometheus(metrics) + MetricsFormat.prometheus(queue)).utf8))
+                body: Array(text.utf8))
         }
         var body = MetricsFormat.json(metrics, window: window.name)
         if case .object(var members) = body {
             members.append(("queue", MetricsFormat.json(queue)))
+            members.append(("review", MetricsFormat.json(review)))
             if series != nil {
                 let hours = try store.hourlySeries(for: window)
                 members.append(("series", .array(hours.map(MetricsFormat.seriesEntry))))

@@ -69,6 +69,50 @@ public enum MetricsFormat {
         ])
     }
 
+    /// The `review` member of the JSON body: per provider, what people did to its items over the window.
+    public static func json(_ review: ReviewMetrics) -> JSONValue {
+        .object(
+            review.providers.map { provider in
+                (
+                    provider.provider,
+                    .object([
+                        ("extracted", .int(provider.extracted)), ("corrected", .int(provider.corrected)),
+                        ("deleted", .int(provider.deleted)), ("added", .int(provider.added)),
+                        (
+                            "field_accuracy",
+                            provider.fieldAccuracy.map { .string(OCRMetrics.percent($0)) } ?? .null
+                        ),
+                    ])
+                )
+            })
+    }
+
+    /// The review figures as Prometheus gauges over the window, by provider.
+    public static func prometheus(_ review: ReviewMetrics) -> String {
+        var lines: [String] = [
+            "# HELP menu_api_review_items Menu items over the window by provider and what people did to them.",
+            "# TYPE menu_api_review_items gauge",
+        ]
+        for provider in review.providers {
+            for (action, count) in [
+                ("extracted", provider.extracted), ("corrected", provider.corrected), ("deleted", provider.deleted),
+                ("added", provider.added),
+            ] {
+                lines.append("menu_api_review_items{provider=\"\(provider.provider)\",action=\"\(action)\"} \(count)")
+            }
+        }
+        lines += [
+            "# HELP menu_api_review_field_accuracy 1 - items with a corrected name or price / items extracted.",
+            "# TYPE menu_api_review_field_accuracy gauge",
+        ]
+        for provider in review.providers {
+            if let accuracy = provider.fieldAccuracy {
+                lines.append("menu_api_review_field_accuracy{provider=\"\(provider.provider)\"} \(accuracy)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
     /// The queue's Prometheus samples: gauges for what stands now, counters for claims and deliveries.
     public static func prometheus(_ queue: QueueMetrics) -> String {
         var lines: [String] = []

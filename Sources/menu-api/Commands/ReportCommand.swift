@@ -26,8 +26,10 @@ struct ReportCommand: ParsableCommand {
         }
         let connection = Application.makeDatabaseConnection(configuration, logger: logger)
         let metrics: OCRMetrics
+        let review: ReviewMetrics
         do {
             metrics = try PostgresMetricsStore(connection: connection).metrics(for: window)
+            review = try PostgresMenuStore(connection: connection).reviewMetrics(over: window.length)
         } catch {
             logger.critical("Cannot read the metrics: \(String(reflecting: error))")
             throw ExitCode(3)
@@ -43,6 +45,16 @@ struct ReportCommand: ParsableCommand {
             }
             print(row(["KPI", "value", "target", "status"]))
             for kpi in report.kpis { print(row([kpi.name, kpi.value, kpi.target, kpi.status.rawValue])) }
+            print("review (what people did to the menus):")
+            print(row(["provider", "extracted", "corrected", "deleted, added, field accuracy"]))
+            for provider in review.providers {
+                print(
+                    row([
+                        provider.provider, "\(provider.extracted)", "\(provider.corrected)",
+                        "\(provider.deleted), \(provider.added), "
+                            + (provider.fieldAccuracy.map(OCRMetrics.percent) ?? "-"),
+                    ]))
+            }
             if report.alerts.isEmpty {
                 print("alerts: none")
             } else {
