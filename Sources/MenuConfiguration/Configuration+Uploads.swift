@@ -15,6 +15,9 @@ extension Configuration {
         public var ocrConcurrency = 8
         /// How long a cached result is served (`OCR_CACHE_TTL_SECONDS`). Defaults to 2,592,000 s (30 days).
         public var cacheTimeToLive: Duration = .seconds(2_592_000)
+        /// Keeps each uploaded image (a PDF's rendered pages) with its task, for the review page, until the task is
+        /// purged (`KEEP_UPLOADS`). Defaults to false: images are deleted once read, only results are kept.
+        public var keepsUploads = false
         /// Items under this confidence are flagged for review (`REVIEW_MIN_CONFIDENCE`, 0...1). Defaults to 0.6.
         public var reviewMinConfidence = 0.6
         /// Whether the B2B routes need a restaurant API key (`B2B_AUTH=required|optional`). Defaults to optional,
@@ -32,6 +35,7 @@ extension Configuration {
         uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency
         uploads.cacheTimeToLive =
             try reader.seconds("OCR_CACHE_TTL_SECONDS", in: 1...31_536_000) ?? uploads.cacheTimeToLive
+        uploads.keepsUploads = try reader.flag("KEEP_UPLOADS") ?? uploads.keepsUploads
         if let text = try reader.nonEmpty("REVIEW_MIN_CONFIDENCE") {
             guard let value = Double(text), (0...1).contains(value) else {
                 throw ConfigurationError(

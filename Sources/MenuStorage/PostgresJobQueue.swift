@@ -130,6 +130,27 @@ public struct PostgresJobQueue {
         return file
     }
 
+    /// Keeps the images of a synchronous task's files (`KEEP_UPLOADS`), as done files of the task, for
+    /// ``keptImage(task:file:)``.
+    public func keep(_ files: [QueuedFile], of task: UUID) throws {
+        guard !files.isEmpty else { return }
+        try connection.withTransaction {
+            for file in files {
+                try connection.query(
+                    """
+                    INSERT INTO upload_files (task_id, file_index, file_name, page, state)
+                    VALUES (\(task), \(file.index), \(file.name), \(file.page), 'done')
+                    """)
+                try byteStore.store(file.bytes, task: task, file: file.index)
+            }
+        }
+    }
+
+    /// The image of a task's file when it was kept (or is still queued); nil otherwise.
+    public func keptImage(task: UUID, file: Int) throws -> [UInt8]? {
+        try byteStore.bytes(task: task, file: file)
+    }
+
     /// The bytes of a claimed file; nil when they are gone.
     public func bytes(of file: ClaimedFile) throws -> [UInt8]? {
         try byteStore.bytes(task: file.task, file: file.index)
@@ -201,7 +222,10 @@ public struct PostgresJobQueue {
     /// Writes a claimed file's outcome, its items and its event, marks it done, deletes its bytes and counts it into
     /// its task, in one transaction; the task's last file ends the task and queues its webhook.
     /// `plan` is the merge of the file's items into the restaurant's menu (``PostgresMenuStore/plan(of:restaurant:minimumConfidence:)``).
-    public func finish(_ file: ClaimedFile, outcome: FileOutcome, plan: MenuMergePlan = MenuMergePlan()) throws
+    /// `keepingBytes` keeps the image for the review page (`KEEP_UPLOADS`) instead of deleting it.
+    public func finish(
+        _ file: ClaimedFile, outcome: FileOutcome, plan: MenuMergePlan = MenuMergePlan(), keepingBytes: Bool = false
+    ) throws
         -> Finish
     {
         try connection.withTransaction {
@@ -220,7 +244,7 @@ public struct PostgresJobQueue {
                 UPDATE upload_files SET state = 'done', claimed_by = NULL, lease_until = NULL
                 WHERE task_id = \(file.task) AND file_index = \(file.index)
                 """)
-            try byteStore.delete(task: file.task, file: file.index)
+            if !keepingBytes { try byteStore.delete(task: file.task, file: file.index) }
             let successful = outcome.isSuccess ? 1 : 0
             let rows = try connection.query(
                 """

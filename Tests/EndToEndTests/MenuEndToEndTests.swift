@@ -193,3 +193,49 @@ import Testing
         #expect(status == 0, "\((try? String(contentsOfFile: directory + "/compare.log", encoding: .utf8)) ?? "")")
     }
 }
+
+/// KEEP_UPLOADS: the images stay with their task for the review page, served to the restaurant's key only.
+@Suite(.serialized) struct KeptUploadsEndToEndTests {
+    @Test func keptImagesAreServedBackAndOthersAreNot() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.menu(items: [FakeMenuItem("김치찌개", 8000)])])
+        let service = try LiveService(
+            databaseURL: fixture.schema.url,
+            environment: JobsEndToEndTests.environment(gpt: gpt, extra: ["KEEP_UPLOADS": "1"]))
+        defer { service.stop() }
+        let auth = [("Authorization", "Bearer \(fixture.apiKey)")]
+        let jpeg = try UploadFixture.image("menu-rotated.jpg")
+        let png = try UploadFixture.image("small-menu.png")
+
+        let sync = try UploadFixture.upload(
+            service, path: fixture.uploadPath, files: [("a.jpg", jpeg), ("b.png", png)], headers: auth)
+        let syncTask = try #require(try sync.jsonObject()["task_id"] as? String)
+        let first = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/0", headers: auth)
+        #expect(first.status == 200)
+        #expect(first.headers["content-type"] == "image/jpeg")
+        #expect(first.body == jpeg)
+        let second = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/1", headers: auth)
+        #expect(second.headers["content-type"] == "image/png")
+        #expect(second.body == png)
+        let missing = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/2", headers: auth)
+        #expect(missing.status == 404)
+        #expect(Check.errorCode(missing) == "file_not_kept")
+
+        let accepted = try UploadFixture.upload(
+            service, path: fixture.uploadPath + "?async=true",
+            files: [("c.jpg", MetricsEndToEndTests.variant(jpeg, "kept"))], headers: auth)
+        let asyncTask = try #require(try accepted.jsonObject()["task_id"] as? String)
+        _ = try JobsEndToEndTests.waitForTask(service, asyncTask)
+        let kept = try service.request("GET", "/api/v1/b2b/tasks/\(asyncTask)/files/0", headers: auth)
+        #expect(kept.status == 200)
+        #expect(kept.body == MetricsEndToEndTests.variant(jpeg, "kept"))
+
+        let other = try PostgresRestaurantStore(connection: fixture.connection).create(name: "남의 집")
+        let foreign = try service.request(
+            "GET", "/api/v1/b2b/tasks/\(syncTask)/files/0", headers: [("Authorization", "Bearer \(other.apiKey)")])
+        #expect(foreign.status == 403)
+    }
+}

@@ -26,15 +26,18 @@ public final class JobWorker {
     private let stopFlag: StopFlag
     private let held: HeldClaims
     private let reviewMinConfidence: Double
+    private let keepsUploads: Bool
     private let logger: Logger
 
     init(
         connection: PostgresConnection, orchestrator: UploadOrchestrator, sender: WebhookSender,
-        jobs: Configuration.Jobs, reviewMinConfidence: Double, identity: String, stopFlag: StopFlag, held: HeldClaims,
+        jobs: Configuration.Jobs, reviewMinConfidence: Double, keepsUploads: Bool, identity: String, stopFlag: StopFlag,
+        held: HeldClaims,
         logger: Logger
     ) {
         self.held = held
         self.reviewMinConfidence = reviewMinConfidence
+        self.keepsUploads = keepsUploads
         self.connection = connection
         self.orchestrator = orchestrator
         self.sender = sender
@@ -128,7 +131,7 @@ public final class JobWorker {
                 let plan = try PostgresMenuStore(connection: connection).plan(
                     of: merged, restaurant: file.restaurant, minimumConfidence: reviewMinConfidence)
                 plan.apply(to: &merged)
-                return try queue.finish(file, outcome: merged[0], plan: plan)
+                return try queue.finish(file, outcome: merged[0], plan: plan, keepingBytes: keepsUploads)
             } catch {
                 failures += 1
                 guard failures < 3 else {

@@ -72,6 +72,7 @@ public final class JobWorkerGroup: Sendable {
                 JobWorker(
                     connection: connection, orchestrator: orchestrator, sender: sender, jobs: configuration.jobs,
                     reviewMinConfidence: configuration.uploads.reviewMinConfidence,
+                    keepsUploads: configuration.uploads.keepsUploads,
                     identity: identity, stopFlag: stopFlag, held: held, logger: workerLogger
                 ).run()
             }

@@ -42,6 +42,7 @@ public struct UploadController {
         router.add(
             "POST", "/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images", middleware: [restaurantKey], upload)
         router.add("GET", "/api/v1/b2b/tasks/{task_id}", middleware: [taskKey], task)
+        router.add("GET", "/api/v1/b2b/tasks/{task_id}/files/{index}", middleware: [taskKey], file)
     }
 
     /// `POST .../upload-images`: 200 once the batch ran, whatever became of each file; or, asked for with
@@ -162,6 +163,7 @@ public struct UploadController {
             throw APIError.storageUnavailable(
                 "The results could not be stored; upload again shortly (task \(taskID.uuidString.lowercased()))")
         }
+        if limits.keepsUploads { keep(files, of: taskID, context: context) }
         context.logger.info(
             "Upload processed",
             metadata: [
@@ -169,6 +171,21 @@ public struct UploadController {
                 "mke.task_status": "\(status.rawValue)",
             ])
         return response
+    }
+
+    /// Keeps a synchronous upload's images for the review page; a failure is logged (the results are stored).
+    private func keep(_ files: [UploadedFile], of task: UUID, context: RequestContext) {
+        let images = files.enumerated().compactMap { index, file in
+            file.refusal == nil && UploadedImage.sniffedFormat(of: file.bytes) != nil
+                ? PostgresJobQueue.QueuedFile(index: index, name: file.name, page: file.page, bytes: file.bytes) : nil
+        }
+        do {
+            try PostgresJobQueue(connection: database).keep(images, of: task)
+        } catch {
+            context.logger.warning(
+                "Upload images not kept",
+                metadata: ["mke.task": "\(task)", LogKey.error: "\(String(reflecting: error))"])
+        }
     }
 
     /// The asynchronous upload: files that fail their checks are recorded as failed at once, the others queued with
@@ -203,6 +220,28 @@ public struct UploadController {
             ])
         response.headers += Self.asyncHeaders(task: taskID)
         return response
+    }
+
+    /// `GET /api/v1/b2b/tasks/{task_id}/files/{index}`: a file's image as uploaded (a PDF's page as rendered), when
+    /// `KEEP_UPLOADS` kept it.
+    public func file(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
+        guard let task = context.parameter("task_id").flatMap(UUID.init(uuidString:)) else {
+            throw APIError.badRequest(code: "invalid_task_id", "The task id must be a UUID")
+        }
+        guard let index = context.parameter("index").flatMap({ Int($0) }), index >= 0 else {
+            throw APIError.badRequest(code: "invalid_file_index", "The file index must be 0 or more")
+        }
+        guard let bytes = try PostgresJobQueue(connection: database).keptImage(task: task, file: index),
+            let format = UploadedImage.sniffedFormat(of: bytes)
+        else {
+            throw APIError(
+                status: 404, code: "file_not_kept",
+                message: "The task has no kept image \(index) (images are kept only with KEEP_UPLOADS=1)")
+        }
+        return APIResponse(
+            status: 200,
+            headers: [("Content-Type", "image/\(format.rawValue)"), ("Cache-Control", "private, max-age=3600")],
+            body: bytes)
     }
 
     /// `Location` and `Preference-Applied` of a 202.
