@@ -98,7 +98,9 @@ public struct MenuMergePlan: Sendable {
             ("description", item.description.map(JSONValue.string) ?? .null),
             ("category", item.category.map(JSONValue.string) ?? .null), ("prices", .array(item.prices.map(\.json))),
             ("market_price", .bool(item.isMarketPrice)), ("is_set", .bool(item.isSet)),
-            ("confidence", .double(item.confidence)), ("review_reasons", .array(reasons.map { .string($0.rawValue) })),
+            // Rounded as the wire and the cache give it, so a cached reading of the same photo says the same.
+            ("confidence", .double(JSONValue.roundedConfidence(item.confidence))),
+            ("review_reasons", .array(reasons.map { .string($0.rawValue) })),
             ("file_index", .int(outcome.index)), ("file_name", .string(outcome.fileName)),
             ("provider", .string(outcome.result?.provider ?? "unknown")),
         ])

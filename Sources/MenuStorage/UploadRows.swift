@@ -76,7 +76,13 @@ struct UploadRows {
                 source_task_id = EXCLUDED.source_task_id, source_file_index = EXCLUDED.source_file_index,
                 source_file_name = EXCLUDED.source_file_name, source_provider = EXCLUDED.source_provider,
                 revision = m.revision + 1, updated_at = now()
+            -- A reading that says what the entry says (the same photo again) changes nothing and makes no revision.
             WHERE NOT m.corrected AND NOT m.deleted
+                AND (m.name_ko, m.name_en, m.description, m.category, m.prices, m.market_price, m.is_set,
+                    m.confidence, m.review_reasons)
+                    IS DISTINCT FROM (EXCLUDED.name_ko, EXCLUDED.name_en, EXCLUDED.description, EXCLUDED.category,
+                    EXCLUDED.prices, EXCLUDED.market_price, EXCLUDED.is_set, EXCLUDED.confidence,
+                    EXCLUDED.review_reasons)
             RETURNING m.id, m.revision, m.source_provider, (m.revision = 1) AS is_new, to_jsonb(m) AS snapshot),
         entry_keys AS (
             INSERT INTO menu_entry_keys (restaurant_id, dish_key, entry_id)

@@ -85,8 +85,13 @@ import Testing
         #expect(firstNames == secondNames)
         #expect(try fixture.count("SELECT count(*) FROM ocr_cache") == 1)
         #expect(try fixture.count("SELECT count(*) FROM ocr_events WHERE cached") == 1)
-        // Both uploads keep their own items.
+        // Both uploads keep their own readings, of the same menu entries, which the second reading, saying the same,
+        // leaves as they were (no new revision).
         #expect(try fixture.count("SELECT count(DISTINCT task_id) FROM menu_items") == 2)
+        let firstIDs = (firstResult["menu_items"] as? [[String: Any]])?.compactMap { $0["item_id"] as? String }
+        #expect(firstIDs == (secondResult["menu_items"] as? [[String: Any]])?.compactMap { $0["item_id"] as? String })
+        #expect(try fixture.count("SELECT count(*) FROM menu_revisions") == firstIDs.map { Set($0).count } ?? -1)
+        #expect(try fixture.count("SELECT count(*) FROM menu_entries WHERE revision <> 1") == 0)
     }
 
     @Test func anExpiredCacheEntryIsIgnored() throws {

@@ -73,8 +73,12 @@ struct PostgresUploadStoreTests {
         #expect(readSecond.item.category == nil)
         #expect(readSecond.item.prices == [MenuPrice(amount: 45000)])
         #expect(readSecond.item.isSet)
-        // Written through JSON: a double's last digit survives.
-        #expect(readSecond.item.confidence == 0.1 + 0.2)
+        // The entry's confidence is rounded as the wire gives it; the reading keeps every digit through the JSON.
+        #expect(readSecond.item.confidence == 0.3)
+        let readingConfidence = try connection.query(
+            "SELECT confidence FROM menu_items WHERE name_ko = \(second.nameKorean)"
+        ).first?.decode(Double.self, column: "confidence")
+        #expect(readingConfidence == 0.1 + 0.2)
         #expect(readSecond.reviewReasons == [.lowConfidence])
         #expect(readSecond.needsReview)
         // A page past the end still says how many there are.
