@@ -179,7 +179,10 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest"],
+            dependencies: [
+                "MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

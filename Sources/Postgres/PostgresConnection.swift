@@ -183,13 +183,28 @@ public final class PostgresConnection {
 
     /// Runs one statement with its bound parameters and returns its rows.
     ///
-    /// Opens the connection first when it is closed or was lost.
+    /// Opens the connection first when it is closed or was lost; a statement outside a transaction whose session
+    /// turns out to be lost (a restarted server) is sent once more on a new session.
     /// - Throws: `PostgresError`: `.connectionFailed`, `.connectionLost`, or `.server` with the SQLSTATE.
     /// - Note: Blocks the calling thread until the server answers.
     /// The corresponding C functions are `PQexecPrepared` and `PQexecParams`.
     @discardableResult
     @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
     public func query(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
+        do {
+            return try run(query)
+        } catch  where error.code == .connectionLost && transactionDepth == 0 {
+            // A restarted server leaves every idle session dead, and only the next statement finds out. Outside a
+            // transaction nothing of this statement was committed (its session was gone before it ran, or died with
+            // it running), so it is sent once more on a new session; inside one, the caller's transaction is lost
+            // and that is the caller's to handle.
+            logger.info("PostgreSQL session lost; reconnecting and sending the statement again")
+            close()
+            return try run(query)
+        }
+    }
+
+    private func run(_ query: PostgresQuery) throws(PostgresError) -> PostgresRows {
         let connection = try openHandle()
         logger.trace(
             "PostgreSQL query", metadata: ["mke.db.sql": "\(query.sql)", "mke.db.binds": "\(query.binds.count)"])
@@ -293,17 +308,13 @@ public final class PostgresConnection {
         }
     }
 
-    /// Checks the server answers, reconnecting once when the connection turns out to have been lost (a restarted
-    /// server leaves every idle connection dead, and only the next statement finds out).
+    /// Checks the server answers (reconnecting once, as every statement does, when the session turns out to be
+    /// lost).
     /// - Throws: `PostgresError` when the server is unreachable.
     /// - Note: Blocks the calling thread.
     @available(*, noasync, message: "Blocks the thread: call it from a worker thread")
     public func ping() throws(PostgresError) {
-        do {
-            try query("SELECT 1")
-        } catch  where error.code == .connectionLost {
-            try query("SELECT 1")
-        }
+        try query("SELECT 1")
     }
 
     // MARK: - libpq plumbing

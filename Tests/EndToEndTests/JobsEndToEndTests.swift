@@ -1,7 +1,10 @@
 import Digest
+import Dispatch
 import Foundation
 import Glibc
+import Logging
 import MenuKnowledgeTesting
+import MenuStorage
 import Postgres
 import Synchronization
 import Testing
@@ -444,5 +447,62 @@ import Testing
         #expect(pages.map { $0["page"] as? Int } == [1, 2])
         #expect(pages.map { $0["cached"] as? Bool } == [true, true], "rendering is deterministic: same bytes")
         #expect(gpt.callCount == 3)
+    }
+}
+
+/// After PostgreSQL restarts, no client sees an error once it is back: every idle session of the responder notices
+/// it is lost on its next statement and sends that statement again on a new session.
+@Suite(.serialized) struct DatabaseRestartEndToEndTests {
+    @Test func concurrentUploadsAndMetricsAllSucceedRightAfterARestart() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        let migrated = try ChildProcess.run(
+            try TestEnvironment.responderBinary(), ["migrate"], environment: ["DATABASE_URL": cluster.url])
+        #expect(migrated == 0)
+        let setup = PostgresConnection(configuration: .init(url: cluster.url), logger: Logger(label: "test"))
+        let (restaurant, apiKey) = try PostgresRestaurantStore(connection: setup).create(name: "재시작 식당")
+        setup.close()
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.menu(items: JobsEndToEndTests.menu)])
+        let admin = MetricsEndToEndTests.adminToken
+        let service = try LiveService(
+            databaseURL: cluster.url, workers: 12, keepalive: 4,
+            environment: JobsEndToEndTests.environment(gpt: gpt, extra: ["ADMIN_TOKEN": admin]))
+        defer { service.stop() }
+        let path = "/api/v1/b2b/restaurants/\(restaurant.uuidString.lowercased())/menus/upload-images"
+        let jpeg = try UploadFixture.image("menu-rotated.jpg")
+        let port = service.port
+        let headers = [("Authorization", "Bearer \(apiKey)")]
+
+        /// 16 concurrent requests, uploads of the cached photo and metrics reads, answering their statuses.
+        func burst() -> [Int] {
+            let statuses = Mutex<[Int]>([])
+            let group = DispatchGroup()
+            for index in 0..<16 {
+                group.enter()
+                Thread {
+                    defer { group.leave() }
+                    let response =
+                        index % 4 == 3
+                        ? try? TestHTTPClient.request(
+                            "GET", "/api/v1/admin/ocr/metrics", port: port,
+                            headers: [("Authorization", "Bearer \(admin)")])
+                        : try? UploadFixture.upload(port: port, path: path, files: [("m.jpg", jpeg)], headers: headers)
+                    statuses.withLock { $0.append(response?.status ?? -1) }
+                }.start()
+            }
+            _ = group.wait(timeout: .now() + 120)
+            return statuses.withLock { $0 }
+        }
+        // Every worker and cache connection gets a session first.
+        let before = burst()
+        #expect(before.allSatisfy { $0 == 200 }, "\(before)")
+        try cluster.stop()
+        try cluster.start()
+        let after = burst()
+        #expect(after.count == 16)
+        #expect(after.allSatisfy { $0 == 200 }, "\(after)")
+        #expect(service.responder.log().contains("reconnecting and sending the statement again"))
     }
 }
