@@ -114,10 +114,10 @@ public struct Configuration: Sendable {
         }
     }
 
-    /// Threads that hold a database connection of their own in a responder: the FastCGI workers, the job workers
-    /// and, when there are job workers, their lease keeper.
+    /// Threads that hold a database connection of their own in a responder: the FastCGI workers, the job workers,
+    /// their lease keeper when there are job workers, and the sweeper of unfinished tasks.
     public var connectionHoldingWorkers: Int {
-        fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0)
+        fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0) + 1
     }
 
     /// Stops start-up when `DATABASE_MAX_CONNECTIONS` cannot serve the workers: each holds a connection, and the

@@ -175,8 +175,8 @@ import Testing
         let connections = try admin.count(
             "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = 'menu-api' AND backend_type = 'client backend'"
         )
-        // One per FastCGI worker that served, one per job worker and one for their leases.
-        #expect(connections >= 1 && connections <= workers + jobWorkers + 1)
+        // One per FastCGI worker that served, one per job worker, one for their leases, one for the sweeper.
+        #expect(connections >= 1 && connections <= workers + jobWorkers + 2)
     }
 }
 

@@ -505,4 +505,53 @@ import Testing
         #expect(after.allSatisfy { $0 == 200 }, "\(after)")
         #expect(service.responder.log().contains("reconnecting and sending the statement again"))
     }
+
+    @Test func aTaskWhoseEndCouldNotBeStoredIsFailedOnceTheDatabaseIsBack() throws {
+        let cluster = try PostgresCluster()
+        defer { cluster.destroy() }
+        #expect(
+            try ChildProcess.run(
+                try TestEnvironment.responderBinary(), ["migrate"], environment: ["DATABASE_URL": cluster.url]) == 0)
+        let setup = PostgresConnection(configuration: .init(url: cluster.url), logger: Logger(label: "test"))
+        let (restaurant, apiKey) = try PostgresRestaurantStore(connection: setup).create(name: "정전 식당")
+        setup.close()
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.delayed(.seconds(2), .menu(items: JobsEndToEndTests.menu))])
+        let service = try LiveService(databaseURL: cluster.url, environment: JobsEndToEndTests.environment(gpt: gpt))
+        defer { service.stop() }
+        let port = service.port
+        let path = "/api/v1/b2b/restaurants/\(restaurant.uuidString.lowercased())/menus/upload-images"
+        let jpeg = try UploadFixture.image("menu-rotated.jpg")
+        let answer = Mutex<TestHTTPResponse?>(nil)
+        Thread {
+            let response = try? UploadFixture.upload(
+                port: port, path: path, files: [("m.jpg", jpeg)], headers: [("Authorization", "Bearer \(apiKey)")])
+            answer.withLock { $0 = response }
+        }.start()
+        // The task is stored and the provider has the photo when the database goes away.
+        let inside = ContinuousClock.now + .seconds(10)
+        while gpt.callCount < 1, ContinuousClock.now < inside { usleep(20_000) }
+        try cluster.stop()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while answer.withLock({ $0 }) == nil, ContinuousClock.now < deadline { usleep(50_000) }
+        let response = try #require(answer.withLock { $0 })
+        #expect(response.status == 503)
+        #expect(Check.errorCode(response) == "storage_unavailable")
+        let message = (try response.jsonObject()["error"] as? [String: Any])?["message"] as? String ?? ""
+        let taskID = try #require(message.split(separator: " ").last.map { String($0.dropLast()) })
+        #expect(UUID(uuidString: taskID) != nil, "the 503 names the task: \(message)")
+
+        try cluster.start()
+        let admin = PostgresClusterConnection(url: cluster.url)
+        let back = ContinuousClock.now + .seconds(15)
+        var status = ""
+        while status != "failed", ContinuousClock.now < back {
+            usleep(200_000)
+            status =
+                (try? admin.count("SELECT count(*) AS n FROM upload_tasks WHERE status = 'failed' AND id = '\(taskID)'"))
+                    == 1 ? "failed" : ""
+        }
+        #expect(status == "failed", "the sweeper ended the task once PostgreSQL was back")
+    }
 }

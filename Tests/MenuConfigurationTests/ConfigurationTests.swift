@@ -71,6 +71,7 @@ struct ConfigurationTests {
         let configuration = try Configuration(environment: ["DATABASE_MAX_CONNECTIONS": "24", "MENU_API_WORKERS": "8"])
         #expect(configuration.database.maxConnections == 24)
         #expect(configuration.database.cacheConnections(workers: configuration.fastCGI.workers) == 16)
+        #expect(configuration.connectionHoldingWorkers == 8 + 2 + 1 + 1, "workers, job workers, keeper, sweeper")
         #expect(Configuration().database.maxConnections == 40)
         // A budget the workers alone use up cannot work: start-up stops, naming the variable.
         #expect(throws: ConfigurationError.self) {
@@ -111,13 +112,13 @@ struct ConfigurationTests {
         // Job workers and their lease keeper hold connections too.
         #expect(throws: ConfigurationError.self) {
             try Configuration(environment: [
-                "DATABASE_MAX_CONNECTIONS": "10", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
+                "DATABASE_MAX_CONNECTIONS": "11", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
             ])
         }
         #expect(
             try Configuration(environment: [
-                "DATABASE_MAX_CONNECTIONS": "11", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
-            ]).connectionHoldingWorkers == 10)
+                "DATABASE_MAX_CONNECTIONS": "12", "MENU_API_WORKERS": "8", "MENU_API_JOB_WORKERS": "1",
+            ]).connectionHoldingWorkers == 11)
     }
 
     @Test func testRoutesAreRefusedInProduction() {

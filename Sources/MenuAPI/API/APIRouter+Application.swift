@@ -9,10 +9,11 @@ extension APIRouter {
     ///   - configuration: the service configuration.
     ///   - database: the worker's PostgreSQL connection.
     ///   - orchestrator: the process's shared OCR pipeline; nil leaves the upload routes out (health-only tests).
+    ///   - unfinishedTasks: the process's sweeper of tasks whose end could not be stored.
     ///   - logger: the worker's logger.
     public static func application(
         configuration: Configuration, database: PostgresConnection, orchestrator: UploadOrchestrator? = nil,
-        logger: Logger
+        unfinishedTasks: UnfinishedTasks? = nil, logger: Logger
     ) -> APIRouter {
         var router = APIRouter(logger: logger)
         router.add(middleware: RequestLoggingMiddleware())
@@ -21,8 +22,11 @@ extension APIRouter {
         )
         .addRoutes(to: &router)
         if let orchestrator {
-            UploadController(database: database, orchestrator: orchestrator, configuration: configuration)
-                .addRoutes(to: &router)
+            UploadController(
+                database: database, orchestrator: orchestrator, configuration: configuration,
+                unfinishedTasks: unfinishedTasks
+            )
+            .addRoutes(to: &router)
             MenuController(database: database, requiresKey: configuration.uploads.requiresAPIKey)
                 .addRoutes(to: &router)
         }

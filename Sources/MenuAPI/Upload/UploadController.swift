@@ -19,6 +19,7 @@ public struct UploadController {
     private let limits: Configuration.Uploads
     private let jobs: Configuration.Jobs
     private let isProduction: Bool
+    private let unfinishedTasks: UnfinishedTasks?
 
     /// The multipart field names accepted for files (`files`, as the spec says, and the spellings forms use).
     public static let fileFieldNames: Set<String> = ["files", "files[]", "file"]
@@ -26,7 +27,12 @@ public struct UploadController {
     /// died): longer than nginx lets an upload run (300 s).
     static let idempotencyRunningLimit: Duration = .seconds(900)
 
-    public init(database: PostgresConnection, orchestrator: UploadOrchestrator, configuration: Configuration) {
+    /// - Parameter unfinishedTasks: where tasks go whose end could not be stored; nil leaves them to the next start.
+    public init(
+        database: PostgresConnection, orchestrator: UploadOrchestrator, configuration: Configuration,
+        unfinishedTasks: UnfinishedTasks? = nil
+    ) {
+        self.unfinishedTasks = unfinishedTasks
         self.database = database
         self.orchestrator = orchestrator
         limits = configuration.uploads
@@ -151,10 +157,10 @@ public struct UploadController {
             do {
                 try store.failTask(id: taskID)
             } catch {
-                // The connection is likely gone too; the task stays 'processing' until this process ends and the
-                // next start marks it interrupted.
+                // The database is likely gone: the sweeper marks it failed once it is back.
+                unfinishedTasks?.add(taskID)
                 context.logger.warning(
-                    "Upload task not marked failed",
+                    "Upload task not marked failed; it will be once the database is back",
                     metadata: ["mke.task": "\(taskID)", LogKey.error: "\(String(reflecting: error))"])
             }
             // A bug (a row that does not encode, a statement the server always refuses) is a 500: uploading again

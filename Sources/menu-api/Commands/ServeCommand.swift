@@ -47,6 +47,9 @@ struct ServeCommand: ParsableCommand {
         Application.markInterruptedTasks(configuration: configuration, logger: logger)
         let jobWorkers = Application.makeJobWorkers(
             configuration: configuration, orchestrator: orchestrator, logger: logger)
+        let unfinishedTasks = UnfinishedTasks()
+        unfinishedTasks.startSweeping(
+            makeConnection: { Application.makeDatabaseConnection(configuration, logger: logger) }, logger: logger)
 
         let server = FastCGIServer(listener: listener, workerCount: configuration.fastCGI.workers, logger: logger)
         try server.start { workerIndex in
@@ -55,7 +58,8 @@ struct ServeCommand: ParsableCommand {
             let database = Application.makeDatabaseConnection(configuration, logger: workerLogger)
             return FastCGIAPIResponder(
                 router: .application(
-                    configuration: configuration, database: database, orchestrator: orchestrator, logger: workerLogger),
+                    configuration: configuration, database: database, orchestrator: orchestrator,
+                    unfinishedTasks: unfinishedTasks, logger: workerLogger),
                 maxBodyBytes: configuration.limits.maxBodyBytes, logger: workerLogger)
         }
         jobWorkers.start()
@@ -75,6 +79,7 @@ struct ServeCommand: ParsableCommand {
         jobWorkers.requestStop()
         let finished = server.shutdown(gracePeriod: configuration.fastCGI.shutdownGracePeriod)
         listener.close()
+        unfinishedTasks.stop()
         let workersFinished = jobWorkers.waitUntilStopped(
             timeout: max(.zero, ContinuousClock.now.duration(to: deadline)))
         if finished, workersFinished {
