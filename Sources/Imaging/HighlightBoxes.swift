@@ -25,6 +25,10 @@ enum HighlightBoxes {
     /// A box holds a word or more: wider than high, where a single glyph is about square. (1.5 lost the boxes of
     /// two-syllable headers, 식사 or 메인, once a photo's rotation widened their bounding boxes: 1.4 high.)
     static let minimumAspect = 1.25
+    /// A box of one syllable (회, 술) is about square, but taller than a bold glyph of body text: at least this many
+    /// background cells (a cell is about a third of the body text's height).
+    static let minimumSquareAspect = 1.0
+    static let minimumSquareHeightCells = 3.5
     /// Rows of a box run across it: at least this share of the rows ...
     static let minimumFullRows = 0.75
     /// ... spans at least this share of its width.
@@ -46,11 +50,11 @@ enum HighlightBoxes {
     ///   - pageStrength: the same against a background estimated at a scale far larger than any box, which never
     ///     takes a box for background: the boxes are found on it.
     ///   - threshold: the strength above which a pixel counts as ink, for finding the boxes.
-    ///   - margin: how far around a box the fine estimate is disturbed by it (a halo of the box's colour blended
-    ///     into the page's): there the lower of the two strengths is kept.
+    ///   - cell: the fine background estimate's cell side. Two cells around a box the fine estimate is disturbed by
+    ///     it (a halo of the box's colour blended into the page's): there the lower of the two strengths is kept.
     static func remeasure(
         strength: inout [UInt8], pageStrength: [UInt8], rgb: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-        threshold: UInt8, margin: Int
+        threshold: UInt8, cell: Int
     ) {
         let columns = width / block
         let rows = height / block
@@ -62,10 +66,10 @@ enum HighlightBoxes {
         for start in solid.indices where solid[start] && !seen[start] {
             let region = component(from: start, solid: solid, seen: &seen, columns: columns, rows: rows)
             guard let box = Box(blocks: region, columns: columns) else { continue }
-            guard box.isHeaderBox(pageColumns: columns, pageRows: rows) else { continue }
+            guard box.isHeaderBox(pageColumns: columns, pageRows: rows, cell: cell) else { continue }
             box.remeasure(
                 strength: &strength, pageStrength: pageStrength, rgb: rgb, width: width, threshold: threshold,
-                margin: margin)
+                margin: cell * 2)
         }
     }
 
@@ -129,7 +133,7 @@ enum HighlightBoxes {
             self.solidCounts = solidCounts
         }
 
-        func isHeaderBox(pageColumns: Int, pageRows: Int) -> Bool {
+        func isHeaderBox(pageColumns: Int, pageRows: Int, cell: Int) -> Bool {
             let widthBlocks = right - left + 1
             let heightBlocks = spans.count
             // A region at the image's edge is the page's border or the table it lies on, not a box on the page.
@@ -147,7 +151,10 @@ enum HighlightBoxes {
             return hasSolidTop && hasSolidBottom
                 && widthBlocks >= HighlightBoxes.minimumWidthBlocks
                 && heightBlocks >= HighlightBoxes.minimumHeightBlocks
-                && Double(widthBlocks) >= HighlightBoxes.minimumAspect * Double(heightBlocks)
+                && (Double(widthBlocks) >= HighlightBoxes.minimumAspect * Double(heightBlocks)
+                    || (Double(widthBlocks) >= HighlightBoxes.minimumSquareAspect * Double(heightBlocks)
+                        && Double(heightBlocks * HighlightBoxes.block)
+                            >= HighlightBoxes.minimumSquareHeightCells * Double(cell)))
                 && Double(heightBlocks) <= Double(pageRows) * HighlightBoxes.maximumHeightFraction
                 && Double(solidCounts.reduce(0, +)) >= HighlightBoxes.minimumFill * Double(widthBlocks * heightBlocks)
                 && Double(fullRows) >= HighlightBoxes.minimumFullRows * Double(heightBlocks)

@@ -41,7 +41,7 @@ public struct InkMap: Sendable {
         rgb.withUnsafeBufferPointer { pixels in
             HighlightBoxes.remeasure(
                 strength: &strength, pageStrength: pageStrength, rgb: pixels, width: width, height: height,
-                threshold: threshold, margin: cell * 2)
+                threshold: threshold, cell: cell)
         }
         self.init(width: width, height: height, strength: strength, threshold: threshold)
     }

@@ -107,6 +107,19 @@ struct PreprocessingTests {
         #expect(map.grey[252 * 600 + 120] < 64)
     }
 
+    @Test func aSquareBoxOfOneSyllableIsABoxABoldGlyphOfBodySizeIsNot() {
+        var canvas = Canvas(width: 600, height: 400, colour: Self.board)
+        // 회 in a yellow box: about square, four cells high.
+        canvas.fill(x: 100, y: 100, width: 66, height: 64, colour: Self.yellow)
+        canvas.fill(x: 116, y: 116, width: 34, height: 5, colour: (40, 35, 20))
+        canvas.fill(x: 130, y: 121, width: 5, height: 26, colour: (40, 35, 20))
+        let map = canvas.inkMap()
+        #expect(map.grey[118 * 600 + 120] < 64)
+        #expect(map.grey[140 * 600 + 132] < 64)
+        #expect(map.grey[155 * 600 + 110] > 200)
+        #expect(map.grey[106 * 600 + 155] > 200)
+    }
+
     @Test func aHeavyTitleStrokeIsNotTakenForABox() {
         // The bar of a heavy title glyph (the foot of 표): solid, rectangular and wide, but of one colour throughout.
         var canvas = Canvas(width: 600, height: 400, colour: (250, 250, 245))
