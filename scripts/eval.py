@@ -11,7 +11,8 @@ mixed polarity, photo degradations, and per item the price format) so that the w
 Scoring: a predicted item matches a true one when the names are equal ignoring spaces (each true item at most once);
 its price is right when every amount, label and the 시가 flag are equal; its category when the section header it
 sits under is (spaces ignored). `--baseline` adds a naive regex over the
-same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints each menu's missed, extra and wrong items.
+same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints each menu's missed, extra and wrong items
+(a wrong price, and a wrong category: the header read over the item against the true one).
 Printed misses are also counted by kind: a name read with text after or before it, misread, or lost, and readings
 that match no item.
 """
@@ -215,10 +216,14 @@ def show_misses(truths, results):
         missing = [t["name_ko"] for t in truth["items"] if id(t) not in found]
         wrong = [(t["name_ko"], [(p.get("label"), p["amount"]) for p in q.get("prices", [])],
                   [(p.get("label"), p["amount"]) for p in t["prices"]]) for t, q in pairs if price_key(t) != price_key(q)]
+        headers = [(t["name_ko"], t.get("category"), q.get("category")) for t, q in pairs
+                   if norm(t.get("category")) != norm(q.get("category"))]
         style = truth["style"]
         print(f"{image} [{style['layout']}, {style['background']}, {style['font_family']}] "
               f"{result.get('processing_time_ms')} ms")
         print(f"   missing {missing}\n   extra {[e['name_ko'] for e in extra]}\n   wrong {wrong}")
+        if headers:
+            print(f"   wrong category (name, true, read) {headers}")
 
 
 def main():

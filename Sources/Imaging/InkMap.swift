@@ -26,30 +26,49 @@ public struct InkMap: Sendable {
     ///   - cell: the background cell side in pixels (see ``BackgroundEstimate``).
     public init(rgb: [UInt8], width: Int, height: Int, cell: Int) {
         var strength = [UInt8](repeating: 0, count: width * height)
+        // The same distance against a background estimated at page scale (``pageCellFactor`` times the cell): a
+        // highlighted box two to five cells high is partly taken for background by the fine estimate (a blot with
+        // a hole), never by this one, so the boxes are found on it.
+        var pageStrength = strength
         rgb.withUnsafeBufferPointer { pixels in
             let background = BackgroundEstimate(rgb: pixels, width: width, height: height, cell: cell)
-            var paper = [Float](repeating: 0, count: width * 3)
-            strength.withUnsafeMutableBufferPointer { output in
-                for y in 0..<height {
-                    background.row(y, width: width, into: &paper)
-                    var offset = y * width * 3
-                    for x in 0..<width {
-                        output[y * width + x] = Self.distance(
-                            red: Float(pixels[offset]), green: Float(pixels[offset + 1]),
-                            blue: Float(pixels[offset + 2]), paperRed: paper[x * 3], paperGreen: paper[x * 3 + 1],
-                            paperBlue: paper[x * 3 + 2])
-                        offset += 3
-                    }
-                }
-            }
+            let page = BackgroundEstimate(rgb: pixels, width: width, height: height, cell: cell * Self.pageCellFactor)
+            Self.measure(pixels, width: width, height: height, against: background, into: &strength)
+            Self.measure(pixels, width: width, height: height, against: page, into: &pageStrength)
         }
         let threshold = UInt8(min(250, max(Self.minimumThreshold, Self.otsuThreshold(of: strength))))
         // The page's threshold stays: the boxes are few pixels, and measured again they are not the page's ink.
         rgb.withUnsafeBufferPointer { pixels in
             HighlightBoxes.remeasure(
-                strength: &strength, rgb: pixels, width: width, height: height, threshold: threshold)
+                strength: &strength, pageStrength: pageStrength, rgb: pixels, width: width, height: height,
+                threshold: threshold, cell: cell)
         }
         self.init(width: width, height: height, strength: strength, threshold: threshold)
+    }
+
+    /// The page-scale background's cell, in fine cells: five of them (the median's window) span about 240 px at
+    /// the reading size, twice the height of the largest header box.
+    static let pageCellFactor = 3
+
+    /// Every pixel's ``distance(red:green:blue:paperRed:paperGreen:paperBlue:)`` from `background`.
+    private static func measure(
+        _ pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int, against background: BackgroundEstimate,
+        into strength: inout [UInt8]
+    ) {
+        var paper = [Float](repeating: 0, count: width * 3)
+        strength.withUnsafeMutableBufferPointer { output in
+            for y in 0..<height {
+                background.row(y, width: width, into: &paper)
+                var offset = y * width * 3
+                for x in 0..<width {
+                    output[y * width + x] = distance(
+                        red: Float(pixels[offset]), green: Float(pixels[offset + 1]),
+                        blue: Float(pixels[offset + 2]), paperRed: paper[x * 3], paperGreen: paper[x * 3 + 1],
+                        paperBlue: paper[x * 3 + 2])
+                    offset += 3
+                }
+            }
+        }
     }
 
     private init(width: Int, height: Int, strength: [UInt8], threshold: UInt8) {

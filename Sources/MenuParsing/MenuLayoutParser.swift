@@ -201,7 +201,13 @@ public struct MenuLayoutParser: Sendable {
             return straddling >= 2 && Double(pricesOnRight) < 0.5 * Double(straddling)
                 && Double(pricesOnLeft) >= 0.5 * Double(straddling)
         }
-        guard !gutters.isEmpty else { return [words] }
+        guard !gutters.isEmpty else {
+            guard let gutter = slantedGutter(lines: lines, context: context) else { return [words] }
+            func isLeft(_ word: OCRWord) -> Bool { word.centerX < gutter.intercept + gutter.slope * word.centerY }
+            let left = words.filter(isLeft)
+            let right = words.filter { !isLeft($0) }
+            return [left, right].filter { !$0.isEmpty }
+        }
         var columns = Array(repeating: [OCRWord](), count: gutters.count + 1)
         for word in words {
             let index = gutters.firstIndex { word.centerX < $0 } ?? gutters.count
@@ -209,6 +215,50 @@ public struct MenuLayoutParser: Sendable {
         }
         return columns.filter { !$0.isEmpty }
     }
+
+    /// A gutter between two columns as a line that may lean: a photo's perspective slants a page's columns, so that
+    /// no straight vertical run is free of words. Found per line: the widest gap (at least
+    /// ``slantedGutterGap`` text heights) with a price on its left and a name on its right, on at least
+    /// three lines; the line through the gaps' middles (least squares, x over y) must pass through the gap of
+    /// nearly every one of them. Such a line also parts two section headers set side by side over the columns
+    /// (`회 요리`).
+    func slantedGutter(lines: [Line], context: PriceContext) -> (intercept: Double, slope: Double)? {
+        var gaps: [(y: Double, left: Double, right: Double)] = []
+        for line in lines {
+            let words = line.words.filter { Self.isSubstantive($0.text) }
+            var widest: (y: Double, left: Double, right: Double)?
+            for (left, right) in zip(words, words.dropFirst()) {
+                let width = right.x - left.right
+                guard width >= Self.slantedGutterGap * line.height, isPriceLike(left.text, context),
+                    !isPriceLike(right.text, context), right.text.containsHangul,
+                    width > (widest.map { $0.right - $0.left } ?? 0)
+                else { continue }
+                widest = ((left.centerY + right.centerY) / 2, left.right, right.x)
+            }
+            if let widest { gaps.append(widest) }
+        }
+        guard gaps.count >= 3 else { return nil }
+        let count = Double(gaps.count)
+        let meanY = gaps.map(\.y).reduce(0, +) / count
+        let middles = gaps.map { ($0.left + $0.right) / 2 }
+        let meanX = middles.reduce(0, +) / count
+        let spread = gaps.map { ($0.y - meanY) * ($0.y - meanY) }.reduce(0, +)
+        let covariance = zip(gaps, middles).map { ($0.y - meanY) * ($1 - meanX) }.reduce(0, +)
+        // Perspective leans a column by a few percent; more is no gutter.
+        let slope = spread > 0 ? covariance / spread : 0
+        guard abs(slope) <= 0.1 else { return nil }
+        let intercept = meanX - slope * meanY
+        let through = gaps.filter { gap in
+            let x = intercept + slope * gap.y
+            return x > gap.left && x < gap.right
+        }.count
+        guard Double(through) >= 0.8 * count else { return nil }
+        return (intercept, slope)
+    }
+
+    /// The narrowest gap, in text heights, that ``slantedGutter(lines:context:)`` takes for a gutter: a printed
+    /// column gap is several; a gap between a price and the next item's name in one column is a word space.
+    static let slantedGutterGap = 1.5
 
     /// Groups words into lines, top to bottom, after removing the skew.
     package static func lines(of words: [OCRWord], slope: Double) -> [Line] {

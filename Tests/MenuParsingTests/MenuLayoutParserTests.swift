@@ -74,6 +74,28 @@ struct MenuLayoutParserTests {
         #expect(items.map(\.category) == ["식사", "식사", "면류", "면류"])
     }
 
+    /// Perspective leans the columns (x grows by 9% of y), so that no straight vertical run is free of words; the
+    /// gutter is found as a leaning line through the gaps between a price and the next column's name, and it parts
+    /// the two headers set side by side over the columns.
+    @Test func aLeaningGutterStillSplitsTheColumnsAndTheirHeaders() {
+        var page = SyntheticPage()
+        let left = ["김치찌개", "비빔밥", "제육볶음", "불고기", "된장찌개", "순두부찌개", "갈비탕", "육개장", "곰탕", "설렁탕"]
+        let right = ["물냉면", "비빔냉면", "만두", "쫄면", "우동", "라면", "칼국수", "짜장면", "짬뽕", "막국수"]
+        func start(_ y: Double) -> Double { 20 + 0.09 * y }
+        page.add("[식사]", x: start(20), y: 20)
+        page.add("[면류]", x: start(20) + 340, y: 20)
+        for index in left.indices {
+            let y = 60 + Double(index) * 40
+            page.add(left[index], x: start(y), y: y)
+            page.add("8,000", x: start(y) + 200, y: y)
+            page.add(right[index], x: start(y) + 340, y: y)
+            page.add("9,500", x: start(y) + 540, y: y)
+        }
+        let items = parser.items(from: page.words)
+        #expect(names(items) == left + right)
+        #expect(items.map(\.category) == Array(repeating: "식사", count: 10) + Array(repeating: "면류", count: 10))
+    }
+
     @Test func wideGapBetweenNameAndPriceIsNotAColumn() {
         var page = SyntheticPage()
         page.add("김치찌개", x: 20, y: 20)

@@ -85,6 +85,50 @@ struct PreprocessingTests {
         #expect(map.grey[202 * 600 + 120] < 64)
     }
 
+    @Test func lightTextInARedBandThreeCellsHighIsInkAndTheBandIsNot() {
+        // A box between two and five background cells high: the fine estimate takes its middle for paper and its
+        // edges for ink (a blot with a hole), so it is found against the page at a larger scale.
+        var canvas = Canvas(width: 600, height: 400, colour: (247, 240, 222))
+        canvas.fill(x: 100, y: 100, width: 160, height: 60, colour: (150, 30, 30))
+        canvas.fill(x: 130, y: 118, width: 70, height: 6, colour: (250, 250, 250))
+        canvas.fill(x: 150, y: 118, width: 6, height: 34, colour: (250, 250, 250))
+        canvas.fill(x: 200, y: 118, width: 6, height: 34, colour: (250, 250, 250))
+        // Dark text on the page below it stays ink.
+        canvas.fill(x: 100, y: 250, width: 40, height: 6, colour: (30, 30, 30))
+        let map = canvas.inkMap()
+        #expect(map.grey[120 * 600 + 165] < 64)
+        #expect(map.grey[140 * 600 + 152] < 64)
+        #expect(map.grey[140 * 600 + 202] < 64)
+        // The band, at its middle and at its edges, and the page around it are paper.
+        #expect(map.grey[140 * 600 + 230] > 200)
+        #expect(map.grey[104 * 600 + 110] > 200)
+        #expect(map.grey[155 * 600 + 250] > 200)
+        #expect(map.grey[90 * 600 + 180] > 200)
+        #expect(map.grey[252 * 600 + 120] < 64)
+    }
+
+    @Test func aSquareBoxOfOneSyllableIsABoxABoldGlyphOfBodySizeIsNot() {
+        var canvas = Canvas(width: 600, height: 400, colour: Self.board)
+        // 회 in a yellow box: about square, four cells high.
+        canvas.fill(x: 100, y: 100, width: 66, height: 64, colour: Self.yellow)
+        canvas.fill(x: 116, y: 116, width: 34, height: 5, colour: (40, 35, 20))
+        canvas.fill(x: 130, y: 121, width: 5, height: 26, colour: (40, 35, 20))
+        let map = canvas.inkMap()
+        #expect(map.grey[118 * 600 + 120] < 64)
+        #expect(map.grey[140 * 600 + 132] < 64)
+        #expect(map.grey[155 * 600 + 110] > 200)
+        #expect(map.grey[106 * 600 + 155] > 200)
+    }
+
+    @Test func aHeavyTitleStrokeIsNotTakenForABox() {
+        // The bar of a heavy title glyph (the foot of 표): solid, rectangular and wide, but of one colour throughout.
+        var canvas = Canvas(width: 600, height: 400, colour: (250, 250, 245))
+        canvas.fill(x: 100, y: 100, width: 64, height: 28, colour: (20, 20, 20))
+        let map = canvas.inkMap()
+        #expect(map.grey[114 * 600 + 132] < 64)
+        #expect(map.grey[102 * 600 + 104] < 64)
+    }
+
     @Test func aBoldSolidGlyphIsNotTakenForABox() {
         var canvas = Canvas(width: 600, height: 400, colour: (250, 250, 245))
         // A heavy 원-like glyph: an ellipse-ish block with strokes, about as wide as high, solid dark.
