@@ -48,8 +48,9 @@ public struct MenuLayoutParser: Sendable {
         }
     }
 
-    /// The items of a page.
-    public func items(from words: [OCRWord]) -> [MenuItem] {
+    /// The items of a page. With the page's size (in the words' pixels), each item carries the box of the lines it
+    /// was read from (``MenuItem/box``); several items on one line share the line's box.
+    public func items(from words: [OCRWord], pageSize: (width: Double, height: Double)? = nil) -> [MenuItem] {
         // Tesseract keeps the spaces before a word when it preserves inter-word spaces (` 34,000`): trimmed, or the
         // word is no price.
         let usable = words.map { word in
@@ -67,7 +68,7 @@ public struct MenuLayoutParser: Sendable {
         }
         context.typicalAmount = typicalAmount(of: usable, context)
         for column in columns(of: usable, slope: slope, context: context) {
-            items += parse(lines: Self.lines(of: column, slope: slope), context: context)
+            items += parse(lines: Self.lines(of: column, slope: slope), context: context, page: pageSize)
         }
         // A one-letter name is a fragment of a misread one (`짱` for 짬뽕, `두` for 만두), not a dish: on 320 rendered
         // menus 68 such items were read and none was right.
@@ -310,12 +311,22 @@ public struct MenuLayoutParser: Sendable {
         "탕류", "찌개류", "구이류", "튀김류", "전류", "술", "커피", "차", "음료/주류", "MENU", "메뉴",
     ]
 
-    func parse(lines: [Line], context initialContext: PriceContext) -> [MenuItem] {
+    func parse(
+        lines: [Line], context initialContext: PriceContext, page: (width: Double, height: Double)? = nil
+    ) -> [MenuItem] {
         var items: [MenuItem] = []
         var context = initialContext
         var category: String?
         /// A name seen without a price, waiting for a price on the next line (centred menus).
-        var pendingName: (name: String, confidence: Double, height: Double)?
+        var pendingName: (name: String, confidence: Double, height: Double, line: Line)?
+        /// The normalised box around `lines`, on a page of known size.
+        func box(_ lines: [Line]) -> MenuBox? {
+            guard let page, !lines.isEmpty else { return nil }
+            return MenuBox(
+                left: lines.map(\.left).min() ?? 0, top: lines.map(\.top).min() ?? 0,
+                right: lines.map(\.right).max() ?? 0, bottom: lines.map(\.bottom).max() ?? 0, pageWidth: page.width,
+                pageHeight: page.height)
+        }
         var lastItemHeight: Double?
         /// The line after a header read as two lines, taken with it.
         var isHeaderContinuation = false
@@ -340,15 +351,17 @@ public struct MenuLayoutParser: Sendable {
             func addItem(_ reading: PriceReading) {
                 let name = Self.cleanName(reading.remainingText)
                 if let name, name.containsHangul || pendingName == nil {
-                    items.append(
-                        makeItem(name: name, reading: reading, category: category, confidence: line.confidence))
+                    var item = makeItem(name: name, reading: reading, category: category, confidence: line.confidence)
+                    item.box = box([line])
+                    items.append(item)
                     lastItemHeight = line.height
                     pendingName = nil
                 } else if let pending = pendingName {
-                    items.append(
-                        makeItem(
-                            name: pending.name, reading: reading, category: category,
-                            confidence: (pending.confidence + line.confidence) / 2))
+                    var item = makeItem(
+                        name: pending.name, reading: reading, category: category,
+                        confidence: (pending.confidence + line.confidence) / 2)
+                    item.box = box([pending.line, line])
+                    items.append(item)
                     lastItemHeight = pending.height
                     pendingName = nil
                 }
@@ -381,7 +394,7 @@ public struct MenuLayoutParser: Sendable {
                 continue
             }
             if nextHasOnlyPrice {
-                pendingName = (name, line.confidence, line.height)
+                pendingName = (name, line.confidence, line.height, line)
                 continue
             }
             if var last = items.last, let itemHeight = lastItemHeight, pendingName == nil {

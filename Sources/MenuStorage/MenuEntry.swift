@@ -22,6 +22,8 @@ public struct MenuEntry: Sendable {
         public var fileIndex: Int
         public var fileName: String
         public var provider: String
+        /// Where the reading was on its photo; nil for engines without word boxes (GPT vision).
+        public var box: MenuBox?
     }
 
     public init(

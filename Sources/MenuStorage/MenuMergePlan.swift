@@ -102,7 +102,7 @@ public struct MenuMergePlan: Sendable {
             ("confidence", .double(JSONValue.roundedConfidence(item.confidence))),
             ("review_reasons", .array(reasons.map { .string($0.rawValue) })),
             ("file_index", .int(outcome.index)), ("file_name", .string(outcome.fileName)),
-            ("provider", .string(outcome.result?.provider ?? "unknown")),
+            ("provider", .string(outcome.result?.provider ?? "unknown")), ("bbox", item.box?.json ?? .null),
         ])
     }
 }

@@ -316,6 +316,15 @@ public struct PostgresMenuStore {
             """)
     }
 
+    /// A stored box, which this store wrote: anything else is a corrupt row.
+    private static func box(_ text: String?) throws -> MenuBox? {
+        guard let text, text != "null" else { return nil }
+        guard let box = MenuBox(json: try JSONParser.parse(text)) else {
+            throw StorageError("menu_entries.source_bbox is no box: \(text.prefix(80))")
+        }
+        return box
+    }
+
     static func entry(_ row: PostgresRow) throws -> MenuEntry {
         let prices: [MenuPrice]
         do {
@@ -331,7 +340,8 @@ public struct PostgresMenuStore {
             source = MenuEntry.Source(
                 task: task, fileIndex: try row.decode(Int?.self, column: "source_file_index") ?? 0,
                 fileName: try row.decode(String?.self, column: "source_file_name") ?? "",
-                provider: try row.decode(String?.self, column: "source_provider") ?? "unknown")
+                provider: try row.decode(String?.self, column: "source_provider") ?? "unknown",
+                box: try Self.box(try row.decode(String?.self, column: "source_bbox")))
         }
         return MenuEntry(
             id: try row.decode(UUID.self, column: "id"), restaurant: try row.decode(UUID.self, column: "restaurant_id"),

@@ -59,13 +59,13 @@ struct UploadRows {
         entries AS (
             INSERT INTO menu_entries AS m (id, restaurant_id, name_ko, name_en, description, category, prices,
                 market_price, is_set, confidence, review_reasons, source_task_id, source_file_index,
-                source_file_name, source_provider)
+                source_file_name, source_provider, source_bbox)
             SELECT e.id, $2::uuid, e.name_ko, e.name_en, e.description, e.category, e.prices, e.market_price,
                 e.is_set, e.confidence, ARRAY(SELECT jsonb_array_elements_text(e.review_reasons)), $1::uuid,
-                e.file_index, e.file_name, e.provider
+                e.file_index, e.file_name, e.provider, e.bbox
             FROM jsonb_to_recordset($6::jsonb) AS e(id uuid, name_ko text, name_en text, description text,
                 category text, prices jsonb, market_price boolean, is_set boolean, confidence double precision,
-                review_reasons jsonb, file_index integer, file_name text, provider text)
+                review_reasons jsonb, file_index integer, file_name text, provider text, bbox jsonb)
             ON CONFLICT (id) DO UPDATE SET name_ko = EXCLUDED.name_ko, name_en = EXCLUDED.name_en,
                 description = EXCLUDED.description, category = EXCLUDED.category, prices = EXCLUDED.prices,
                 market_price = EXCLUDED.market_price, is_set = EXCLUDED.is_set, confidence = EXCLUDED.confidence,
@@ -75,6 +75,7 @@ struct UploadRows {
                     THEN EXCLUDED.review_reasons || '{conflict}'::text[] ELSE EXCLUDED.review_reasons END,
                 source_task_id = EXCLUDED.source_task_id, source_file_index = EXCLUDED.source_file_index,
                 source_file_name = EXCLUDED.source_file_name, source_provider = EXCLUDED.source_provider,
+                source_bbox = EXCLUDED.source_bbox,
                 revision = m.revision + 1, updated_at = now()
             -- A reading that says what the entry says (the same photo again) changes nothing and makes no revision.
             WHERE NOT m.corrected AND NOT m.deleted

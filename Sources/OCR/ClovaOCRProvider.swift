@@ -40,7 +40,7 @@ public final class ClovaOCRProvider: OCRProvider {
         guard let url = configuration.url, let secret = configuration.secret else {
             return failure(.notConfigured, "CLOVA_OCR_URL and CLOVA_OCR_SECRET are not set")
         }
-        let document: (bytes: [UInt8], format: String)
+        let document: (bytes: [UInt8], format: String, width: Int, height: Int)
         do {
             document = try ProviderImages.documentImage(from: image.original)
         } catch {
@@ -72,7 +72,10 @@ public final class ClovaOCRProvider: OCRProvider {
             return failure(.invalidOutput, "CLOVA's answer has no image")
         }
         let words = Self.words(of: page)
-        let items = layout.items(from: words)
+        // Boxes are in the pixels of the image CLOVA read, when it says which; else of the image sent.
+        let pageSize =
+            page.convertedImageInfo.map { ($0.width, $0.height) } ?? (Double(document.width), Double(document.height))
+        let items = layout.items(from: words, pageSize: pageSize)
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
         let confidence = items.meanConfidence
         return OCRResult(

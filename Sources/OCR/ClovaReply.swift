@@ -10,15 +10,23 @@ struct ClovaReply: Decodable {
         /// `SUCCESS`, `FAILURE` or `ERROR`.
         var inferResult: String?
         var fields: [Field]
+        /// The size of the image the engine read, in whose pixels the boxes are (it may differ from the upload's).
+        var convertedImageInfo: ConvertedImageInfo?
 
-        private enum CodingKeys: String, CodingKey { case inferResult, fields }
+        private enum CodingKeys: String, CodingKey { case inferResult, fields, convertedImageInfo }
 
         /// Never fails: an image that is no object has no result and no fields.
         init(from decoder: any Decoder) throws {
             let object = LenientObject(decoder, keyedBy: CodingKeys.self)
             inferResult = object[.inferResult]
             fields = (object[.fields] as [Lenient<Field>]?)?.compactMap(\.value) ?? []
+            convertedImageInfo = (object[.convertedImageInfo] as Lenient<ConvertedImageInfo>?)?.value
         }
+    }
+
+    struct ConvertedImageInfo: Decodable {
+        var width: Double
+        var height: Double
     }
 
     struct Field: Decodable {

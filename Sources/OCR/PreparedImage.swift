@@ -53,16 +53,20 @@ public enum ProviderImages {
     /// not larger than ``documentLongSide`` (no re-encoding loss), otherwise an upright JPEG fitted to it.
     /// - Returns: the bytes and CLOVA's format name (`jpg` or `png`).
     /// - Note: Blocks the calling thread while libvips decodes and encodes.
-    public static func documentImage(from bytes: [UInt8]) throws(ImageError) -> (bytes: [UInt8], format: String) {
+    public static func documentImage(
+        from bytes: [UInt8]
+    ) throws(ImageError) -> (bytes: [UInt8], format: String, width: Int, height: Int) {
         do {
             let header = try VipsImage.header(of: bytes)
             let loader = header.loader ?? ""
             let fits = max(header.width, header.height) <= documentLongSide
             // EXIF rotation is only honoured by us, not necessarily by the service: rotated uploads are re-encoded.
-            if fits, header.orientation == 1, loader.hasPrefix("jpegload") { return (bytes, "jpg") }
-            if fits, loader.hasPrefix("pngload") { return (bytes, "png") }
+            if fits, header.orientation == 1, loader.hasPrefix("jpegload") {
+                return (bytes, "jpg", header.width, header.height)
+            }
+            if fits, loader.hasPrefix("pngload") { return (bytes, "png", header.width, header.height) }
             let image = try VipsImage.thumbnail(of: bytes, fittingWidth: documentLongSide, height: documentLongSide)
-            return (try image.flattenedOntoWhite().jpegBytes(quality: 90), "jpg")
+            return (try image.flattenedOntoWhite().jpegBytes(quality: 90), "jpg", image.width, image.height)
         } catch {
             throw ImageError(code: .invalidImage, message: error.message)
         }

@@ -79,7 +79,7 @@ public final class TesseractOCRProvider: OCRProvider {
             let end = min(start.advanced(by: deadline), clock.now.advanced(by: max(pageReading, .milliseconds(500))))
             words = rereadingUnsureLines(words, page: page, until: end)
         }
-        let items = layout.items(from: words)
+        let items = layout.items(from: words, pageSize: (Double(page.width), Double(page.height)))
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
         let confidence = items.meanConfidence
         return OCRResult(

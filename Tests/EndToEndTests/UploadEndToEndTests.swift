@@ -62,6 +62,11 @@ import Testing
         let menusBody = try menus.jsonObject()
         #expect(menusBody["total"] as? Int == items.count)
         #expect((menusBody["items"] as? [Any])?.count == 2)
+        // The local tier's items say where they were read, in the answer and in the menu.
+        let box = try #require(items.first?["bbox"] as? [String: Double])
+        #expect(Set(box.keys) == ["x", "y", "w", "h"] && box.values.allSatisfy { (0...1).contains($0) })
+        let menuItem = try #require((menusBody["items"] as? [[String: Any]])?.first)
+        #expect(((menuItem["source"] as? [String: Any])?["bbox"] as? [String: Double])?.count == 4)
         #expect(menusBody["next_offset"] as? Int == 2)
     }
 

@@ -51,6 +51,25 @@ import Vips
         #expect(clova.callCount == 1)
     }
 
+    @Test func eachItemCarriesTheBoxOfItsLineOnTheImageClovaRead() throws {
+        let clova = try FakeClovaServer()
+        clova.script([.lines([["김치찌개", "8,000원"], ["된장찌개", "7,500"], ["공기밥", "1,000"]])])
+        let result = try Self.recognize(clova)
+        let layout = FakeClovaServer.Layout.self
+        let width = Double(layout.convertedWidth)
+        let height = Double(layout.convertedHeight)
+        for (line, item) in result.items.enumerated() {
+            let box = try #require(item.box, "\(item.nameKorean)")
+            // The fake puts the name at `left` and the price against `priceColumnRight`, line by line.
+            let top = Double(layout.firstLineTop + layout.lineAdvance * line)
+            #expect(abs(box.x - Double(layout.left) / width) < 0.001)
+            #expect(abs(box.y - top / height) < 0.001)
+            #expect(abs(box.width - Double(layout.priceColumnRight - layout.left) / width) < 0.001)
+            #expect(abs(box.height - Double(layout.lineHeight) / height) < 0.001)
+        }
+        #expect(result.items.count == 3)
+    }
+
     @Test func sizesCategoriesAndMarketPriceGoThroughTheLayoutParser() throws {
         let clova = try FakeClovaServer()
         clova.script([

@@ -61,6 +61,24 @@ import Vips
         #expect(!result.hasHandwriting)
     }
 
+    /// Every item carries the box of the line it was read from: inside the page, a line high, and each below the
+    /// item above it in its column (the menu's order), so a review page highlights the right line.
+    @Test(arguments: ["menu-thousands-market", "menu-sizes-blurred"])
+    func itemsCarryTheBoxesOfTheirLines(fixture: String) throws {
+        let result = try Self.recognize(try Self.truth(fixture).image)
+        #expect(result.items.count >= 4)
+        var previous: MenuBox?
+        for item in result.items {
+            let box = try #require(item.box, "\(item.nameKorean) has no box")
+            #expect(box.x >= 0 && box.y >= 0 && box.x + box.width <= 1.0001 && box.y + box.height <= 1.0001)
+            #expect(box.height > 0.005 && box.height < 0.12, "\(item.nameKorean): one line (or a name over its price)")
+            if let previous, box.x < previous.x + previous.width, previous.x < box.x + box.width {
+                #expect(box.y >= previous.y + previous.height * 0.5, "\(item.nameKorean) is below the item above it")
+            }
+            previous = box
+        }
+    }
+
     /// The ruled fixture's page and its words as Tesseract reads them in context, with `edit` applied to the
     /// 김치찌개 row's words (name and price), then read again by ``TesseractOCRProvider/rereadingUnsureLines``.
     static func rereading(edit: (inout OCRWord) -> Void) throws -> [String] {

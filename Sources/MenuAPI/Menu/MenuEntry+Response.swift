@@ -10,7 +10,8 @@ extension MenuEntry {
             source.map {
                 .object([
                     ("task_id", .string($0.task.uuidString.lowercased())), ("file", .string($0.fileName)),
-                    ("file_index", .int($0.fileIndex)), ("provider", .string($0.provider)), ("bbox", .null),
+                    ("file_index", .int($0.fileIndex)), ("provider", .string($0.provider)),
+                    ("bbox", $0.box?.json ?? .null),
                 ])
             } ?? .null
         return .object([

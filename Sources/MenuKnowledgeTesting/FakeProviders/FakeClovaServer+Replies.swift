@@ -9,16 +9,16 @@ extension FakeClovaServer {
     }
 
     /// The page geometry of ``Step/lines(_:)`` (see its documentation).
-    enum Layout {
-        static let convertedWidth = 1000
-        static let convertedHeight = 1333
-        static let firstLineTop = 100
-        static let lineAdvance = 80
-        static let lineHeight = 50
-        static let left = 60
-        static let pixelsPerCharacter = 40
-        static let gap = 30
-        static let priceColumnRight = 900
+    public enum Layout {
+        public static let convertedWidth = 1000
+        public static let convertedHeight = 1333
+        public static let firstLineTop = 100
+        public static let lineAdvance = 80
+        public static let lineHeight = 50
+        public static let left = 60
+        public static let pixelsPerCharacter = 40
+        public static let gap = 30
+        public static let priceColumnRight = 900
     }
 
     /// The HTTP reply for `step`.

@@ -71,6 +71,8 @@ public struct MenuItem: Sendable, Equatable {
     public var confidence: Double
     /// Prices read but judged implausible.
     public var priceErrors: [PriceError]
+    /// Where the item was read on the photo (engines that give word boxes: Tesseract, CLOVA); nil otherwise.
+    public var box: MenuBox?
 
     public init(
         nameKorean: String, nameEnglish: String? = nil, description: String? = nil, category: String? = nil,
@@ -104,7 +106,7 @@ public struct MenuItem: Sendable, Equatable {
                 ("category", category.map(JSONValue.string) ?? .null), ("prices", .array(prices.map(\.json))),
                 ("market_price", .bool(isMarketPrice)), ("is_set", .bool(isSet)),
                 ("confidence", .confidence(confidence)),
-                ("price_errors", .array(priceErrors.map(\.json))),
+                ("price_errors", .array(priceErrors.map(\.json))), ("bbox", box?.json ?? .null),
             ])
     }
 }
@@ -130,6 +132,7 @@ extension MenuItem {
             isMarketPrice: json["market_price"]?.boolValue ?? false, isSet: json["is_set"]?.boolValue ?? false,
             confidence: json["confidence"]?.doubleValue ?? 0, priceErrors: errors)
         nameRaw = json["name_raw"]?.stringValue
+        box = json["bbox"].flatMap(MenuBox.init(json:))
     }
 }
 
