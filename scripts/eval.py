@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """`make eval`: how well the local OCR tier reads rendered menus with ground truth.
 
-usage: scripts/eval.py MENU_API_BINARY SET_DIR [SET_DIR ...] [--misses] [--baseline] [-- EXTRA OCR ARGS]
+usage: scripts/eval.py MENU_API_BINARY SET_DIR [SET_DIR ...] [--misses] [--baseline] [--cache=DIR]
+       [--fit-calibration] [-- EXTRA OCR ARGS]
 
 For each set (`scripts/render-menus.py --set tuning|heldout`): item precision, recall and F1 and price accuracy,
 printed and handwriting-style apart, the median and maximum time per image (measured in process by `menu-api ocr`,
@@ -15,6 +16,19 @@ same OCR text (`([가-힣\\s]+)\\s*([\\d,]+)원?` per line). `--misses` prints e
 (a wrong price, and a wrong category: the header read over the item against the true one).
 Printed misses are also counted by kind: a name read with text after or before it, misread, or lost, and readings
 that match no item.
+
+Calibration (every set): the predicted items, printed and handwriting together and apart, in 10 equal-width bins of
+their reported confidence against the share that are right (matched by name and every price equal, the rules above),
+with the expected calibration error (ECE: the bins' |mean confidence - share right| weighted by their counts); then,
+for thresholds t in 0.05 steps, the share of wrong items under t (caught by review) and of right items under t
+(flagged needlessly), and how many results clear the tiers' bars (0.70 for a later tier, 0.75 for the first).
+`-- --raw-confidence` measures the engine's confidences before the calibration map.
+
+`--fit-calibration` fits that map on the first set passed (the tuning set; run it with `-- --raw-confidence`): a
+monotone pool-adjacent-violators fit of share right on raw confidence, and prints the Swift knot table for
+Sources/OCR/TesseractCalibration.swift. `--cache=DIR` keeps each image's JSON from the binary under DIR (one
+subdirectory per set and extra OCR arguments) and reads it back instead of running the binary again; the cache knows
+nothing of the binary, so use a new DIR after a rebuild. Without it every run reads every image.
 """
 import json
 import re
@@ -90,11 +104,129 @@ def baseline_items(raw_text):
     return items
 
 
-def run(binary, images, extra):
-    output = subprocess.run([binary, "ocr", *extra, *map(str, images)], capture_output=True, text=True)
-    if not output.stdout.strip():
-        sys.exit(f"menu-api ocr printed nothing: {output.stderr}")
-    return {Path(r["file"]).name: r for r in json.loads(output.stdout)}
+def run(binary, images, extra, cache=None):
+    """The binary's result per image name; with `cache`, images already there are read back and only the rest run."""
+    cached = {}
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        for image in images:
+            path = cache / f"{image.name}.json"
+            if path.exists():
+                cached[image.name] = json.loads(path.read_text(encoding="utf-8"))
+    missing = [image for image in images if image.name not in cached]
+    if missing:
+        output = subprocess.run([binary, "ocr", *extra, *map(str, missing)], capture_output=True, text=True)
+        if not output.stdout.strip():
+            sys.exit(f"menu-api ocr printed nothing: {output.stderr}")
+        for result in json.loads(output.stdout):
+            name = Path(result["file"]).name
+            cached[name] = result
+            if cache is not None:
+                (cache / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    return cached
+
+
+def scored_items(truths, results, kind=None):
+    """(reported confidence, right) for every predicted item; `kind` "print" or "hand" keeps those menus only."""
+    scored = []
+    for image, truth in truths.items():
+        if kind is not None and f"-{kind}." not in image:
+            continue
+        predicted = results.get(image, {}).get("menu_items", [])
+        pairs, extra = match(truth["items"], predicted)
+        scored += [(float(p.get("confidence", 0)), price_key(t) == price_key(p)) for t, p in pairs]
+        scored += [(float(p.get("confidence", 0)), False) for p in extra]
+    return scored
+
+
+def calibration_bins(scored, count=10):
+    """Equal-width bins on 0...1: (low, high, items, mean confidence, share right) per non-empty bin, and the ECE."""
+    bins = defaultdict(list)
+    for confidence, right in scored:
+        bins[min(count - 1, max(0, int(confidence * count)))].append((confidence, right))
+    rows, error = [], 0.0
+    for index in sorted(bins):
+        members = bins[index]
+        mean = sum(c for c, _ in members) / len(members)
+        share = sum(r for _, r in members) / len(members)
+        rows.append((index / count, (index + 1) / count, len(members), mean, share))
+        error += len(members) / len(scored) * abs(mean - share)
+    return rows, error
+
+
+def report_calibration(name, truths, results):
+    """Prints the calibration section of a set and returns its ECE per kind."""
+    print(f"Calibration ({name}; right = matched by name and every price equal):")
+    errors = {}
+    for kind, label in ((None, "all"), ("print", "printed"), ("hand", "handwriting-style")):
+        scored = scored_items(truths, results, kind)
+        if not scored:
+            continue
+        rows, error = calibration_bins(scored)
+        errors[label] = round(error, 4)
+        right = sum(r for _, r in scored)
+        print(f"  {label}: {len(scored)} items, {right} right ({right / len(scored):.3f}), "
+              f"mean confidence {sum(c for c, _ in scored) / len(scored):.3f}, ECE {error:.4f}")
+        for low, high, size, mean, share in rows:
+            print(f"    [{low:.1f}, {high:.1f}{']' if high == 1 else ')'} {size:>5} items  "
+                  f"mean confidence {mean:.3f}  share right {share:.3f}")
+    scored = scored_items(truths, results)
+    wrong = [c for c, r in scored if not r]
+    right = [c for c, r in scored if r]
+    print(f"  review at confidence < t (all items; {len(wrong)} wrong, {len(right)} right): "
+          "t, wrong caught, right flagged")
+    for step in range(1, 21):
+        t = step / 20
+        caught = sum(c < t for c in wrong) / len(wrong) if wrong else 0
+        flagged = sum(c < t for c in right) / len(right) if right else 0
+        print(f"    {t:.2f}  {caught:.3f}  {flagged:.3f}")
+    with_items = [results[image] for image in truths if results.get(image, {}).get("menu_items")]
+    for bar, whose in ((0.70, "a later tier's bar, OCR_FALLBACK_MIN_CONFIDENCE"),
+                       (0.75, "the first tier's, OCR_TIER1_MIN_CONFIDENCE, when the local tier is the only one")):
+        clearing = sum(float(result.get("confidence", 0)) >= bar for result in with_items)
+        print(f"  results with items whose confidence clears {bar:.2f} ({whose}): {clearing}/{len(with_items)}")
+    return errors
+
+
+def pool_adjacent_violators(scored, minimum_block=40):
+    """The monotone (non-decreasing) fit of share right on confidence, as (mean confidence, share right, items) per
+    block. Blocks under `minimum_block` items are pooled with a neighbour so that no knot rests on a handful of
+    items (pooling two neighbours of a monotone fit keeps it monotone)."""
+    blocks = []  # [sum confidence, sum right, count]
+    for confidence, right in sorted(scored):
+        blocks.append([confidence, float(right), 1])
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
+            last = blocks.pop()
+            for index in range(3):
+                blocks[-1][index] += last[index]
+    while len(blocks) > 1:
+        small = min(range(len(blocks)), key=lambda index: blocks[index][2])
+        if blocks[small][2] >= minimum_block:
+            break
+        if small == 0:
+            neighbour = 1
+        elif small == len(blocks) - 1:
+            neighbour = small - 1
+        else:
+            neighbour = small - 1 if blocks[small - 1][2] <= blocks[small + 1][2] else small + 1
+        first, second = sorted((small, neighbour))
+        for index in range(3):
+            blocks[first][index] += blocks[second][index]
+        del blocks[second]
+    return [(s / n, r / n, n) for s, r, n in blocks]
+
+
+def fit_calibration(name, truths, results):
+    """Prints the fitted map as the Swift declaration Sources/OCR/TesseractCalibration.swift holds."""
+    scored = scored_items(truths, results)
+    knots = pool_adjacent_violators(scored)
+    right = sum(r for _, r in scored)
+    print(f"\n    // Fitted on the {name} set ({len(truths)} menus): {len(scored)} items, {right} right, "
+          f"{len(knots)} knots.")
+    print("    public static let fitted = TesseractCalibration(knots: [")
+    for raw, calibrated, size in knots:
+        print(f"        Knot(raw: {raw:.4f}, calibrated: {calibrated:.4f}),  // {size} items")
+    print("    ])")
 
 
 def classes(style):
@@ -232,19 +364,26 @@ def main():
     if "--" in arguments:
         extra = arguments[arguments.index("--") + 1:]
         arguments = arguments[:arguments.index("--")]
-    flags = {a for a in arguments if a.startswith("--")}
+    flags = {a for a in arguments if a.startswith("--") and "=" not in a}
     binary, *directories = [a for a in arguments if not a.startswith("--")]
+    cache = next((Path(a.split("=", 1)[1]) for a in arguments if a.startswith("--cache=")), None)
     summaries = {}
+    fitted = False
     for directory in map(Path, directories):
         truths = {}
         for path in sorted(directory.glob("*.json")):
             data = json.loads(path.read_text(encoding="utf-8"))
             truths[data["image"]] = data
-        results = run(binary, [directory / image for image in truths], extra)
+        set_cache = cache / ("_".join([directory.name, *extra]) or "default") if cache else None
+        results = run(binary, [directory / image for image in truths], extra, set_cache)
         if "--misses" in flags:
             show_misses(truths, results)
         name = next(iter(truths.values()))["set"] if truths else directory.name
         summaries[name] = report_set(name, truths, results, "--baseline" in flags)
+        summaries[name]["ece"] = report_calibration(name, truths, results)
+        if "--fit-calibration" in flags and not fitted:
+            fit_calibration(name, truths, results)
+            fitted = True
     print("\n" + json.dumps(summaries, ensure_ascii=False))
 
 

@@ -16,18 +16,24 @@ public final class TesseractOCRProvider: OCRProvider {
     private let steps: PreprocessingSteps
     private let layout = MenuLayoutParser()
     private let rereadsUnsureLines: Bool
+    private let calibration: TesseractCalibration?
 
     /// - Parameters:
     ///   - engine: this thread's engine (made once per worker: loading the models is expensive).
     ///   - steps: the preprocessing. Defaults to all steps on.
     ///   - rereadsUnsureLines: read a line whose name no lexicon entry explains again on its own
     ///     (``rereadingUnsureLines(_:page:until:)``); false to measure without.
+    ///   - calibration: the map from the words' confidence to the chance an item is right, applied to every item's
+    ///     reported confidence (the parser and the lexicon still judge by the raw one); nil reports the raw
+    ///     confidence, to measure it and to fit the map again (`menu-api ocr --raw-confidence`).
     public init(
-        engine: TesseractEngine, steps: PreprocessingSteps = PreprocessingSteps(), rereadsUnsureLines: Bool = true
+        engine: TesseractEngine, steps: PreprocessingSteps = PreprocessingSteps(), rereadsUnsureLines: Bool = true,
+        calibration: TesseractCalibration? = .fitted
     ) {
         self.engine = engine
         self.steps = steps
         self.rereadsUnsureLines = rereadsUnsureLines
+        self.calibration = calibration
     }
 
     /// The words the engine is given: the lexicon's dishes and the section words the layout parser knows. On 160
@@ -79,7 +85,12 @@ public final class TesseractOCRProvider: OCRProvider {
             let end = min(start.advanced(by: deadline), clock.now.advanced(by: max(pageReading, .milliseconds(500))))
             words = rereadingUnsureLines(words, page: page, until: end)
         }
-        let items = layout.items(from: words, pageSize: (Double(page.width), Double(page.height)))
+        var items = layout.items(from: words, pageSize: (Double(page.width), Double(page.height)))
+        if let calibration {
+            // Before the mean: the page's confidence, which the router holds against the tier's bar, is then the
+            // expected share of its items that are right.
+            for index in items.indices { items[index].confidence = calibration(items[index].confidence) }
+        }
         let lines = MenuLayoutParser.lines(of: words, slope: MenuLayoutParser.estimatedSlope(words)).map(\.text)
         let confidence = items.meanConfidence
         return OCRResult(

@@ -42,9 +42,10 @@ extension TierRouter {
     /// How our own reading of a page is done: preprocessing, Tesseract's user words, the layout parser, the price
     /// rules and the lexicon. Raised whenever one of them changes what a page reads as (2: the highlight boxes,
     /// user words, compound names and the parser rules of issue 10's second stop; 6: header boxes found at page scale,
-    /// leaning gutters, and every item's box), so cached results made the old
-    /// way are not served; the service version in `/api/v1/health` is not raised for that.
-    public static let readingRevision = 6
+    /// leaning gutters, and every item's box; 7: item confidences through ``TesseractCalibration/fitted``, which also
+    /// moves the page's confidence against the bars), so cached results made the old way are not served; the
+    /// service version in `/api/v1/health` is not raised for that.
+    public static let readingRevision = 7
 
     /// What changes results: the tiers, models, prompt version, bars and our own reading. Part of the cache key, so
     /// a deployment that changes any of them does not serve results computed the old way.

@@ -50,6 +50,9 @@ struct OCRCommand: ParsableCommand {
     @Flag(help: "Read no unsure line again on its own (to measure it).")
     var noLineRereading = false
 
+    @Flag(help: "Report the engine's raw item confidences, without the calibration map (to measure and refit it).")
+    var rawConfidence = false
+
     @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
     var dumpPages: String?
 
@@ -77,7 +80,9 @@ struct OCRCommand: ParsableCommand {
         if keepRules { steps.erasesRules = false }
         if noDeskew { steps.deskews = false }
         if !noPreprocessing { steps.targetLongSide = longSide }
-        let provider = TesseractOCRProvider(engine: engine, steps: steps, rereadsUnsureLines: !noLineRereading)
+        let provider = TesseractOCRProvider(
+            engine: engine, steps: steps, rereadsUnsureLines: !noLineRereading,
+            calibration: rawConfidence ? nil : .fitted)
         var results: [JSONValue] = []
         var failed = false
         for file in files {
