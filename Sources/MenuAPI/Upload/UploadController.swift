@@ -102,9 +102,16 @@ public struct UploadController {
         var files: [UploadedFile]
         var isAsync: Bool
         var callbackURL: String?
+
         /// SHA-256 over the mode, the callback URL and each file's name and bytes: the same request again, even with
-        /// a new multipart boundary.
-        var fingerprint: [UInt8]
+        /// a new multipart boundary. Computed only for a request with an idempotency key (it hashes every file).
+        var fingerprint: [UInt8] {
+            var text: [UInt8] = Array("\(isAsync ? "async" : "sync")\n\(callbackURL ?? "")\n".utf8)
+            for file in files {
+                text += Array("\(file.name.utf8.count):\(file.name)".utf8) + SHA256.hash(file.bytes)
+            }
+            return SHA256.hash(text)
+        }
     }
 
     /// Runs an upload whose idempotency key (if any) is this request's: PDFs become their pages, then the files run
@@ -311,13 +318,7 @@ public struct UploadController {
         }
         let isAsync = try Self.wantsAsync(request)
         let callbackURL = try callbackURL(of: form, restaurant: restaurant)
-        var fingerprint: [UInt8] = Array("\(isAsync ? "async" : "sync")\n\(callbackURL ?? "")\n".utf8)
-        for file in files {
-            fingerprint += Array("\(file.name.utf8.count):\(file.name)".utf8) + SHA256.hash(file.bytes)
-        }
-        return UploadRequest(
-            files: files, isAsync: isAsync, callbackURL: callbackURL,
-            fingerprint: SHA256.hash(fingerprint))
+        return UploadRequest(files: files, isAsync: isAsync, callbackURL: callbackURL)
     }
 
     /// The images an upload's files make: each PDF's pages, then the others as they are. Pages count against the
