@@ -1,3 +1,4 @@
+import Glibc
 import JSON
 
 /// A decoded `multipart/form-data` body (RFC 7578): the fields and files of an upload form, in order.
@@ -264,26 +265,13 @@ private struct BodyScanner {
 
     /// The index of the first `byte` in `start..<end` (`end` defaults to the end of the body), or nil.
     ///
-    /// Checks eight bytes per step: `x ^ pattern` has a zero byte exactly where `x` holds `byte`, and
-    /// `(v - 0x01…) & ~v & 0x80…` is non-zero exactly when `v` has a zero byte ("Bit Twiddling Hacks",
-    /// "Determine if a word has a zero byte"). It only says whether there is one, so the word is then searched
-    /// byte by byte.
+    /// libc's `memchr` scans with the widest vector instructions the CPU has: on a 1 MB photo it is the
+    /// difference between a tenth of a cache hit's own time and almost none (a CR comes every 256 bytes or so).
     func firstIndex(of byte: UInt8, from start: Int, to end: Int? = nil) -> Int? {
         let end = min(end ?? count, count)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
-        let pattern = ones &* UInt64(byte)
-        var index = start
-        while index + 8 <= end {
-            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ pattern
-            if (word &- ones) & ~word & highBits != 0 { break }
-            index += 8
-        }
-        while index < end {
-            if bytes[index] == byte { return index }
-            index += 1
-        }
-        return nil
+        guard start < end, let base = bytes.baseAddress else { return nil }
+        guard let found = memchr(base + start, Int32(byte), end - start) else { return nil }
+        return base.distance(to: UnsafeRawPointer(found))
     }
 
     // MARK: Headers
