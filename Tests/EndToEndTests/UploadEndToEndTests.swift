@@ -216,6 +216,35 @@ import Testing
         #expect(try service.request("GET", "/api/v1/health").status == 200)
     }
 
+    /// Where keys are optional (the default outside production), a credential header that is there but malformed
+    /// is 401 `malformed_credentials` through nginx, and nothing is uploaded (issue 15, item 5).
+    @Test func malformedCredentialsAreUnauthorizedWhereKeysAreOptional() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let service = try LiveService(
+            databaseURL: fixture.schema.url, environment: ["ADMIN_TOKEN": MetricsEndToEndTests.adminToken])
+        defer { service.stop() }
+        let image = try UploadFixture.image("menu-rotated.jpg")
+        for header in [
+            ("Authorization", "Bearer"), ("Authorization", "Bearer "), ("Authorization", "Basic dXNlcjpwYXNz"),
+            ("Authorization", "Token abc"), ("X-API-Key", ""),
+        ] {
+            let refused = try UploadFixture.upload(
+                service, path: fixture.uploadPath, files: [("a.jpg", image)], headers: [header])
+            #expect(refused.status == 401, "\(header)")
+            #expect(Check.errorCode(refused) == "malformed_credentials", "\(header)")
+            #expect(refused.headers["www-authenticate"] == #"Bearer error="invalid_request""#)
+            #expect(refused.headers["x-request-id"]?.isEmpty == false)
+            let admin = try service.request("GET", "/api/v1/admin/ocr/metrics", headers: [header])
+            #expect(admin.status == 401, "\(header)")
+            #expect(Check.errorCode(admin) == "malformed_credentials" || header.0 == "X-API-Key")
+        }
+        #expect(try fixture.count("SELECT count(*) FROM upload_tasks") == 0)
+        // No header at all is still the anonymous upload the optional setting allows.
+        let anonymous = try UploadFixture.upload(service, path: fixture.uploadPath, files: [("a.jpg", image)])
+        #expect(anonymous.status == 200)
+    }
+
     @Test func keysAreRequiredWhenConfiguredAndBoundToTheirRestaurant() throws {
         let fixture = try UploadFixture()
         defer { fixture.drop() }
