@@ -7,6 +7,10 @@ extension Configuration {
         public var maxFileBytes = 10_485_760
         /// Pixels per image, checked on the header before decoding (`UPLOAD_MAX_PIXELS`). Defaults to 40,000,000.
         public var maxPixels = 40_000_000
+        /// The shortest side an image may have, in pixels, checked on the header before any provider is called
+        /// (`UPLOAD_MIN_SIDE`); a smaller image fails as `image_too_small`. Defaults to 200: below that no photo
+        /// holds a menu any tier reads, and every tier (GPT paid) would run on it to find nothing.
+        public var minSide = 200
         /// Pages read of one PDF (`UPLOAD_MAX_PDF_PAGES`); a longer PDF fails as `too_many_pages`. Defaults to 10.
         public var maxPDFPages = 10
         /// Files of one request read at once (`UPLOAD_PARALLELISM`). Defaults to 4.
@@ -31,6 +35,15 @@ extension Configuration {
         uploads.maxFileBytes =
             try reader.integer("UPLOAD_MAX_FILE_BYTES", in: 1...1_073_741_824) ?? uploads.maxFileBytes
         uploads.maxPixels = try reader.integer("UPLOAD_MAX_PIXELS", in: 1...1_000_000_000) ?? uploads.maxPixels
+        uploads.minSide = try reader.integer("UPLOAD_MIN_SIDE", in: 1...10_000) ?? uploads.minSide
+        // A square of the minimum side must fit under the pixel limit, or no image could ever pass both checks.
+        guard uploads.minSide * uploads.minSide <= uploads.maxPixels else {
+            throw ConfigurationError(
+                variable: "UPLOAD_MIN_SIDE",
+                reason:
+                    "\(uploads.minSide)x\(uploads.minSide) is over UPLOAD_MAX_PIXELS (\(uploads.maxPixels)), so no image could pass"
+            )
+        }
         uploads.maxPDFPages = try reader.integer("UPLOAD_MAX_PDF_PAGES", in: 1...500) ?? uploads.maxPDFPages
         uploads.parallelism = try reader.integer("UPLOAD_PARALLELISM", in: 1...64) ?? uploads.parallelism
         uploads.ocrConcurrency = try reader.integer("OCR_CONCURRENCY", in: 1...256) ?? uploads.ocrConcurrency

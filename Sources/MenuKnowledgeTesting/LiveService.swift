@@ -49,9 +49,11 @@ public final class LiveService {
     ///   - workers: `MENU_API_WORKERS`. Defaults to 4.
     ///   - keepalive: nginx's kept upstream connections. Defaults to 4.
     ///   - environment: more variables for the responder (they win over the defaults here).
+    ///   - nginxEnvironment: variables for `scripts/render-nginx.sh`. Defaults to ``generousUploadLimits``; `[:]`
+    ///     renders the production site's abuse limits.
     public init(
         databaseURL: String, listen: Listen = .unixSocket, workers: Int = 4, keepalive: Int = 4,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], nginxEnvironment: [String: String] = LiveService.generousUploadLimits
     ) throws {
         directory = try TestEnvironment.makeTemporaryDirectory("live")
         port = try LoopbackPort.free()
@@ -84,7 +86,7 @@ public final class LiveService {
         let prefix = directory + "/nginx"
         let rendered = try ChildProcess.run(
             TestEnvironment.repositoryRoot + "/scripts/render-nginx.sh",
-            [prefix, String(port), upstream, String(keepalive)])
+            [prefix, String(port), upstream, String(keepalive)], environment: nginxEnvironment)
         guard rendered == 0 else { throw TestEnvironmentError(description: "render-nginx.sh failed with \(rendered)") }
         nginx = try ChildProcess(
             executable: try TestEnvironment.program("nginx"),
@@ -111,6 +113,14 @@ public final class LiveService {
                 logPath: logPath)
         }
     }
+
+    /// Upload limits no test's load reaches (parallel and repeated uploads from one loopback address are no abuse):
+    /// the abuse-limit test alone runs with the production site's.
+    public static let generousUploadLimits = [
+        "MENU_API_UPLOAD_RATE_PER_ADDRESS": "1000r/s", "MENU_API_UPLOAD_BURST_PER_ADDRESS": "100000",
+        "MENU_API_UPLOAD_RATE_PER_KEY": "1000r/s", "MENU_API_UPLOAD_BURST_PER_KEY": "100000",
+        "MENU_API_UPLOAD_CONNECTIONS_PER_ADDRESS": "10000", "MENU_API_UPLOAD_CONNECTIONS_PER_KEY": "10000",
+    ]
 
     /// Sends a request through nginx.
     public func request(

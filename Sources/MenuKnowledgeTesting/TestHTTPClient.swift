@@ -54,6 +54,16 @@ public enum TestHTTPClient {
         return try parse(try readToEnd(descriptor))
     }
 
+    /// Sends `bytes` exactly as given (a malformed request line, duplicate headers) and reads the whole response: for
+    /// the errors nginx answers before any location runs, which ``request(_:_:port:headers:body:timeout:)`` cannot
+    /// produce.
+    public static func raw(_ bytes: [UInt8], port: Int, timeout: Duration = .seconds(30)) throws -> TestHTTPResponse {
+        let descriptor = try connectLoopback(port: port, timeout: timeout)
+        defer { close(descriptor) }
+        try sendAll(descriptor, bytes)
+        return try parse(try readToEnd(descriptor))
+    }
+
     /// A TCP connection to 127.0.0.1:`port` with receive and send timeouts; the caller closes the descriptor.
     public static func connectLoopback(port: Int, timeout: Duration) throws -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

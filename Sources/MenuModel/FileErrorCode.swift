@@ -5,6 +5,8 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
     case invalidImage = "invalid_image"
     /// More pixels than `UPLOAD_MAX_PIXELS`.
     case imageTooLarge = "image_too_large"
+    /// A short side under `UPLOAD_MIN_SIDE` pixels.
+    case imageTooSmall = "image_too_small"
     /// A PDF with more pages than `UPLOAD_MAX_PDF_PAGES`.
     case tooManyPages = "too_many_pages"
     /// More bytes than the per-file limit.
@@ -25,6 +27,7 @@ public enum FileErrorCode: String, Sendable, CaseIterable {
         switch code {
         case .invalidImage: self = .invalidImage
         case .imageTooLarge: self = .imageTooLarge
+        case .imageTooSmall: self = .imageTooSmall
         case .tooManyPages: self = .tooManyPages
         }
     }

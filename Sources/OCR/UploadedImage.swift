@@ -31,13 +31,23 @@ public enum UploadedImage {
         return nil
     }
 
-    /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels` (before any pixel is
-    /// decoded), and a complete stream (a small thumbnail decoded with truncation as an error).
+    /// The short side under which an image is refused when the caller names none (`UPLOAD_MIN_SIDE`'s default).
+    public static let defaultMinSide = 200
+
+    /// Checks `bytes`: a supported format by its magic, a readable header, at most `maxPixels` and a short side of
+    /// at least `minSide` (both before any pixel is decoded), and a complete stream (a small thumbnail decoded with
+    /// truncation as an error).
+    /// - Parameters:
+    ///   - bytes: the file.
+    ///   - maxPixels: the most pixels an image may have.
+    ///   - minSide: the shortest side an image may have, in pixels. Defaults to ``defaultMinSide`` (200).
     /// - Returns: the format, sniffed from the bytes, never from the name or the part's Content-Type.
-    /// - Throws: `ImageError` with code `invalid_image` or `image_too_large`.
+    /// - Throws: `ImageError` with code `invalid_image`, `image_too_large` or `image_too_small`.
     /// - Note: Blocks the calling thread while libvips reads.
     @discardableResult
-    public static func inspect(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> Format {
+    public static func inspect(
+        _ bytes: [UInt8], maxPixels: Int, minSide: Int = defaultMinSide
+    ) throws(ImageError) -> Format {
         guard !bytes.isEmpty else { throw ImageError(code: .invalidImage, message: "The file is empty") }
         guard let format = sniffedFormat(of: bytes) else {
             throw ImageError(code: .invalidImage, message: "The file is not a JPEG, PNG, WebP or HEIC image, nor a PDF")
@@ -54,6 +64,16 @@ public enum UploadedImage {
                 code: .imageTooLarge,
                 message:
                     "The image is \(header.width)x\(header.height) pixels; the limit is \(maxPixels / 1_000_000) MP")
+        }
+        // Issue 15: a photo this small cannot hold a menu anyone could read, yet every tier ran on it (GPT paid for
+        // each). The header says so before anything is decoded. The short side is what limits legibility, and it is
+        // the same whichever way EXIF turns the photo.
+        guard min(header.width, header.height) >= minSide else {
+            throw ImageError(
+                code: .imageTooSmall,
+                message:
+                    "The image is \(header.width)x\(header.height) pixels; its short side must be at least "
+                    + "\(minSide) pixels to hold a readable menu")
         }
         // A complete stream, checked by decoding a small thumbnail with truncation as an error: JPEG, WebP and HEIC
         // decode at a fraction of their size (shrink-on-load); PNG has no such mode and is decoded whole, which

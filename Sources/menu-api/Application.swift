@@ -70,7 +70,7 @@ enum Application {
             pipelineVersion: TierRouter.pipelineVersion(of: ocr),
             cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
             maxFileBytes: configuration.uploads.maxFileBytes, maxPixels: configuration.uploads.maxPixels,
-            singleFlightWait: ocr.imageDeadline + .seconds(15))
+            minSide: configuration.uploads.minSide, singleFlightWait: ocr.imageDeadline + .seconds(15))
     }
 
     /// ``makeOrchestrator(configuration:logger:)`` for a command: a failure is logged and ends the process with

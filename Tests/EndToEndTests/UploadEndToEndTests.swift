@@ -216,6 +216,101 @@ import Testing
         #expect(try service.request("GET", "/api/v1/health").status == 200)
     }
 
+    /// Where keys are optional (the default outside production), a credential header that is there but malformed
+    /// is 401 `malformed_credentials` through nginx, and nothing is uploaded (issue 15, item 5).
+    @Test func malformedCredentialsAreUnauthorizedWhereKeysAreOptional() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let service = try LiveService(
+            databaseURL: fixture.schema.url, environment: ["ADMIN_TOKEN": MetricsEndToEndTests.adminToken])
+        defer { service.stop() }
+        let image = try UploadFixture.image("menu-rotated.jpg")
+        for header in [
+            ("Authorization", "Bearer"), ("Authorization", "Bearer "), ("Authorization", "Basic dXNlcjpwYXNz"),
+            ("Authorization", "Token abc"), ("X-API-Key", ""),
+        ] {
+            let refused = try UploadFixture.upload(
+                service, path: fixture.uploadPath, files: [("a.jpg", image)], headers: [header])
+            #expect(refused.status == 401, "\(header)")
+            #expect(Check.errorCode(refused) == "malformed_credentials", "\(header)")
+            #expect(refused.headers["www-authenticate"] == #"Bearer error="invalid_request""#)
+            #expect(refused.headers["x-request-id"]?.isEmpty == false)
+            let admin = try service.request("GET", "/api/v1/admin/ocr/metrics", headers: [header])
+            #expect(admin.status == 401, "\(header)")
+            #expect(Check.errorCode(admin) == "malformed_credentials" || header.0 == "X-API-Key")
+        }
+        #expect(try fixture.count("SELECT count(*) FROM upload_tasks") == 0)
+        // No header at all is still the anonymous upload the optional setting allows.
+        let anonymous = try UploadFixture.upload(service, path: fixture.uploadPath, files: [("a.jpg", image)])
+        #expect(anonymous.status == 200)
+    }
+
+    /// Twenty 1x1 PNGs are refused on their headers as `image_too_small`, so no tier runs: the fake OpenAI server
+    /// hears nothing, and the answer comes fast (issue 15, item 6: before, every tier ran on each and GPT was paid).
+    @Test func imagesTooSmallForAMenuAreRefusedBeforeAnyProvider() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.menu(items: [])])
+        let service = try LiveService(
+            databaseURL: fixture.schema.url,
+            environment: ["OPENAI_API_KEY": gpt.apiKey, "OPENAI_BASE_URL": gpt.baseURL, "OPENAI_MAX_RETRIES": "0"])
+        defer { service.stop() }
+        let files = (0..<20).map { ("dot\($0).png", TinyPNG.make(width: 1, height: 1, grey: UInt8($0 * 10))) }
+        let start = ContinuousClock.now
+        let response = try UploadFixture.upload(service, path: fixture.uploadPath, files: files)
+        let elapsed = start.duration(to: .now)
+        print("twenty 1x1 PNGs: \(elapsed), provider calls \(gpt.callCount)")
+        #expect(response.status == 200)
+        let body = try response.jsonObject()
+        #expect(body["failed"] as? Int == 20)
+        let results = try #require(body["results"] as? [[String: Any]])
+        #expect(results.count == 20)
+        for result in results {
+            let error = result["error"] as? [String: Any]
+            #expect(error?["code"] as? String == "image_too_small")
+            #expect(result["attempts"] == nil || (result["attempts"] as? [Any])?.isEmpty == true)
+        }
+        #expect(gpt.callCount == 0)
+        // Header reads only: a generous bound on a shared machine, against the 7.4 s the issue measured.
+        #expect(elapsed < .seconds(2))
+        #expect(try fixture.count("SELECT count(*) FROM ocr_events WHERE error_kind = 'image_too_small'") == 20)
+    }
+
+    /// In a mixed upload the small images fail alone: the menu photo is read (one provider call) and succeeds, and
+    /// the limit is the short side (`UPLOAD_MIN_SIDE`, here 200): 199 wide is refused whatever its height.
+    @Test func aSmallImageFailsAloneInAMixedUpload() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let gpt = try FakeOpenAIServer()
+        defer { gpt.stop() }
+        gpt.script([.menu(items: [FakeMenuItem("김치찌개", 8000)])])
+        let service = try LiveService(
+            databaseURL: fixture.schema.url,
+            environment: [
+                "OPENAI_API_KEY": gpt.apiKey, "OPENAI_BASE_URL": gpt.baseURL, "OPENAI_MAX_RETRIES": "0",
+                "OCR_TIERS": "gpt_vision", "UPLOAD_MIN_SIDE": "200",
+            ])
+        defer { service.stop() }
+        let response = try UploadFixture.upload(
+            service, path: fixture.uploadPath,
+            files: [
+                ("dot.png", TinyPNG.make(width: 1, height: 1)),
+                ("menu.jpg", try UploadFixture.image("menu-rotated.jpg")),
+                ("narrow.png", TinyPNG.make(width: 199, height: 1200)),
+            ])
+        #expect(response.status == 200)
+        let results = try #require(try response.jsonObject()["results"] as? [[String: Any]])
+        #expect(results.map { $0["status"] as? String } == ["failed", "success", "failed"])
+        #expect((results[0]["error"] as? [String: Any])?["code"] as? String == "image_too_small")
+        #expect(
+            (results[2]["error"] as? [String: Any])?["message"] as? String
+                == "The image is 199x1200 pixels; its short side must be at least 200 pixels to hold a readable menu")
+        #expect(results[1]["menu_count"] as? Int == 1)
+        #expect(gpt.callCount == 1)
+    }
+
     @Test func keysAreRequiredWhenConfiguredAndBoundToTheirRestaurant() throws {
         let fixture = try UploadFixture()
         defer { fixture.drop() }

@@ -46,6 +46,19 @@ struct ConfigurationTests {
         #expect(configuration.uploads.requiresAPIKey)
     }
 
+    /// `UPLOAD_MIN_SIDE` (issue 15): 200 by default, read with the other upload limits, and refused when a square
+    /// of that side could not pass `UPLOAD_MAX_PIXELS`.
+    @Test func minimumImageSideIsAnUploadSetting() throws {
+        #expect(try Configuration(environment: [:]).uploads.minSide == 200)
+        #expect(try Configuration(environment: ["UPLOAD_MIN_SIDE": "64"]).uploads.minSide == 64)
+        #expect(
+            try Configuration(environment: ["UPLOAD_MIN_SIDE": "1000", "UPLOAD_MAX_PIXELS": "1000000"]).uploads.minSide
+                == 1000)
+        #expect(throws: ConfigurationError.self) {
+            try Configuration(environment: ["UPLOAD_MIN_SIDE": "1001", "UPLOAD_MAX_PIXELS": "1000000"])
+        }
+    }
+
     @Test func emptyValueMeansDefault() throws {
         #expect(try Configuration(environment: ["MENU_API_WORKERS": "  ", "APP_ENV": ""]).fastCGI.workers == 16)
     }
@@ -188,6 +201,7 @@ struct EnvironmentSampleTests {
         ("OCR_TIERS", "gpt_vision,ocr"), ("OCR_TIERS", "tesseract,tesseract"), ("OCR_TIER1_MIN_CONFIDENCE", "1.5"),
         ("OPENAI_BASE_URL", "api.openai.com"), ("UPLOAD_MAX_FILES", "0"), ("B2B_AUTH", "sometimes"),
         ("ADMIN_TOKEN", "short"), ("OCR_TIERS", "gpt_vision"), ("OCR_TIERS", "tesseract,gpt-vision"),
+        ("UPLOAD_MIN_SIDE", "0"), ("UPLOAD_MIN_SIDE", "tiny"), ("UPLOAD_MIN_SIDE", "7000"),
     ])
     func badOCRAndUploadValuesNameTheirVariable(variable: String, value: String) {
         #expect {

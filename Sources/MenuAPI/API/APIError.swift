@@ -42,6 +42,14 @@ public struct APIError: Error, Sendable, CustomStringConvertible {
             headers: [("Allow", allowed.joined(separator: ", "))])
     }
 
+    /// 401 `malformed_credentials` with `WWW-Authenticate: Bearer error="invalid_request"` (RFC 6750 §3.1): a
+    /// credential header was sent but could not be read, so the request is neither anonymous nor authenticated.
+    public static func malformedCredentials(_ message: String) -> APIError {
+        APIError(
+            status: 401, code: "malformed_credentials", message: message,
+            headers: [("WWW-Authenticate", #"Bearer error="invalid_request""#)])
+    }
+
     /// 413 for a body over the configured limit.
     public static func payloadTooLarge(limitBytes: Int) -> APIError {
         APIError(status: 413, code: "payload_too_large", message: "The request body is larger than \(limitBytes) bytes")

@@ -3,8 +3,10 @@ public import MenuConfiguration
 
 /// Checks the admin token on an admin route before its handler runs.
 ///
-/// `Authorization: Bearer $ADMIN_TOKEN` (``APIRequest/bearerToken``), compared in constant time: 401
-/// `missing_admin_token` with `WWW-Authenticate: Bearer` without it, 403 `forbidden` when wrong. With no token
+/// `Authorization: Bearer $ADMIN_TOKEN` (``APIRequest/bearerCredential``), compared in constant time: 401
+/// `missing_admin_token` with `WWW-Authenticate: Bearer` without it, 401 `malformed_credentials` for an
+/// `Authorization` header that is not `Bearer <token>` (even where loopback clients need none), 403 `forbidden` when
+/// wrong. With no token
 /// configured (development only; production refuses to start), the route answers loopback clients only, as when an
 /// operator curls localhost on the server, and 403 `forbidden` to anyone else.
 ///
@@ -29,6 +31,10 @@ public struct AdminTokenMiddleware: APIMiddleware {
     }
 
     private func check(_ request: APIRequest) throws(APIError) {
+        let credential = request.bearerCredential
+        if credential == .malformed {
+            throw .malformedCredentials("The Authorization header must be 'Bearer <ADMIN_TOKEN>'")
+        }
         guard let token else {
             // No token (development): the loopback interface only. nginx passes the client's address.
             let address = request.remoteAddress ?? ""
@@ -39,7 +45,7 @@ public struct AdminTokenMiddleware: APIMiddleware {
             }
             return
         }
-        guard let presented = request.bearerToken else {
+        guard case .token(let presented) = credential else {
             throw APIError(
                 status: 401, code: "missing_admin_token", message: "Send 'Authorization: Bearer <ADMIN_TOKEN>'",
                 headers: [("WWW-Authenticate", "Bearer")])

@@ -5,14 +5,16 @@ public import Postgres
 /// Checks the restaurant API key on a B2B route before its handler runs, and hands the handler the restaurant
 /// through ``RequestContext/restaurant``.
 ///
-/// Keys: `X-API-Key: <key>` or `Authorization: Bearer <key>` (``APIRequest/bearerToken``); `X-API-Key` wins when
+/// Keys: `X-API-Key: <key>` or `Authorization: Bearer <key>` (``APIRequest/bearerCredential``); `X-API-Key` wins when
 /// both are sent. When keys are required (production, or `B2B_AUTH=required`) a request without one gets 401; a key
-/// given is always checked, whatever the setting: an unknown key is 401 and another restaurant's key 403.
+/// given is always checked, whatever the setting: an unknown key is 401 and another restaurant's key 403. A
+/// credential header that is present but malformed (an empty or blank `X-API-Key`, an `Authorization` that is not
+/// `Bearer <token>`) is 401 `malformed_credentials` whatever the setting, never an anonymous request (issue 15).
 ///
 /// The checks run in the order a client fixes them, and each answer is the one the routes always gave:
 /// 1. the route's restaurant: 400 `invalid_restaurant_id` (or `invalid_task_id`) for an id that is no UUID; for a
 ///    task route, 404 `task_not_found` when the task does not exist;
-/// 2. the key: 401 `missing_api_key`, 401 `invalid_api_key`, 403 `forbidden`;
+/// 2. the key: 401 `malformed_credentials`, 401 `missing_api_key`, 401 `invalid_api_key`, 403 `forbidden`;
 /// 3. for a restaurant route, 404 `restaurant_not_found` when the restaurant does not exist.
 ///
 /// ```
@@ -90,8 +92,8 @@ public struct RestaurantKeyMiddleware: APIMiddleware {
     /// The key's checks, step 2: nil when no key was sent and none is required, else the restaurant the key
     /// belongs to, which is `restaurantID`.
     private func keyOwner(_ request: APIRequest, for restaurantID: UUID) throws -> (restaurant: UUID, keyID: UUID)? {
-        let key = request.header("x-api-key") ?? request.bearerToken
-        guard let key, !key.isEmpty else {
+        let key = try Self.presentedKey(request)
+        guard let key else {
             guard !requiresKey else {
                 throw APIError(
                     status: 401, code: "missing_api_key",
@@ -110,5 +112,23 @@ public struct RestaurantKeyMiddleware: APIMiddleware {
             throw APIError(status: 403, code: "forbidden", message: "The API key belongs to another restaurant")
         }
         return owner
+    }
+
+    /// The key the request presents, nil when it sends none. Both headers are checked even when `X-API-Key` wins,
+    /// so a broken `Authorization` beside a good key is still refused rather than silently ignored.
+    /// - Throws: ``APIError`` 401 `malformed_credentials` for a header that is there but holds no readable key.
+    static func presentedKey(_ request: APIRequest) throws(APIError) -> String? {
+        let headerKey = request.header("x-api-key")
+        if let headerKey, headerKey.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .malformedCredentials("The X-API-Key header is empty; send the restaurant's API key in it")
+        }
+        switch request.bearerCredential {
+        case .malformed:
+            throw .malformedCredentials("The Authorization header must be 'Bearer <key>'")
+        case .token(let token):
+            return headerKey ?? token
+        case .absent:
+            return headerKey
+        }
     }
 }

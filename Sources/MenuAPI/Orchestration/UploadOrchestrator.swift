@@ -39,6 +39,9 @@ public struct UploadOrchestrator: Sendable {
     public let maxFileBytes: Int
     /// Pixels per image. Defaults to 40,000,000.
     public let maxPixels: Int
+    /// The shortest side an image may have; a smaller one fails as `image_too_small` before any tier. Defaults to
+    /// 200.
+    public let minSide: Int
     /// How long a duplicate waits for the first upload of the same image. Defaults to 60 seconds.
     public let singleFlightWait: Duration
     /// When expired cache rows were last deleted (seconds since the epoch; 0 never). Lookups ignore expired rows
@@ -60,11 +63,13 @@ public struct UploadOrchestrator: Sendable {
     ///   - parallelism: files of one request read at once. Defaults to 4.
     ///   - maxFileBytes: bytes per file. Defaults to 10,485,760.
     ///   - maxPixels: pixels per image. Defaults to 40,000,000.
+    ///   - minSide: the shortest side an image may have, in pixels. Defaults to 200.
     ///   - singleFlightWait: how long a duplicate waits for the lock. Defaults to 60 seconds.
     public init(
         routers: ResourcePool<TierRouter>, databases: ResourcePool<PostgresConnection>, threads: WorkerThreadPool,
         pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4, maxFileBytes: Int = 10_485_760,
-        maxPixels: Int = 40_000_000, singleFlightWait: Duration = .seconds(60)
+        maxPixels: Int = 40_000_000, minSide: Int = UploadedImage.defaultMinSide,
+        singleFlightWait: Duration = .seconds(60)
     ) {
         self.routers = routers
         self.databases = databases
@@ -74,6 +79,7 @@ public struct UploadOrchestrator: Sendable {
         self.parallelism = parallelism
         self.maxFileBytes = maxFileBytes
         self.maxPixels = maxPixels
+        self.minSide = minSide
         self.singleFlightWait = singleFlightWait
     }
 
@@ -119,7 +125,7 @@ public struct UploadOrchestrator: Sendable {
     }
 
     /// The failed outcome of a file refused before any OCR (more bytes than ``maxFileBytes``, no image the service
-    /// reads, more pixels than ``maxPixels``), or nil when it may be read: what an asynchronous upload checks before
+    /// reads, more pixels than ``maxPixels``, a side under ``minSide``), or nil when it may be read: what an asynchronous upload checks before
     /// it queues the file, so the client hears of a bad file in the task at once.
     public func refusal(of file: UploadedFile, index: Int, logger: Logger) -> FileOutcome? {
         if let refusal = file.refusal {
@@ -129,7 +135,7 @@ public struct UploadOrchestrator: Sendable {
             return outcome(of: .tooLarge(bytes: file.bytes.count), for: file, index: index, key: nil, logger: logger)
         }
         do throws(ImageError) {
-            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels, minSide: minSide)
             return nil
         } catch {
             return outcome(of: .refused(error), for: file, index: index, key: nil, logger: logger)
@@ -181,7 +187,7 @@ public struct UploadOrchestrator: Sendable {
     ) -> Resolution {
         if let entry = cachedEntry(for: key, in: cache, logger: logger) { return .cached(entry) }
         do throws(ImageError) {
-            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels)
+            try UploadedImage.inspect(file.bytes, maxPixels: maxPixels, minSide: minSide)
         } catch {
             return .refused(error)
         }

@@ -373,7 +373,7 @@ private struct BodyScanner {
         }
         let parsed: ParameterizedHeaderValue
         do throws(ParameterizedHeaderValue.SyntaxError) {
-            parsed = try ParameterizedHeaderValue(parsing: disposition.value)
+            parsed = try ParameterizedHeaderValue(parsing: disposition.value, quotedStrings: .formData)
         } catch {
             throw MultipartError(
                 .malformedMultipart, "The Content-Disposition of part \(partNumber) is malformed: \(error.reason)")

@@ -7,11 +7,25 @@ import JSON
 /// clients really send:
 /// - an unquoted value may hold any visible ASCII character except `;`, `"` and `\`, because PHP-style field names
 ///   such as `files[]` are not tokens and some clients leave them unquoted;
-/// - inside quotes a backslash escapes only `"` and `\`. Browsers and curl 7.81+ do not escape backslashes at all
-///   (they percent-encode `"` as `%22`, per the HTML form-data algorithm), so `"a\b.jpg"` keeps its backslash.
+/// - inside quotes a backslash escapes only `"` and `\`, so `"a\b.jpg"` keeps its backslash.
+///
+/// A part's `Content-Disposition` is read with ``QuotedStrings/formData`` instead: the WHATWG form-data encoding
+/// every browser and curl 7.81+ use (HTML "multipart/form-data encoding algorithm"; read back as the Fetch standard's
+/// multipart/form-data parser reads names). There a backslash is an ordinary character, a quoted value ends at the
+/// first `"`, and `"`, CR and LF arrive percent-encoded as `%22`, `%0D` and `%0A`, which are decoded. So
+/// `name="a\"` is the name `a\` (issue 15), not an unterminated value. Only when that reading fails (an old curl
+/// that escaped `\"` inside a value) is the value read again with backslash escapes, so those clients keep working.
 ///
 /// Quoted values may hold raw UTF-8: browsers send non-ASCII file names that way.
 struct ParameterizedHeaderValue {
+    /// How a quoted value is read.
+    enum QuotedStrings {
+        /// RFC 9110 §5.6.4, with `\` escaping `"` and `\` only (`Content-Type`).
+        case rfc9110
+        /// The WHATWG form-data encoding (`Content-Disposition` of a part), falling back to ``rfc9110``.
+        case formData
+    }
+
     /// Why a header value could not be parsed, as a phrase that completes "…is malformed: ".
     struct SyntaxError: Error {
         var reason: String
@@ -24,7 +38,25 @@ struct ParameterizedHeaderValue {
 
     /// Parses `text`. Throws on an unterminated quoted string, a parameter without `=`, text after a value, or a
     /// repeated parameter name (a repeated `name` or `boundary` is ambiguous, so it is refused rather than guessed).
-    init(parsing text: String) throws(SyntaxError) {
+    init(parsing text: String, quotedStrings: QuotedStrings = .rfc9110) throws(SyntaxError) {
+        guard quotedStrings == .formData else {
+            try self.init(parsing: text, backslashEscapes: true)
+            return
+        }
+        do {
+            try self.init(parsing: text, backslashEscapes: false)
+        } catch {
+            // What browsers send failed: perhaps a client that escapes quotes with backslashes (curl before 7.81).
+            // Its error is the one reported when that reading fails too, since browsers are the common sender.
+            do {
+                try self.init(parsing: text, backslashEscapes: true)
+            } catch _ {
+                throw error
+            }
+        }
+    }
+
+    private init(parsing text: String, backslashEscapes: Bool) throws(SyntaxError) {
         let bytes = Array(text.utf8)
         var index = 0
 
@@ -65,7 +97,7 @@ struct ParameterizedHeaderValue {
                         isClosed = true
                         break
                     }
-                    if byte == .backslash, index + 1 < bytes.count,
+                    if backslashEscapes, byte == .backslash, index + 1 < bytes.count,
                         bytes[index + 1] == .quote || bytes[index + 1] == .backslash
                     {
                         parameterValue.append(bytes[index + 1])
@@ -78,6 +110,7 @@ struct ParameterizedHeaderValue {
                 guard isClosed else {
                     throw SyntaxError(reason: "the quoted value of parameter '\(name)' has no closing '\"'")
                 }
+                if !backslashEscapes { parameterValue = Self.formDataDecoded(parameterValue) }
             } else {
                 // An empty value (`boundary=`) is kept, so the caller can say what is missing rather than
                 // report a syntax error.
@@ -95,6 +128,33 @@ struct ParameterizedHeaderValue {
             }
             parameters.append((name, String(decoding: parameterValue, as: UTF8.self)))
         }
+    }
+
+    /// A quoted form-data value with the WHATWG encoding's three escapes undone: `%0A` → LF, `%0D` → CR,
+    /// `%22` → `"`, exactly as the Fetch standard's parser replaces them (upper-case hex only, every other `%` kept).
+    static func formDataDecoded(_ value: [UInt8]) -> [UInt8] {
+        guard value.contains(.percent) else { return value }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(value.count)
+        var index = 0
+        while index < value.count {
+            if value[index] == .percent, index + 2 < value.count {
+                switch (value[index + 1], value[index + 2]) {
+                case (UInt8(ascii: "0"), UInt8(ascii: "A")): decoded.append(.lineFeed)
+                case (UInt8(ascii: "0"), UInt8(ascii: "D")): decoded.append(.carriageReturn)
+                case (UInt8(ascii: "2"), UInt8(ascii: "2")): decoded.append(.quote)
+                default:
+                    decoded.append(value[index])
+                    index += 1
+                    continue
+                }
+                index += 3
+                continue
+            }
+            decoded.append(value[index])
+            index += 1
+        }
+        return decoded
     }
 
     /// The value of the parameter called `name` (lower case), if present.

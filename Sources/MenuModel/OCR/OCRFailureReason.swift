@@ -16,6 +16,8 @@ public struct OCRFailureReason: Sendable, Hashable, CustomStringConvertible {
     public static let invalidImage = OCRFailureReason("invalid_image")
     /// The image has more pixels than allowed (``ImageError/Code/imageTooLarge``).
     public static let imageTooLarge = OCRFailureReason("image_too_large")
+    /// The image's short side is under the minimum (``ImageError/Code/imageTooSmall``).
+    public static let imageTooSmall = OCRFailureReason("image_too_small")
     /// The local engine failed for another reason than the deadline.
     public static let ocrFailed = OCRFailureReason("ocr_failed")
     /// The provider answered, but not in its documented shape.
@@ -57,6 +59,7 @@ public struct OCRFailureReason: Sendable, Hashable, CustomStringConvertible {
         switch code {
         case .invalidImage: self = .invalidImage
         case .imageTooLarge, .tooManyPages: self = .imageTooLarge
+        case .imageTooSmall: self = .imageTooSmall
         }
     }
 }

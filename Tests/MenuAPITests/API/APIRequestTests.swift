@@ -57,16 +57,19 @@ struct APIRequestTests {
 
     @Test(
         arguments: [
-            ("Bearer abc123", "abc123"), ("bearer abc123", "abc123"), ("BEARER  abc123 ", "abc123"),
-            ("Basic abc123", nil),
-            ("Bearer ", nil), ("Bearer", nil), ("abc123", nil),
-        ] as [(String, String?)])
-    func bearerTokenIsTheOneParserOfAuthorization(header: String, token: String?) {
+            ("Bearer abc123", .token("abc123")), ("bearer abc123", .token("abc123")),
+            ("BEARER  abc123 ", .token("abc123")), ("Bearer\tmk_a-b.c~d+e/f==", .token("mk_a-b.c~d+e/f==")),
+            ("Basic abc123", .malformed), ("Digest username=\"a\"", .malformed),
+            ("Bearer ", .malformed), ("Bearer", .malformed), ("Bearer  ", .malformed), ("", .malformed),
+            ("   ", .malformed), ("abc123", .malformed), ("Bearer a b", .malformed),
+            ("Bearer a\u{7}b", .malformed), ("Bearer 메뉴", .malformed), ("Bearerabc123", .malformed),
+        ] as [(String, BearerCredential)])
+    func bearerCredentialIsTheOneParserOfAuthorization(header: String, credential: BearerCredential) {
         let request = APIRequest(cgiParameters: ["REQUEST_URI": "/", "HTTP_AUTHORIZATION": header], body: [])
-        #expect(request.bearerToken == token)
+        #expect(request.bearerCredential == credential)
     }
 
-    @Test func noAuthorizationHeaderIsNoBearerToken() {
-        #expect(APIRequest(cgiParameters: ["REQUEST_URI": "/"], body: []).bearerToken == nil)
+    @Test func noAuthorizationHeaderIsAbsent() {
+        #expect(APIRequest(cgiParameters: ["REQUEST_URI": "/"], body: []).bearerCredential == .absent)
     }
 }

@@ -77,16 +77,23 @@ struct RestaurantKeyMiddlewareTests {
         }
     }
 
-    /// Another scheme carries no bearer token: it counts as no key at all, as it always did.
-    @Test func wrongSchemeCountsAsNoKey() throws {
+    /// A credential that is there but unreadable is refused whatever the setting (issue 15): before, another scheme
+    /// or a bare `Bearer` counted as no key, so an optional-key route served it anonymously.
+    @Test(arguments: [false, true])
+    func malformedCredentialIsUnauthorizedWhateverTheSetting(requiresKey: Bool) throws {
         try withMigratedSchema { connection in
-            let required = try Fixture(connection: connection, requiresKey: true)
-            let basic = ["Authorization": "Basic \(required.key)"]
-            let refused = required.get(required.restaurantPath, headers: basic)
-            #expect(refused.status == 401)
-            #expect(Self.errorCode(refused) == "missing_api_key")
-            let optional = try Fixture(connection: connection, requiresKey: false)
-            #expect(optional.get(optional.restaurantPath, headers: basic).status == 200)
+            let fixture = try Fixture(connection: connection, requiresKey: requiresKey)
+            for headers in [
+                ["Authorization": "Basic \(fixture.key)"], ["Authorization": "Bearer"], ["Authorization": "Bearer "],
+                ["Authorization": "Bearer a b"], ["Authorization": ""], ["X-API-Key": ""], ["X-API-Key": "  "],
+                // The key that wins is good, but the other header is broken: refused, not ignored.
+                ["X-API-Key": fixture.key, "Authorization": "Basic dXNlcjpwYXNz"],
+            ] {
+                let response = fixture.get(fixture.restaurantPath, headers: headers)
+                #expect(response.status == 401, "\(headers)")
+                #expect(Self.errorCode(response) == "malformed_credentials", "\(headers)")
+                #expect(response.header("WWW-Authenticate") == #"Bearer error="invalid_request""#)
+            }
         }
     }
 

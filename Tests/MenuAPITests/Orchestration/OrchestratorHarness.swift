@@ -21,6 +21,10 @@ final class OrchestratorHarness {
         var parallelism = 4
         var maxFileBytes = 10_485_760
         var maxPixels = 40_000_000
+        /// 1, not the service's 200: the harness's images are the 300x200 fixture shrunk to distinct widths
+        /// (``TestImages``; thumbnails never enlarge), so every one is under 200 px high. These tests are about
+        /// orchestration; the size rule is tested at its real default in `anInvalidImageIsRefusedBeforeAnyTier`.
+        var minSide = 1
         var singleFlightWait: Duration = .seconds(20)
         var deadline: Duration = .seconds(20)
         /// Replaces the routers made from the providers (to make router creation fail).
@@ -63,8 +67,8 @@ final class OrchestratorHarness {
             },
             threads: options.threads ?? WorkerThreadPool(threadCount: options.parallelism - 1),
             pipelineVersion: pipelineVersion, cacheTimeToLive: .seconds(3600), parallelism: options.parallelism,
-            maxFileBytes: options.maxFileBytes, maxPixels: options.maxPixels, singleFlightWait: options.singleFlightWait
-        )
+            maxFileBytes: options.maxFileBytes, maxPixels: options.maxPixels, minSide: options.minSide,
+            singleFlightWait: options.singleFlightWait)
     }
 
     /// Closes the test's session and drops the schema.

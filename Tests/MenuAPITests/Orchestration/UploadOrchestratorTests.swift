@@ -338,6 +338,8 @@ struct UploadOrchestratorTests {
         var name: String
         var bytes: @Sendable () throws -> [UInt8]
         var maxPixels = 40_000_000
+        /// The service's default.
+        var minSide = 200
         var code: FileErrorCode
         var message: String
         var testDescription: String { name }
@@ -358,6 +360,12 @@ struct UploadOrchestratorTests {
         InvalidCase(
             name: "too many pixels", bytes: { try TestImages.jpeg(width: 260) }, maxPixels: 1000,
             code: .imageTooLarge, message: "pixels; the limit is 0 MP"),
+        InvalidCase(
+            name: "short side under the minimum", bytes: { try TestImages.jpeg(width: 290) }, code: .imageTooSmall,
+            message: "The image is 290x193 pixels; its short side must be at least 200 pixels to hold a readable menu"),
+        InvalidCase(
+            name: "short side under a lowered minimum", bytes: { try TestImages.jpeg(width: 60) }, minSide: 41,
+            code: .imageTooSmall, message: "its short side must be at least 41 pixels to hold a readable menu"),
     ]
 
     @Test(arguments: invalidCases)
@@ -365,6 +373,7 @@ struct UploadOrchestratorTests {
         let provider = ScriptedOCRProvider()
         var options = OrchestratorHarness.Options()
         options.maxPixels = invalid.maxPixels
+        options.minSide = invalid.minSide
         let harness = try OrchestratorHarness(providers: [provider], options: options)
         defer { harness.close() }
 

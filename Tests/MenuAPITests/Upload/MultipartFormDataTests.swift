@@ -207,8 +207,19 @@ struct MultipartFormDataTests {
             disposition: #"form-data; filename*=utf-8'ko'%EB%A9%94%EB%89%B4.jpg; name="files"; filename="menu.jpg""#,
             filename: "메뉴.jpg"),
         FilenameCase(disposition: #"form-data; name="files"; filename="메뉴.jpg""#, filename: "메뉴.jpg"),
+        // What browsers and curl 7.81+ send (WHATWG form-data encoding): `"` as %22, CR and LF as %0D and %0A.
+        FilenameCase(disposition: #"form-data; name="files"; filename="say %22hi%22.jpg""#, filename: #"say "hi".jpg"#),
+        FilenameCase(disposition: #"form-data; name="files"; filename="a%0Ab%0Dc.jpg""#, filename: "a\nb\rc.jpg"),
+        // Only those three escapes, in upper case, are undone; every other % is the file's own.
+        FilenameCase(
+            disposition: #"form-data; name="files"; filename="100%25 %0a %2.jpg""#, filename: "100%25 %0a %2.jpg"),
+        FilenameCase(disposition: #"form-data; name="files"; filename="%""#, filename: "%"),
+        // A backslash is an ordinary character, also last and doubled.
+        FilenameCase(disposition: #"form-data; name="files"; filename="a\\b.jpg""#, filename: #"a\\b.jpg"#),
+        FilenameCase(disposition: #"form-data; name="files"; filename="a.jpg\""#, filename: #"a.jpg\"#),
+        FilenameCase(disposition: #"form-data; name="files"; filename="\"; x="y""#, filename: #"\"#),
+        // An older curl's backslash-escaped quote, which the browsers' reading cannot end, is still read as it meant.
         FilenameCase(disposition: #"form-data; name="files"; filename="say \"hi\".jpg""#, filename: #"say "hi".jpg"#),
-        FilenameCase(disposition: #"form-data; name="files"; filename="a\\b.jpg""#, filename: #"a\b.jpg"#),
         FilenameCase(
             disposition: #"form-data; name="files"; filename="C:\photos\a.jpg""#, filename: #"C:\photos\a.jpg"#),
         FilenameCase(disposition: #"form-data; name="files"; filename="a;b.jpg""#, filename: "a;b.jpg"),
@@ -223,6 +234,46 @@ struct MultipartFormDataTests {
         let part = try #require(try MultipartFormData(body: Array(text.utf8), boundary: "b").parts.first)
         #expect(part.name == "files")
         #expect(part.filename == testCase.filename)
+    }
+
+    struct NameCase: Sendable, CustomTestStringConvertible {
+        var disposition: String
+        var name: String
+        var filename: String?
+        var testDescription: String { disposition }
+    }
+
+    /// Field names as browsers encode them (issue 15, item 7): `name="a\"` used to be refused as malformed,
+    /// because `\"` was read as an escaped quote and the value never closed.
+    static let names: [NameCase] = [
+        NameCase(disposition: #"form-data; name="a\""#, name: #"a\"#),
+        NameCase(disposition: #"form-data; name="a\"; filename="b\""#, name: #"a\"#, filename: #"b\"#),
+        NameCase(disposition: #"form-data; name="\\""#, name: #"\\"#),
+        NameCase(disposition: #"form-data; name="a\b""#, name: #"a\b"#),
+        NameCase(disposition: #"form-data; name="x%22y""#, name: #"x"y"#),
+        NameCase(disposition: #"form-data; name="line%0D%0Abreak""#, name: "line\r\nbreak"),
+        NameCase(disposition: #"form-data; name="%22""#, name: #"""#),
+        NameCase(disposition: #"form-data; name="메뉴\""#, name: #"메뉴\"#),
+        NameCase(disposition: #"form-data; name="""#, name: ""),
+    ]
+
+    @Test(arguments: names)
+    func fieldNameFollowsTheBrowsersEncoding(testCase: NameCase) throws {
+        let text = "--b\r\nContent-Disposition: \(testCase.disposition)\r\n\r\ndata\r\n--b--\r\n"
+        let part = try #require(try MultipartFormData(body: Array(text.utf8), boundary: "b").parts.first)
+        #expect(part.name == testCase.name)
+        #expect(part.filename == testCase.filename)
+    }
+
+    /// RFC 7578's other rules still hold for a value read the browsers' way: it must be closed, nothing may follow
+    /// it but `;`, and a name may not repeat.
+    @Test(arguments: [
+        #"form-data; name="a"#, #"form-data; name="a\"b"#, #"form-data; name="a" b"#,
+        #"form-data; name="a"; name="b""#, #"form-data; name="a\"; filename="b"; filename="c""#,
+    ])
+    func browserEncodedNamesKeepTheOtherRules(disposition: String) {
+        let text = "--b\r\nContent-Disposition: \(disposition)\r\n\r\ndata\r\n--b--\r\n"
+        #expect(throws: MultipartError.self) { try MultipartFormData(body: Array(text.utf8), boundary: "b") }
     }
 
     @Test func bracketedNameIsAcceptedUnquoted() throws {
