@@ -1,5 +1,5 @@
 # menu-api: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test test-asan build bench eval format lint clean
+.PHONY: run test test-asan build bench eval eval-foreign format lint clean
 
 run:
 	scripts/run.sh
@@ -29,6 +29,21 @@ eval:
 	python3 scripts/render-menus.py var/eval/tuning --set tuning --count $(EVAL_COUNT)
 	python3 scripts/render-menus.py var/eval/heldout --set heldout --count $(EVAL_COUNT)
 	python3 scripts/eval.py "$$(swift build -c release --show-bin-path)/menu-api" var/eval/tuning var/eval/heldout --baseline
+
+# The same two sets and two more drawn by other hands (scripts/render-foreign-menus.py: HTML and CSS pages through
+# headless Chromium, then photographed): `foreign-dev`, which may be looked at, and `foreign-heldout`, other fonts,
+# backgrounds, layout variants and seed, only for judging. Needs Chromium, so it is not part of `make eval`.
+EVAL_FOREIGN_COUNT ?= 60
+eval-foreign:
+	scripts/deps.sh eval-foreign
+	swift build -c release --product menu-api
+	rm -rf var/eval
+	python3 scripts/render-menus.py var/eval/tuning --set tuning --count $(EVAL_COUNT)
+	python3 scripts/render-menus.py var/eval/heldout --set heldout --count $(EVAL_COUNT)
+	python3 scripts/render-foreign-menus.py var/eval/foreign-dev --set foreign-dev --count $(EVAL_FOREIGN_COUNT)
+	python3 scripts/render-foreign-menus.py var/eval/foreign-heldout --set foreign-heldout --count $(EVAL_FOREIGN_COUNT)
+	python3 scripts/eval.py "$$(swift build -c release --show-bin-path)/menu-api" var/eval/tuning var/eval/heldout \
+		var/eval/foreign-dev var/eval/foreign-heldout --baseline
 
 format:
 	swift format --in-place --recursive Package.swift Sources Tests

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages a purpose needs, only the missing ones.
-# usage: scripts/deps.sh build|run|test|bench|eval
+# usage: scripts/deps.sh build|run|test|bench|eval|eval-foreign
 # As root it runs apt-get; otherwise it prints the exact apt-get line and fails.
 set -euo pipefail
 
@@ -17,6 +17,8 @@ bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
 # python3 renders (with Pillow and numpy from PyPI, below) and scores them.
 eval=("${run[@]}" python3 fonts-nanum fonts-nanum-extra fonts-noto-cjk fonts-unfonts-core fonts-unfonts-extra
     fonts-baekmuk fonts-alee fonts-lexi-gulim fonts-woowa-bm)
+# eval-foreign: the same, and Chromium, which draws the foreign sets' HTML and CSS menus (render-foreign-menus.py).
+eval_foreign=("${eval[@]}" chromium)
 
 case ${1:-run} in
 build) wanted=("${build[@]}") ;;
@@ -24,11 +26,12 @@ run) wanted=("${run[@]}") ;;
 test) wanted=("${test[@]}") ;;
 bench) wanted=("${bench[@]}") ;;
 eval) wanted=("${eval[@]}") ;;
+eval-foreign) wanted=("${eval_foreign[@]}") ;;
 *) echo "deps.sh: unknown purpose $1" >&2; exit 2 ;;
 esac
 
 # The renderer draws with Pillow and numpy: PyPI packages, installed for the invoking user when missing.
-if [ "${1:-run}" = eval ] && ! python3 -c "import PIL, numpy" 2>/dev/null; then
+if [[ "${1:-run}" == eval* ]] && ! python3 -c "import PIL, numpy" 2>/dev/null; then
     echo "Installing from PyPI: pillow numpy"
     python3 -m pip install --quiet pillow numpy
 fi

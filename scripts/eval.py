@@ -4,7 +4,8 @@
 usage: scripts/eval.py MENU_API_BINARY SET_DIR [SET_DIR ...] [--misses] [--baseline] [--cache=DIR]
        [--fit-calibration] [-- EXTRA OCR ARGS]
 
-For each set (`scripts/render-menus.py --set tuning|heldout`): item precision, recall and F1 and price accuracy,
+For each set (`scripts/render-menus.py --set tuning|heldout`, `scripts/render-foreign-menus.py --set
+foreign-dev|foreign-heldout`; any number of them, each named by its ground truth's `set`): item precision, recall and F1 and price accuracy,
 printed and handwriting-style apart, the median and maximum time per image (measured in process by `menu-api ocr`,
 one image at a time), and the same split by failure class (background, font family, layout, ruled, coloured text,
 mixed polarity, photo degradations, and per item the price format) so that the weakest class shows at a glance.
