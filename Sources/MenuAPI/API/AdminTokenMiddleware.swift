@@ -6,9 +6,8 @@ public import MenuConfiguration
 /// `Authorization: Bearer $ADMIN_TOKEN` (``APIRequest/bearerCredential``), compared in constant time: 401
 /// `missing_admin_token` with `WWW-Authenticate: Bearer` without it, 401 `malformed_credentials` for an
 /// `Authorization` header that is not `Bearer <token>` (even where loopback clients need none), 403 `forbidden` when
-/// wrong. With no token
-/// configured (development only; production refuses to start), the route answers loopback clients only, as when an
-/// operator curls localhost on the server, and 403 `forbidden` to anyone else.
+/// wrong. With no token configured (development only; production refuses to start), the route answers loopback
+/// clients only, as when an operator curls localhost on the server, and 403 `forbidden` to anyone else.
 ///
 /// ```
 /// router.add("GET", "/api/v1/admin/ocr/metrics", middleware: [AdminTokenMiddleware(token: adminToken)], metrics)

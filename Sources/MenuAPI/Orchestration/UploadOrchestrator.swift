@@ -125,8 +125,8 @@ public struct UploadOrchestrator: Sendable {
     }
 
     /// The failed outcome of a file refused before any OCR (more bytes than ``maxFileBytes``, no image the service
-    /// reads, more pixels than ``maxPixels``, a side under ``minSide``), or nil when it may be read: what an asynchronous upload checks before
-    /// it queues the file, so the client hears of a bad file in the task at once.
+    /// reads, more pixels than ``maxPixels``, a side under ``minSide``), or nil when it may be read: what an
+    /// asynchronous upload checks before it queues the file, so the client hears of a bad file in the task at once.
     public func refusal(of file: UploadedFile, index: Int, logger: Logger) -> FileOutcome? {
         if let refusal = file.refusal {
             return outcome(of: .refused(refusal), for: file, index: index, key: nil, logger: logger)
