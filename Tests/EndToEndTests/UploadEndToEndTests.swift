@@ -246,7 +246,7 @@ import Testing
     }
 
     /// Twenty 1x1 PNGs are refused on their headers as `image_too_small`, so no tier runs: the fake OpenAI server
-    /// hears nothing, and the answer comes fast (issue 15, item 6: before, every tier ran on each and GPT was paid).
+    /// hears nothing (issue 15, item 6: before, every tier ran on each and GPT was paid).
     @Test func imagesTooSmallForAMenuAreRefusedBeforeAnyProvider() throws {
         let fixture = try UploadFixture()
         defer { fixture.drop() }
@@ -258,10 +258,7 @@ import Testing
             environment: ["OPENAI_API_KEY": gpt.apiKey, "OPENAI_BASE_URL": gpt.baseURL, "OPENAI_MAX_RETRIES": "0"])
         defer { service.stop() }
         let files = (0..<20).map { ("dot\($0).png", TinyPNG.make(width: 1, height: 1, grey: UInt8($0 * 10))) }
-        let start = ContinuousClock.now
         let response = try UploadFixture.upload(service, path: fixture.uploadPath, files: files)
-        let elapsed = start.duration(to: .now)
-        print("twenty 1x1 PNGs: \(elapsed), provider calls \(gpt.callCount)")
         #expect(response.status == 200)
         let body = try response.jsonObject()
         #expect(body["failed"] as? Int == 20)
@@ -272,9 +269,8 @@ import Testing
             #expect(error?["code"] as? String == "image_too_small")
             #expect(result["attempts"] == nil || (result["attempts"] as? [Any])?.isEmpty == true)
         }
+        // No tier ran: the provider was never called (how fast that answers is the bench's business, not a test's).
         #expect(gpt.callCount == 0)
-        // Header reads only: a generous bound on a shared machine, against the 7.4 s the issue measured.
-        #expect(elapsed < .seconds(2))
         #expect(try fixture.count("SELECT count(*) FROM ocr_events WHERE error_kind = 'image_too_small'") == 20)
     }
 
@@ -288,10 +284,7 @@ import Testing
         gpt.script([.menu(items: [FakeMenuItem("김치찌개", 8000)])])
         let service = try LiveService(
             databaseURL: fixture.schema.url,
-            environment: [
-                "OPENAI_API_KEY": gpt.apiKey, "OPENAI_BASE_URL": gpt.baseURL, "OPENAI_MAX_RETRIES": "0",
-                "OCR_TIERS": "gpt_vision", "UPLOAD_MIN_SIDE": "200",
-            ])
+            environment: JobsEndToEndTests.environment(gpt: gpt, extra: ["UPLOAD_MIN_SIDE": "200"]))
         defer { service.stop() }
         let response = try UploadFixture.upload(
             service, path: fixture.uploadPath,
