@@ -188,10 +188,8 @@ struct PostgresMetricsStoreTests {
         #expect(after["menu_api_ocr_window_tier1_success_ratio{window=\"1h\"}"] == nil)
         let counters = before.keys.filter { $0.contains("_total") || $0.hasPrefix("menu_api_ocr_processing_seconds") }
         #expect(counters.count >= 20)
-        // (Within a billionth: the cost is a float sum, grouped differently once the hours are rolled up.)
-        for series in counters {
-            #expect(abs((after[series] ?? -1) - (before[series] ?? 0)) < 1e-9, "\(series)")
-        }
+        // Exactly: the cost too, summed in nano-dollars, is the same before and after its hours are rolled up.
+        for series in counters { #expect(after[series] == before[series], "\(series)") }
 
         // One more event: each counter it touches goes up by its share, none down.
         try Self.insertEvent(connection, ago: 5, milliseconds: 300)
