@@ -8,8 +8,9 @@ build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev libvips-
 # run: a PostgreSQL server for the local cluster, nginx in front of the responder, Tesseract's Korean and English
 # models for the local OCR tier.
 run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
-# test: spawn-fcgi for the fd-0 start mode.
-test=("${run[@]}" spawn-fcgi)
+# test: spawn-fcgi for the fd-0 start mode; prometheus for promtool, which checks a real scrape of the metrics
+# route and the alerting rules (conf/prometheus). Its server is never started by us (see below).
+test=("${run[@]}" spawn-fcgi prometheus)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
@@ -54,3 +55,14 @@ apt-get update -qq
 # The postgresql and nginx packages try to start their system services; we run our own on other ports, so a
 # failing or absent service manager is harmless here.
 $line >/dev/null
+# Debian's prometheus package starts its server (listening on 0.0.0.0:9090) where a service manager runs, and
+# enables it at boot; the tests need only promtool, so a server this script brought in is stopped and disabled at
+# once. In containers, policy-rc.d (exit 101) already kept it from starting.
+if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    if [ -d /run/systemd/system ]; then
+        systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+    elif [ -x /etc/init.d/prometheus ]; then
+        /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+        update-rc.d prometheus disable >/dev/null 2>&1 || true
+    fi
+fi

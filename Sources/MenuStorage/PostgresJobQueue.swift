@@ -273,9 +273,10 @@ public struct PostgresJobQueue {
         public var claimed: Int
         /// How long the oldest waiting file has waited; zero when none waits.
         public var oldestQueuedAge: Duration
-        /// Claims of files that had been claimed before (their worker stopped), over the whole table.
+        /// Claims of files that had been claimed before (their worker stopped), over all time (purged tasks'
+        /// included: a Prometheus counter, it never goes down).
         public var reclaims: Int
-        /// Claims in all.
+        /// Claims in all, over all time like ``reclaims``.
         public var claims: Int
 
         public init(queued: Int, claimed: Int, oldestQueuedAge: Duration, reclaims: Int, claims: Int) {
@@ -294,8 +295,9 @@ public struct PostgresJobQueue {
                 count(*) FILTER (WHERE state = 'claimed') AS claimed,
                 coalesce(extract(epoch FROM now() - min(queued_at) FILTER (WHERE state = 'queued')), 0)::float8
                     AS oldest_seconds,
-                coalesce(sum(greatest(claims - 1, 0)), 0)::bigint AS reclaims,
-                coalesce(sum(claims), 0)::bigint AS claims
+                (coalesce(sum(greatest(claims - 1, 0)), 0) + (SELECT reclaims FROM purged_counts))::bigint
+                    AS reclaims,
+                (coalesce(sum(claims), 0) + (SELECT claims FROM purged_counts))::bigint AS claims
             FROM upload_files
             """
         ).first
@@ -306,16 +308,41 @@ public struct PostgresJobQueue {
             reclaims: try row.decode(Int.self, column: "reclaims"), claims: try row.decode(Int.self, column: "claims"))
     }
 
-    /// Deletes tasks (with their files, results, items and deliveries) that ended more than `retention` ago.
+    /// Deletes tasks (with their files, results, items and deliveries) that ended more than `retention` ago, and
+    /// adds what their files and deliveries had counted (claims, reclaims, failed webhook attempts) to
+    /// `purged_counts`, in the same statement, so that the counters read from both never go down.
     /// - Returns: how many tasks were deleted.
     @discardableResult
     public func purgeTasks(endedBefore retention: Duration) throws -> Int {
-        try connection.query(
+        // Every part of one statement reads the snapshot it started with, so the files and attempts of the tasks
+        // this DELETE removes are still there to be counted. A concurrent purge blocks on the same tasks' rows and
+        // then skips them (they are gone), so no task is counted twice.
+        let row = try connection.query(
             """
-            DELETE FROM upload_tasks
-            WHERE completed_at < now() - make_interval(secs => \(retention.totalSeconds))
+            WITH purged AS (
+                DELETE FROM upload_tasks
+                WHERE completed_at < now() - make_interval(secs => \(retention.totalSeconds))
+                RETURNING id
+            ), files AS (
+                SELECT coalesce(sum(claims), 0) AS claims, coalesce(sum(greatest(claims - 1, 0)), 0) AS reclaims
+                FROM upload_files WHERE task_id IN (SELECT id FROM purged)
+            ), attempts AS (
+                SELECT count(*) AS failed
+                FROM webhook_attempts JOIN webhook_deliveries ON webhook_deliveries.id = webhook_attempts.delivery_id
+                WHERE webhook_deliveries.task_id IN (SELECT id FROM purged)
+                    AND (http_status IS NULL OR http_status NOT BETWEEN 200 AND 299)
+            ), counted AS (
+                UPDATE purged_counts SET claims = purged_counts.claims + files.claims,
+                    reclaims = purged_counts.reclaims + files.reclaims,
+                    webhook_failed_attempts = webhook_failed_attempts + attempts.failed
+                FROM files, attempts
+                WHERE id = 1
+            )
+            SELECT count(*) AS purged FROM purged
             """
-        ).affectedRowCount
+        ).first
+        guard let row else { throw StorageError("the purge returned no row") }
+        return try row.decode(Int.self, column: "purged")
     }
 }
 

@@ -56,7 +56,7 @@ public struct PostgresMetricsStore {
             try connection.query(
                 PostgresQuery(
                     unsafeSQL: """
-                        INSERT INTO ocr_event_hours
+                        INSERT INTO ocr_event_hours (hour, \(Self.columnNames.joined(separator: ", ")))
                         SELECT date_trunc('hour', occurred_at), \(Self.aggregateColumns)
                         FROM ocr_events WHERE \(range) GROUP BY 1
                         """, binds: binds))
@@ -173,7 +173,9 @@ public struct PostgresMetricsStore {
     /// `width_bucket` counts the bounds below the time, which is the index of the first bound at or above it.
     static let bucketExpression = "width_bucket(processing_ms - 1, '\(ProcessingTimeBuckets.sqlArray)'::int[])"
 
-    /// The roll-up's columns, in `ocr_event_hours` order after `hour`.
+    /// The roll-up's columns, in ``columnNames`` order. The cost is summed in whole nano-dollars, each event's
+    /// rounded once: integer sums are the same however the hours are grouped, so the all-time cost, a Prometheus
+    /// counter, never comes out lower after a roll-up (float sums could, by a rounding step).
     static let aggregateColumns = """
         count(*), count(*) FILTER (WHERE cached), count(*) FILTER (WHERE status = 'failed'),
         count(*) FILTER (WHERE is_run),
@@ -183,13 +185,14 @@ public struct PostgresMetricsStore {
         coalesce(sum(item_count) FILTER (WHERE is_run), 0), coalesce(sum(price_error_count) FILTER (WHERE is_run), 0),
         coalesce(sum(price_error_item_count) FILTER (WHERE is_run), 0),
         coalesce(sum(processing_ms) FILTER (WHERE is_run), 0),
-        coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0), coalesce(sum(estimated_cost_usd), 0),
+        coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
+        coalesce(sum(round(estimated_cost_usd * 1e9)::bigint), 0)::bigint,
         max(occurred_at)
         """
 
     private static let columnNames = [
         "files", "cache_hits", "errors", "runs", "tier1", "fallbacks", "handwriting", "items", "price_errors",
-        "price_error_items", "processing_ms", "prompt_tokens", "completion_tokens", "cost_usd", "last_event",
+        "price_error_items", "processing_ms", "prompt_tokens", "completion_tokens", "cost_nano_usd", "last_event",
     ]
 
     private func aggregate(rawWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
@@ -208,7 +211,7 @@ public struct PostgresMetricsStore {
 
     private func aggregate(hoursWhere condition: String, binds: [PostgresData]) throws -> OCRMetrics {
         let sums = Self.columnNames.dropLast().map {
-            "coalesce(sum(\($0)), 0)::\($0 == "cost_usd" ? "float8" : "bigint")"
+            "coalesce(sum(\($0)), 0)::bigint"
         }
         return try aggregate(
             totals: "SELECT \(sums.joined(separator: ", ")), max(last_event) FROM ocr_event_hours WHERE \(condition)",
@@ -256,7 +259,7 @@ public struct PostgresMetricsStore {
         metrics.processingMilliseconds = try row.decode(Int.self, at: 10)
         metrics.promptTokens = try row.decode(Int.self, at: 11)
         metrics.completionTokens = try row.decode(Int.self, at: 12)
-        metrics.costUSD = try row.decode(Double.self, at: 13)
+        metrics.costNanoUSD = try row.decode(Int.self, at: 13)
         metrics.lastEvent = try row.decode(Date?.self, at: 14)
         return metrics
     }

@@ -155,7 +155,8 @@ public struct PostgresWebhookStore {
         public var sent: Int
         public var failed: Int
         public var pending: Int
-        /// Attempts that got no 2xx answer.
+        /// Attempts that got no 2xx answer, over all time: purged tasks' attempts stay counted (a Prometheus
+        /// counter never goes down).
         public var failedAttempts: Int
 
         public init(sent: Int, failed: Int, pending: Int, failedAttempts: Int) {
@@ -172,7 +173,8 @@ public struct PostgresWebhookStore {
             SELECT count(*) FILTER (WHERE state = 'sent') AS sent, count(*) FILTER (WHERE state = 'failed') AS failed,
                 count(*) FILTER (WHERE state = 'pending') AS pending,
                 (SELECT count(*) FROM webhook_attempts
-                 WHERE http_status IS NULL OR http_status NOT BETWEEN 200 AND 299) AS failed_attempts
+                 WHERE http_status IS NULL OR http_status NOT BETWEEN 200 AND 299)
+                + (SELECT webhook_failed_attempts FROM purged_counts) AS failed_attempts
             FROM webhook_deliveries
             """
         ).first

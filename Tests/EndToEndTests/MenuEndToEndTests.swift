@@ -162,7 +162,9 @@ import Testing
         let prometheus = try service.request(
             "GET", "/api/v1/admin/ocr/metrics?format=prometheus",
             headers: [("Authorization", "Bearer \(MetricsEndToEndTests.adminToken)")])
-        #expect(prometheus.text.contains("menu_api_review_items{provider=\"gpt_vision\",action=\"corrected\"} 1\n"))
+        #expect(
+            prometheus.text.contains(
+                "menu_api_review_items{provider=\"gpt_vision\",action=\"corrected\",window=\"all\"} 1\n"))
 
         // The CSV, read by Python's csv module, says what the JSON says.
         let csv = try service.request("GET", menuPath + "?format=csv", headers: auth)

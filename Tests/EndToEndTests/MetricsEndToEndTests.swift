@@ -117,12 +117,42 @@ import Testing
         #expect(prometheus.headers["content-type"]?.hasPrefix("text/plain") == true)
         #expect(prometheus.text.contains("\nmenu_api_ocr_files_total 6\n"))
         #expect(prometheus.text.contains("\nmenu_api_ocr_processing_seconds_count 4\n"))
+        #expect(prometheus.text.contains("\nmenu_api_ocr_processing_seconds_bucket{le=\"+Inf\"} 4\n"))
+        #expect(prometheus.text.contains("\nmenu_api_ocr_window_files{window=\"all\"} 6\n"))
+        #expect(prometheus.text.contains("\nmenu_api_ocr_window_error_ratio{window=\"all\"} 0.3333333333333333\n"))
+        // promtool parses the real scrape and finds nothing to lint (names, suffixes, HELP, histogram series).
+        let check = try Promtool.run(["check", "metrics"], input: prometheus.text)
+        #expect(check.status == 0, "promtool check metrics: \(check.output)")
+        #expect(check.output.isEmpty, "promtool check metrics: \(check.output)")
+        // Another window changes the gauges' label, never the counters.
+        let hourly = try service.request(
+            "GET", "/api/v1/admin/ocr/metrics?format=prometheus&window=1h",
+            headers: [("Authorization", "Bearer \(Self.adminToken)")])
+        #expect(hourly.text.contains("\nmenu_api_ocr_files_total 6\n"))
+        #expect(hourly.text.contains("\nmenu_api_ocr_window_files{window=\"1h\"} 6\n"))
+        #expect(try Promtool.run(["check", "metrics"], input: hourly.text).status == 0)
 
         // The daily report reads the same database: critical alerts exit 2.
         let reportStatus = try ChildProcess.run(
             try TestEnvironment.responderBinary(), ["report", "--window", "24h"],
             environment: ["DATABASE_URL": fixture.schema.url, "LOG_LEVEL": "error"])
         #expect(reportStatus == 2)
+
+        // Two hours later (the events moved back, the roll-ups forgotten, as if nothing had read them since) the
+        // 1h window is empty and the counters stand where they stood: they never go down.
+        try fixture.connection.query("UPDATE ocr_events SET occurred_at = occurred_at - interval '2 hours'")
+        for table in ["ocr_event_hours", "ocr_event_hour_buckets", "ocr_event_hour_providers"] {
+            try fixture.connection.query(PostgresQuery(unsafeSQL: "DELETE FROM \(table)"))
+        }
+        try fixture.connection.query("UPDATE ocr_rollup_state SET rolled_until = '-infinity'")
+        let later = try service.request(
+            "GET", "/api/v1/admin/ocr/metrics?format=prometheus&window=1h",
+            headers: [("Authorization", "Bearer \(Self.adminToken)")])
+        #expect(later.text.contains("\nmenu_api_ocr_files_total 6\n"))
+        #expect(later.text.contains("\nmenu_api_ocr_errors_total 2\n"))
+        #expect(later.text.contains("\nmenu_api_ocr_processing_seconds_count 4\n"))
+        #expect(later.text.contains("\nmenu_api_ocr_window_files{window=\"1h\"} 0\n"))
+        #expect(!later.text.contains("menu_api_ocr_window_error_ratio{"), "no files, no ratio")
     }
 
     @Test func adminAuthThroughNginx() throws {

@@ -207,4 +207,42 @@ struct PostgresJobQueueTests {
         #expect(try fixture.count("SELECT count(*) FROM upload_tasks") == 0)
         #expect(try fixture.count("SELECT count(*) FROM menu_items") == 1)
     }
+
+    @Test func purgingTasksNeverLowersTheClaimAndDeliveryCounters() throws {
+        let fixture = try Fixture()
+        defer { fixture.drop() }
+        let queue = PostgresJobQueue(connection: fixture.connection)
+        let webhooks = PostgresWebhookStore(connection: fixture.connection)
+        _ = try webhooks.setWebhook(of: fixture.restaurant, url: "https://example.com/hook")
+        let task = UUID()
+        try queue.enqueue(
+            task: task, restaurant: fixture.restaurant, callbackURL: nil, files: fixture.files(1), refused: [])
+        _ = try #require(try queue.claimNext(worker: "dead", lease: .milliseconds(200)))
+        usleep(300_000)
+        let again = try #require(try queue.claimNext(worker: "alive", lease: .seconds(60)))
+        #expect(try queue.finish(again, outcome: Self.success(again)) == .taskFinished(.completed))
+        let delivery = try #require(try webhooks.claimDueDelivery(sendTimeout: .seconds(10)))
+        try webhooks.record(delivery, httpStatus: 500, duration: .milliseconds(5), error: nil, outcome: .gaveUp)
+        #expect(try queue.depth().claims == 2)
+        #expect(try queue.depth().reclaims == 1)
+        #expect(try webhooks.counts().failedAttempts == 1)
+
+        // The task's retention ends: its files and attempts are deleted, their counts stay.
+        try fixture.connection.query(
+            "UPDATE upload_tasks SET completed_at = now() - interval '2 hours' WHERE id = \(task)")
+        #expect(try queue.purgeTasks(endedBefore: .seconds(3600)) == 1)
+        #expect(try fixture.count("SELECT count(*) FROM upload_files") == 0)
+        #expect(try fixture.count("SELECT count(*) FROM webhook_attempts") == 0)
+        #expect(try queue.depth().claims == 2)
+        #expect(try queue.depth().reclaims == 1)
+        #expect(try webhooks.counts().failedAttempts == 1)
+        #expect(try webhooks.counts().failed == 0, "deliveries by state are of the kept tasks: a gauge")
+        // A second purge finds nothing and adds nothing; a new claim counts on top.
+        #expect(try queue.purgeTasks(endedBefore: .seconds(3600)) == 0)
+        try queue.enqueue(
+            task: UUID(), restaurant: fixture.restaurant, callbackURL: nil, files: fixture.files(1), refused: [])
+        _ = try #require(try queue.claimNext(worker: "alive", lease: .seconds(60)))
+        #expect(try queue.depth().claims == 3)
+        #expect(try queue.depth().reclaims == 1)
+    }
 }

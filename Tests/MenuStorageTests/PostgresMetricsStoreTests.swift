@@ -31,6 +31,15 @@ struct PostgresMetricsStoreTests {
             """)
     }
 
+    /// Four events, one of each kind, at `ages` seconds before now: a tier 1 run of 0.9 s, a fallback to CLOVA of
+    /// 4.5 s, a cache hit, and a failed tier 1 run of 12 s.
+    static func insertMix(_ connection: PostgresConnection, ages: [Int]) throws {
+        try insertEvent(connection, ago: ages[0], milliseconds: 900)
+        try insertEvent(connection, ago: ages[1], provider: "clova", tier: 2, fallback: true, milliseconds: 4500)
+        try insertEvent(connection, ago: ages[2], cached: true)
+        try insertEvent(connection, ago: ages[3], milliseconds: 12_000, status: "failed")
+    }
+
     @Test func windowsCutByTimeThroughRollUpsAndRawEvents() throws {
         let (schema, connection) = try Self.migratedSchema()
         defer {
@@ -103,22 +112,10 @@ struct PostgresMetricsStoreTests {
             connection.close()
             schema.drop()
         }
-        try Self.insertEvent(connection, ago: 10, milliseconds: 900)
-        try Self.insertEvent(connection, ago: 20, provider: "clova", tier: 2, fallback: true, milliseconds: 4500)
-        try Self.insertEvent(connection, ago: 30, cached: true)
-        try Self.insertEvent(connection, ago: 40_000, milliseconds: 12_000, status: "failed")
+        try Self.insertMix(connection, ages: [10, 20, 30, 40_000])
         let metrics = try PostgresMetricsStore(connection: connection).metrics(for: .all)
-        let text = MetricsFormat.prometheus(metrics)
-        let sample = try Regex(
-            #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? -?[0-9.e+Inf]+$"#
-        )
-        var values: [String: Double] = [:]
-        for line in text.split(separator: "\n") {
-            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
-            #expect(line.wholeMatch(of: sample) != nil, "malformed line: \(line)")
-            let parts = line.split(separator: " ")
-            values[String(parts[0])] = Double(parts[1])
-        }
+        let text = MetricsFormat.prometheus(total: metrics, window: metrics, windowName: "all")
+        let values = try Self.samples(text)
         let json = MetricsFormat.json(metrics, window: "all")
         #expect(values["menu_api_ocr_files_total"] == 4)
         #expect(values["menu_api_ocr_cache_hits_total"] == json["cache_hits"]?.doubleValue)
@@ -132,6 +129,118 @@ struct PostgresMetricsStoreTests {
         #expect(values["menu_api_ocr_processing_seconds_sum"] == 17.4)
         #expect(values["menu_api_ocr_runs_total{provider=\"clova\"}"] == 1)
         #expect(text.contains("# TYPE menu_api_ocr_processing_seconds histogram"))
+        #expect(values["menu_api_ocr_window_files{window=\"all\"}"] == 4)
+        #expect(values["menu_api_ocr_window_error_ratio{window=\"all\"}"] == 0.25)
+        #expect(values["menu_api_ocr_window_alerts{window=\"all\",level=\"critical\"}"] == 2)
+        #expect(values["menu_api_ocr_window_kpi_on_target{window=\"all\",kpi=\"error_rate\"}"] == 0)
+    }
+
+    /// The exposition's samples by series (name and labels as written), checking every line's form.
+    static func samples(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Double] {
+        let sample = try Regex(
+            #"^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? [-+]?([0-9.]+(e[-+]?[0-9]+)?|Inf|NaN)$"#
+        )
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
+            #expect(line.wholeMatch(of: sample) != nil, "malformed line: \(line)", sourceLocation: sourceLocation)
+            let parts = line.split(separator: " ")
+            values[String(parts[0])] = Double(parts[1])
+        }
+        return values
+    }
+
+    /// What the metrics route exposes for `window`: counters over all time, gauges over the window.
+    static func exposition(_ store: PostgresMetricsStore, window name: String) throws -> [String: Double] {
+        let window = try #require(PostgresMetricsStore.Window.named(name))
+        return try samples(
+            MetricsFormat.prometheus(
+                total: try store.metrics(for: .all), window: try store.metrics(for: window), windowName: name))
+    }
+
+    /// Moves every event `seconds` into the past and forgets the roll-ups: the database as it would be had the
+    /// events happened that much earlier and nothing read the metrics since.
+    static func age(_ connection: PostgresConnection, by seconds: Int) throws {
+        try connection.query(
+            "UPDATE ocr_events SET occurred_at = occurred_at - make_interval(secs => \(seconds))")
+        try connection.query("DELETE FROM ocr_event_hours")
+        try connection.query("DELETE FROM ocr_event_hour_buckets")
+        try connection.query("DELETE FROM ocr_event_hour_providers")
+        try connection.query("UPDATE ocr_rollup_state SET rolled_until = '-infinity'")
+    }
+
+    @Test func countersDoNotGoDownWhenEventsLeaveTheWindow() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        try Self.insertMix(connection, ages: [600, 900, 1200, 200_000])
+        let store = PostgresMetricsStore(connection: connection)
+        let before = try Self.exposition(store, window: "1h")
+        #expect(before["menu_api_ocr_window_files{window=\"1h\"}"] == 3)
+        #expect(before["menu_api_ocr_files_total"] == 4)
+
+        // Two hours later the window is empty, and every counter and histogram series stands where it stood.
+        try Self.age(connection, by: 7200)
+        let after = try Self.exposition(store, window: "1h")
+        #expect(after["menu_api_ocr_window_files{window=\"1h\"}"] == 0)
+        #expect(after["menu_api_ocr_window_tier1_success_ratio{window=\"1h\"}"] == nil)
+        let counters = before.keys.filter { $0.contains("_total") || $0.hasPrefix("menu_api_ocr_processing_seconds") }
+        #expect(counters.count >= 20)
+        // Exactly: the cost too, summed in nano-dollars, is the same before and after its hours are rolled up.
+        for series in counters { #expect(after[series] == before[series], "\(series)") }
+
+        // One more event: each counter it touches goes up by its share, none down.
+        try Self.insertEvent(connection, ago: 5, milliseconds: 300)
+        let later = try Self.exposition(store, window: "1h")
+        for series in counters { #expect(later[series] ?? 0 >= before[series] ?? 0, "\(series)") }
+        #expect(later["menu_api_ocr_files_total"] == 5)
+        #expect(later["menu_api_ocr_processing_seconds_count"] == 4)
+        #expect(later["menu_api_ocr_window_files{window=\"1h\"}"] == 1)
+    }
+
+    @Test func histogramIsCumulativeWithInfEqualToCountOverAllRuns() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        // Times on and just past the exposed bounds, zero, beyond the last bound, and runs days old (outside the
+        // window asked for: the histogram is all-time, like the counters).
+        let times = [0, 1, 250, 251, 1000, 1001, 4999, 5000, 5001, 10_000, 59_999, 60_000, 60_001, 250_000]
+        for (index, milliseconds) in times.enumerated() {
+            try Self.insertEvent(connection, ago: index % 2 == 0 ? 30 : 300_000, milliseconds: milliseconds)
+        }
+        try Self.insertEvent(connection, ago: 40, cached: true, milliseconds: 2)
+        let text = MetricsFormat.prometheus(
+            total: try PostgresMetricsStore(connection: connection).metrics(for: .all),
+            window: try PostgresMetricsStore(connection: connection).metrics(
+                for: try #require(PostgresMetricsStore.Window.named("1h"))), windowName: "1h")
+        var bounds: [Double] = []
+        var counts: [Double] = []
+        for line in text.split(separator: "\n") where line.hasPrefix("menu_api_ocr_processing_seconds_bucket{le=\"") {
+            let parts = line.dropFirst("menu_api_ocr_processing_seconds_bucket{le=\"".count).split(separator: "\"")
+            bounds.append(parts[0] == "+Inf" ? .infinity : try #require(Double(parts[0])))
+            counts.append(try #require(Double(parts[1].dropFirst(2))))
+        }
+        #expect(bounds.count == MetricsFormat.histogramBounds.count + 1)
+        #expect(bounds == bounds.sorted() && Set(bounds).count == bounds.count)
+        #expect(counts == counts.sorted())
+        #expect(bounds.last == .infinity)
+        let values = try Self.samples(text)
+        #expect(counts.last == values["menu_api_ocr_processing_seconds_count"])
+        #expect(values["menu_api_ocr_processing_seconds_count"] == Double(times.count))
+        #expect(values["menu_api_ocr_processing_seconds_sum"] == Double(times.reduce(0, +)) / 1000)
+        // A bucket counts the runs at or under its bound: exactly on a bound is in.
+        let expected: [Double: Int] = [0.25: 3, 1: 5, 5: 8, 10: 10, 60: 12, .infinity: 14]
+        for (bound, count) in expected {
+            let index = try #require(bounds.firstIndex(of: bound))
+            #expect(counts[index] == Double(count), "le=\(bound)")
+        }
+        #expect(values["menu_api_ocr_window_runs{window=\"1h\"}"] == 7)
+        #expect(
+            text.contains("# TYPE menu_api_ocr_processing_seconds histogram\nmenu_api_ocr_processing_seconds_bucket"))
     }
 
     @Test func emptyDatabaseGivesZerosNotErrors() throws {

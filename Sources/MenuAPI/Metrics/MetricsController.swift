@@ -6,6 +6,9 @@ public import Postgres
 
 /// `GET /api/v1/admin/ocr/metrics`: the KPIs operators watch, as JSON (default) or Prometheus text.
 ///
+/// The JSON body is the window's figures. The Prometheus text has counters over all time (so `rate()` works) and
+/// the window's figures as gauges labelled `window`.
+///
 /// Admin only: ``AdminTokenMiddleware`` checks the token before ``metrics(_:context:)`` runs. A database failure is
 /// answered by ``APIErrorMapper`` (503 when it is unavailable).
 public struct MetricsController {
@@ -50,8 +53,11 @@ public struct MetricsController {
         let queue = try queueMetrics()
         let review = try PostgresMenuStore(connection: database).reviewMetrics(over: window.length)
         if format == "prometheus" {
+            // Counters and the histogram are over all time, whatever the window (see MetricsFormat).
+            let total = window == .all ? metrics : try store.metrics(for: .all)
             let text =
-                MetricsFormat.prometheus(metrics) + MetricsFormat.prometheus(queue) + MetricsFormat.prometheus(review)
+                MetricsFormat.prometheus(total: total, window: metrics, windowName: window.name)
+                + MetricsFormat.prometheus(queue) + MetricsFormat.prometheus(review, window: window.name)
             return APIResponse(
                 status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                 body: Array(text.utf8))

@@ -87,60 +87,55 @@ public enum MetricsFormat {
             })
     }
 
-    /// The review figures as Prometheus gauges over the window, by provider.
-    public static func prometheus(_ review: ReviewMetrics) -> String {
-        var lines: [String] = [
-            "# HELP menu_api_review_items Menu items over the window by provider and what people did to them.",
-            "# TYPE menu_api_review_items gauge",
-        ]
-        for provider in review.providers {
-            for (action, count) in [
+    /// The review figures as Prometheus gauges over the window, by provider, labelled with the window's name.
+    public static func prometheus(_ review: ReviewMetrics, window: String) -> String {
+        var exposition = PrometheusExposition()
+        let actions = review.providers.flatMap { provider in
+            [
                 ("extracted", provider.extracted), ("corrected", provider.corrected), ("deleted", provider.deleted),
                 ("added", provider.added),
-            ] {
-                lines.append("menu_api_review_items{provider=\"\(provider.provider)\",action=\"\(action)\"} \(count)")
+            ].map { action, count in
+                ([("provider", provider.provider), ("action", action), ("window", window)], "\(count)")
             }
         }
-        lines += [
-            "# HELP menu_api_review_field_accuracy 1 - items with a corrected name or price / items extracted.",
-            "# TYPE menu_api_review_field_accuracy gauge",
-        ]
-        for provider in review.providers {
-            if let accuracy = provider.fieldAccuracy {
-                lines.append("menu_api_review_field_accuracy{provider=\"\(provider.provider)\"} \(accuracy)")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        exposition.family(
+            "menu_api_review_items", "gauge", "Menu items over the window by provider and what people did to them.",
+            actions)
+        exposition.family(
+            "menu_api_review_field_accuracy", "gauge", "1 - items with a corrected name or price / items extracted.",
+            review.providers.compactMap { provider in
+                provider.fieldAccuracy.map {
+                    ([("provider", provider.provider), ("window", window)], PrometheusExposition.number($0))
+                }
+            })
+        return exposition.text
     }
 
-    /// The queue's Prometheus samples: gauges for what stands now, counters for claims and deliveries.
+    /// The queue's Prometheus samples: gauges for what stands now, counters for claims and failed deliveries
+    /// (over all time: the store adds what purged tasks had counted, so they never go down).
     public static func prometheus(_ queue: QueueMetrics) -> String {
-        var lines: [String] = []
-        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for sample in samples { lines.append("\(name)\(sample.labels) \(sample.value)") }
-        }
-        metric(
+        var exposition = PrometheusExposition()
+        exposition.family(
             "menu_api_queue_files", "gauge", "Files of async uploads by state.",
-            [("{state=\"queued\"}", "\(queue.queued)"), ("{state=\"claimed\"}", "\(queue.claimed)")])
-        metric(
+            [([("state", "queued")], "\(queue.queued)"), ([("state", "claimed")], "\(queue.claimed)")])
+        exposition.family(
             "menu_api_queue_oldest_age_seconds", "gauge", "How long the oldest queued file has waited.",
-            [("", "\(queue.oldestQueuedSeconds)")])
-        metric("menu_api_queue_claims_total", "counter", "Claims of queued files.", [("", "\(queue.claims)")])
-        metric(
+            [([], PrometheusExposition.number(queue.oldestQueuedSeconds))])
+        exposition.family(
+            "menu_api_queue_claims_total", "counter", "Claims of queued files.", [([], "\(queue.claims)")])
+        exposition.family(
             "menu_api_queue_reclaims_total", "counter", "Claims of files whose earlier worker stopped.",
-            [("", "\(queue.reclaims)")])
-        metric(
-            "menu_api_webhook_deliveries", "gauge", "Webhook deliveries by state.",
+            [([], "\(queue.reclaims)")])
+        exposition.family(
+            "menu_api_webhook_deliveries", "gauge", "Webhook deliveries of the kept tasks by state.",
             [
-                ("{state=\"sent\"}", "\(queue.webhooksSent)"), ("{state=\"failed\"}", "\(queue.webhooksFailed)"),
-                ("{state=\"pending\"}", "\(queue.webhooksPending)"),
+                ([("state", "sent")], "\(queue.webhooksSent)"), ([("state", "failed")], "\(queue.webhooksFailed)"),
+                ([("state", "pending")], "\(queue.webhooksPending)"),
             ])
-        metric(
+        exposition.family(
             "menu_api_webhook_failed_attempts_total", "counter", "Delivery attempts without a 2xx answer.",
-            [("", "\(queue.webhookFailedAttempts)")])
-        return lines.joined(separator: "\n") + "\n"
+            [([], "\(queue.webhookFailedAttempts)")])
+        return exposition.text
     }
 
     package static func seriesEntry(_ hour: (hour: Date, runs: Int, fallbacks: Int, milliseconds: Int)) -> JSONValue {
@@ -158,47 +153,128 @@ public enum MetricsFormat {
         date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
     }
 
-    /// Prometheus text exposition 0.0.4: counters over the window and a processing-time histogram of the runs.
-    public static func prometheus(_ metrics: OCRMetrics) -> String {
-        var lines: [String] = []
-        func counter(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) counter")
-            for sample in samples { lines.append("\(name)\(sample.labels) \(sample.value)") }
+    /// Prometheus text exposition 0.0.4 of the OCR events: counters and the processing-time histogram over all time,
+    /// then the window's figures as gauges labelled `window`.
+    ///
+    /// Counters must never go down, or `rate()` reads a reset, so they come from `total` (every event ever, which
+    /// nothing deletes) and not from the window, whose sums fall as events leave it. Ratios, the average, the
+    /// percentiles and the KPI states of a window with nothing to measure them on are left out rather than shown
+    /// as 0, as the KPI report says `no_data`.
+    /// - Parameters:
+    ///   - total: the metrics of every event (``PostgresMetricsStore``'s `all` window).
+    ///   - window: the metrics of the requested window.
+    ///   - windowName: the window's name, the gauges' `window` label (`1h`, `24h`, `7d`, `30d`, `all`).
+    public static func prometheus(total: OCRMetrics, window: OCRMetrics, windowName: String) -> String {
+        var exposition = PrometheusExposition()
+        func counter(_ name: String, _ help: String, _ value: Int) {
+            exposition.family(name, "counter", help, [([], "\(value)")])
         }
-        counter("menu_api_ocr_files_total", "Files processed, cache hits included.", [("", "\(metrics.files)")])
-        counter(
-            "menu_api_ocr_cache_hits_total", "Files answered from the result cache.", [("", "\(metrics.cacheHits)")])
-        counter("menu_api_ocr_errors_total", "Files that failed.", [("", "\(metrics.errors)")])
-        counter(
-            "menu_api_ocr_runs_total", "Files that reached a provider, by final provider.",
-            metrics.runsByProvider.sorted { $0.key < $1.key }.map { ("{provider=\"\($0.key)\"}", "\($0.value)") })
-        counter("menu_api_ocr_tier1_accepted_total", "Runs accepted from the first tier.", [("", "\(metrics.tier1)")])
-        counter("menu_api_ocr_fallbacks_total", "Runs that fell back to a later tier.", [("", "\(metrics.fallbacks)")])
-        counter(
-            "menu_api_ocr_handwriting_total", "Runs where handwriting was detected.", [("", "\(metrics.handwriting)")])
-        counter("menu_api_ocr_items_total", "Menu items read by runs.", [("", "\(metrics.items)")])
-        counter("menu_api_ocr_price_errors_total", "Price errors in runs.", [("", "\(metrics.priceErrors)")])
-        counter(
-            "menu_api_ocr_tokens_total", "Provider tokens.",
-            [
-                ("{kind=\"prompt\"}", "\(metrics.promptTokens)"),
-                ("{kind=\"completion\"}", "\(metrics.completionTokens)"),
-            ])
-        counter("menu_api_ocr_estimated_cost_usd_total", "Estimated provider cost.", [("", "\(metrics.costUSD)")])
+        counter("menu_api_ocr_files_total", "Files processed, cache hits included.", total.files)
+        counter("menu_api_ocr_cache_hits_total", "Files answered from the result cache.", total.cacheHits)
+        counter("menu_api_ocr_errors_total", "Files that failed.", total.errors)
+        exposition.family(
+            "menu_api_ocr_runs_total", "counter", "Files that reached a provider, by final provider.",
+            total.runsByProvider.sorted { $0.key < $1.key }.map { ([("provider", $0.key)], "\($0.value)") })
+        counter("menu_api_ocr_tier1_accepted_total", "Runs accepted from the first tier.", total.tier1)
+        counter("menu_api_ocr_fallbacks_total", "Runs that fell back to a later tier.", total.fallbacks)
+        counter("menu_api_ocr_handwriting_total", "Runs where handwriting was detected.", total.handwriting)
+        counter("menu_api_ocr_items_total", "Menu items read by runs.", total.items)
+        counter("menu_api_ocr_price_errors_total", "Price errors in runs.", total.priceErrors)
+        counter("menu_api_ocr_price_error_items_total", "Items of runs with a price error.", total.priceErrorItems)
+        exposition.family(
+            "menu_api_ocr_tokens_total", "counter", "Provider tokens.",
+            [([("kind", "prompt")], "\(total.promptTokens)"), ([("kind", "completion")], "\(total.completionTokens)")])
+        exposition.family(
+            "menu_api_ocr_estimated_cost_usd_total", "counter", "Estimated provider cost.",
+            [([], PrometheusExposition.number(total.costUSD))])
+        processingHistogram(of: total, into: &exposition)
+        windowGauges(of: window, named: windowName, into: &exposition)
+        return exposition.text
+    }
 
+    /// The `le` bounds of the exposed histogram, in milliseconds: a subset of ``ProcessingTimeBuckets/bounds``, so
+    /// each cumulative count is exact, increasing as the format requires.
+    package static let histogramBounds = [
+        250, 500, 1000, 2000, 3000, 4000, 5000, 7500, 10_000, 15_000, 20_000, 30_000, 60_000,
+    ]
+
+    /// `_bucket` series cumulative in increasing `le`, `+Inf` equal to `_count`, and `_sum`, all over the runs.
+    private static func processingHistogram(of metrics: OCRMetrics, into exposition: inout PrometheusExposition) {
         let name = "menu_api_ocr_processing_seconds"
-        lines.append("# HELP \(name) Processing time of runs.")
-        lines.append("# TYPE \(name) histogram")
-        let coarse = [250, 500, 1000, 2000, 3000, 4000, 5000, 7500, 10_000, 15_000, 20_000, 30_000, 60_000]
-        for bound in coarse {
-            let last = ProcessingTimeBuckets.index(of: bound)
-            let cumulative = metrics.buckets.prefix(last + 1).reduce(0, +)
-            lines.append("\(name)_bucket{le=\"\(Double(bound) / 1000)\"} \(cumulative)")
+        exposition.family(name, "histogram", "Processing time of runs.", [])
+        for bound in histogramBounds {
+            let cumulative = metrics.buckets.prefix(ProcessingTimeBuckets.index(of: bound) + 1).reduce(0, +)
+            exposition.sample("\(name)_bucket", ([("le", "\(Double(bound) / 1000)")], "\(cumulative)"))
         }
-        lines.append("\(name)_bucket{le=\"+Inf\"} \(metrics.runs)")
-        lines.append("\(name)_sum \(Double(metrics.processingMilliseconds) / 1000)")
-        lines.append("\(name)_count \(metrics.runs)")
-        return lines.joined(separator: "\n") + "\n"
+        // Every run is in one bucket (the last is open-ended), so the +Inf count is the runs, as `_count` is.
+        exposition.sample("\(name)_bucket", ([("le", "+Inf")], "\(metrics.runs)"))
+        exposition.sample(
+            "\(name)_sum", ([], PrometheusExposition.number(Double(metrics.processingMilliseconds) / 1000)))
+        exposition.sample("\(name)_count", ([], "\(metrics.runs)"))
+    }
+
+    /// The window's figures, the JSON body's, as gauges: counts, ratios (0-1), times in seconds, KPI states and
+    /// alerts by level.
+    private static func windowGauges(
+        of metrics: OCRMetrics, named window: String, into exposition: inout PrometheusExposition
+    ) {
+        let label = ("window", window)
+        func gauge(_ name: String, _ help: String, _ value: Double?) {
+            exposition.family(
+                "menu_api_ocr_window_\(name)", "gauge", help,
+                value.map { [([label], PrometheusExposition.number($0))] } ?? [])
+        }
+        let hasRuns = metrics.runs > 0
+        let hasFiles = metrics.files > 0
+        gauge("files", "Files processed over the window, cache hits included.", Double(metrics.files))
+        gauge("runs", "Files that reached a provider over the window.", Double(metrics.runs))
+        gauge("cache_hits", "Files answered from the result cache over the window.", Double(metrics.cacheHits))
+        gauge("errors", "Files that failed over the window.", Double(metrics.errors))
+        gauge("tier1_accepted", "Runs accepted from the first tier over the window.", Double(metrics.tier1))
+        gauge("fallbacks", "Runs that fell back to a later tier over the window.", Double(metrics.fallbacks))
+        gauge("estimated_cost_usd", "Estimated provider cost over the window.", metrics.costUSD)
+        gauge(
+            "tier1_success_ratio", "Runs accepted from the first tier / runs (KPI tier_1_success_rate).",
+            hasRuns ? metrics.tier1SuccessRate : nil)
+        gauge(
+            "fallback_ratio", "Runs that fell back / runs (KPI tier_2_fallback_rate).",
+            hasRuns ? metrics.fallbackRate : nil)
+        gauge(
+            "handwriting_ratio", "Runs with handwriting / runs.", hasRuns ? metrics.handwritingRate : nil)
+        gauge(
+            "price_error_ratio", "Items with a price error / items read (KPI price_error_rate).",
+            hasRuns ? metrics.priceErrorRate : nil)
+        gauge("cache_hit_ratio", "Cache hits / files (KPI cache_hit_rate).", hasFiles ? metrics.cacheHitRate : nil)
+        gauge("error_ratio", "Failed files / files (KPI error_rate).", hasFiles ? metrics.errorRate : nil)
+        gauge(
+            "average_processing_seconds", "Average processing time of runs (KPI avg_processing_time_ms).",
+            hasRuns ? Double(metrics.averageMilliseconds) / 1000 : nil)
+        exposition.family(
+            "menu_api_ocr_window_percentile_processing_seconds", "gauge",
+            "Processing time under which the percentile's share of runs finished, to its bucket's upper bound.",
+            hasRuns
+                ? [50, 95].map { percentile in
+                    (
+                        [label, ("percentile", "\(percentile)")],
+                        PrometheusExposition.number(
+                            Double(metrics.percentileMilliseconds(Double(percentile) / 100)) / 1000)
+                    )
+                } : [])
+        let report = KPIReport(metrics: metrics)
+        exposition.family(
+            "menu_api_ocr_window_kpi_on_target", "gauge",
+            "1 when the KPI meets its target, 0 when not (absent: no data).",
+            report.kpis.compactMap { kpi in
+                switch kpi.status {
+                case .ok: ([label, ("kpi", kpi.name)], "1")
+                case .offTarget: ([label, ("kpi", kpi.name)], "0")
+                case .noData: nil
+                }
+            })
+        exposition.family(
+            "menu_api_ocr_window_alerts", "gauge", "Alerts the KPI report raises on the window, by level.",
+            [KPIReport.Level.critical, .warning].map { level in
+                ([label, ("level", level.rawValue)], "\(report.alerts.filter { $0.level == level }.count)")
+            })
     }
 }

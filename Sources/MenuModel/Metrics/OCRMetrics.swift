@@ -21,7 +21,8 @@ public struct OCRMetrics: Sendable, Equatable {
     public var processingMilliseconds = 0
     public var promptTokens = 0
     public var completionTokens = 0
-    public var costUSD = 0.0
+    /// Estimated provider cost in whole nano-dollars (each event's rounded once), so that sums are exact.
+    public var costNanoUSD = 0
     public var lastEvent: Date?
     /// Runs per final provider.
     public var runsByProvider: [String: Int] = [:]
@@ -45,7 +46,7 @@ public struct OCRMetrics: Sendable, Equatable {
         processingMilliseconds += other.processingMilliseconds
         promptTokens += other.promptTokens
         completionTokens += other.completionTokens
-        costUSD += other.costUSD
+        costNanoUSD += other.costNanoUSD
         if let last = other.lastEvent, lastEvent.map({ last > $0 }) ?? true { lastEvent = last }
         for (provider, count) in other.runsByProvider { runsByProvider[provider, default: 0] += count }
         for index in buckets.indices where index < other.buckets.count { buckets[index] += other.buckets[index] }
@@ -57,6 +58,8 @@ public struct OCRMetrics: Sendable, Equatable {
     public var fallbackRate: Double { Self.ratio(fallbacks, runs) }
     public var handwritingRate: Double { Self.ratio(handwriting, runs) }
     public var priceErrorRate: Double { Self.ratio(priceErrorItems, items) }
+    /// Estimated provider cost in US dollars.
+    public var costUSD: Double { Double(costNanoUSD) / 1e9 }
     public var cacheHitRate: Double { Self.ratio(cacheHits, files) }
     public var errorRate: Double { Self.ratio(errors, files) }
     /// Average over runs, whole milliseconds (rounded half up).
