@@ -139,31 +139,45 @@ function svg(tag, attributes) {
     return element;
 }
 
-/// A bar chart of one hourly figure, drawn in a 300 x 120 viewBox that scales to the card's width.
+/// A bar chart of one hourly figure, drawn in a 300 x 120 viewBox that scales to the card's width. At least 24 slots,
+/// the newest hour at the right, so one busy hour is one bar and not the whole chart.
 function chart(title, series, value, format) {
-    const width = 300, height = 120, bottom = 100;
-    const drawing = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": title, preserveAspectRatio: "none" });
+    const width = 300, bottom = 96, slots = Math.max(series.length, 24);
+    const drawing = svg("svg", { viewBox: `0 0 ${width} 120`, role: "img", "aria-label": title });
     drawing.append(svg("line", { x1: 0, y1: bottom, x2: width, y2: bottom, class: "axis" }));
     const values = series.map(value);
     const top = Math.max(...values, 0);
-    if (values.length === 0) {
-        const empty = svg("text", { x: 10, y: 55 });
-        empty.textContent = "데이터 없음 · no data";
-        drawing.append(empty);
-    }
-    const step = width / Math.max(values.length, 1);
+    const step = width / slots;
+    const first = slots - values.length;
     values.forEach((figure, index) => {
-        const barHeight = top > 0 ? (figure / top) * (bottom - 10) : 0;
-        const bar = svg("rect", { x: index * step + 1, y: bottom - barHeight, width: Math.max(step - 2, 1), height: barHeight, class: "bar-shape" });
+        const barHeight = top > 0 ? (figure / top) * (bottom - 16) : 0;
+        const x = (first + index) * step;
+        const bar = svg("rect", { x: x + 1, y: bottom - barHeight, width: Math.max(step - 2, 1), height: barHeight, class: "bar-shape" });
         const tooltip = svg("title", {});
         tooltip.textContent = `${series[index].hour}: ${format(figure)}`;
         bar.append(tooltip);
         drawing.append(bar);
+        if (values.length <= 6) drawing.append(text(x + step / 2, bottom - barHeight - 3, format(figure), "middle"));
     });
-    const label = svg("text", { x: 4, y: 115 });
-    label.textContent = values.length > 0 ? `최대 max ${format(top)} · ${values.length}시간 hours` : "";
-    drawing.append(label);
+    if (values.length === 0) {
+        drawing.append(text(width / 2, 55, "데이터 없음 · no data", "middle"));
+    } else {
+        // The first and the last hour under the axis (UTC, as the service counts hours).
+        if (series.length > 1) drawing.append(text(first * step, 110, hourLabel(series[0].hour), "start"));
+        drawing.append(text(width, 110, hourLabel(series[series.length - 1].hour), "end"));
+    }
     return make("div", { className: "chart" }, make("h3", {}, title), drawing);
+}
+
+function text(x, y, content, anchor) {
+    const element = svg("text", { x, y, "text-anchor": anchor });
+    element.textContent = content;
+    return element;
+}
+
+/// `2026-02-19T10:00:00Z` as `02-19 10:00 UTC`.
+function hourLabel(hour) {
+    return `${hour.slice(5, 10)} ${hour.slice(11, 16)} UTC`;
 }
 
 refresh();
