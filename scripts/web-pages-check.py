@@ -5,6 +5,7 @@ Tests/EndToEndTests/WebPagesEndToEndTests.swift, which starts the stack, runs th
 usage:
   web-pages-check.py upload --base-url URL --screenshots DIR --restaurant ID --key KEY --files A,B
                             --correct NAME --price WON --downloads DIR
+  web-pages-check.py photo --base-url URL --screenshots DIR --restaurant ID --key KEY
   web-pages-check.py admin --base-url URL --screenshots DIR --token TOKEN --window 1h
 
 It does what a person would (type, pick files, click) and prints, as its last line, `RESULT ` and a JSON object of
@@ -72,11 +73,41 @@ def severe_logs(driver):
             if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]
 
 
-def upload(driver, args):
+def sign_in(driver, args):
     driver.get(args.base_url + "/")
     driver.find_element(By.ID, "restaurant-id").send_keys(args.restaurant)
     driver.find_element(By.ID, "api-key").send_keys(args.key)
     driver.find_element(By.CSS_SELECTOR, "#credentials button").click()
+
+
+def rectangle(driver, element):
+    return driver.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return {x: r.x, y: r.y, w: r.width, h: r.height};", element)
+
+
+def photo(driver, args):
+    """The first row's photo with its item's box drawn over it, at both widths."""
+    sign_in(driver, args)
+    rows = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#menu-rows tr"), "the menu rows")
+    rows[0].find_element(By.CSS_SELECTOR, ".show-photo").click()
+    image = driver.find_element(By.ID, "photo-image")
+    wait(driver, lambda: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image),
+         "the photo")
+    box = driver.find_element(By.ID, "photo-box")
+    wait(driver, box.is_displayed, "the item's box")
+    result = {"name_ko": rows[0].find_element(By.CSS_SELECTOR, ".name-ko").get_attribute("value")}
+    for width in (1280, 390):
+        screenshot(driver, args.screenshots, "photo", width)
+        # Measured at that width: the box must stay on the photo as the layout changes.
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                               {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 760})
+        result[str(width)] = {"image": rectangle(driver, image), "box": rectangle(driver, box)}
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    return result
+
+
+def upload(driver, args):
+    sign_in(driver, args)
     # Several files at once, as the picker gives them: one path a line.
     driver.find_element(By.ID, "files").send_keys("\n".join(args.files.split(",")))
     driver.find_element(By.ID, "upload-button").click()
@@ -166,7 +197,7 @@ def admin(driver, args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("page", choices=["upload", "admin"])
+    parser.add_argument("page", choices=["upload", "photo", "admin"])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--restaurant")
@@ -183,7 +214,7 @@ def main():
     os.makedirs(args.downloads, exist_ok=True)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": args.downloads})
     try:
-        result = upload(driver, args) if args.page == "upload" else admin(driver, args)
+        result = {"upload": upload, "photo": photo, "admin": admin}[args.page](driver, args)
         problems = severe_logs(driver)
         if problems:
             sys.exit(f"the browser logged errors: {problems}")

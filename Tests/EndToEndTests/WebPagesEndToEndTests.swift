@@ -66,6 +66,47 @@ import Testing
         }
     }
 
+    /// Every code a client can receive, read from where each kind is defined: the codes the routes and the
+    /// responder throw (`code: "..."`), the per-file codes (`FileErrorCode`), the multipart codes
+    /// (`MultipartError`, passed through as they are), nginx's own error pages, and the two the menu's paging
+    /// builds from a parameter name (`invalid_limit`, `invalid_offset`).
+    static func errorCodes() throws -> Set<String> {
+        let root = TestEnvironment.repositoryRoot
+        var codes: Set<String> = ["invalid_limit", "invalid_offset"]
+        func matches(_ pattern: String, in path: String) throws -> [String] {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let expression = try NSRegularExpression(pattern: pattern)
+            return expression.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap {
+                Range($0.range(at: 1), in: text).map { String(text[$0]) }
+            }
+        }
+        for folder in ["Sources/MenuAPI", "Sources/menu-api"] {
+            let files = FileManager.default.enumerator(atPath: "\(root)/\(folder)")?.compactMap { $0 as? String } ?? []
+            for file in files where file.hasSuffix(".swift") {
+                codes.formUnion(try matches(#"code: "([a-z_]+)""#, in: "\(root)/\(folder)/\(file)"))
+            }
+        }
+        for file in ["Sources/MenuModel/FileErrorCode.swift", "Sources/MenuAPI/Upload/MultipartError.swift"] {
+            codes.formUnion(try matches(#"case [A-Za-z]+ = "([a-z_]+)""#, in: "\(root)/\(file)"))
+        }
+        codes.formUnion(try matches(#""code":"([a-z_]+)""#, in: "\(root)/nginx/menu-api-locations.conf"))
+        return codes
+    }
+
+    @Test func everyErrorCodeTheServiceAnswersHasAKoreanSentence() throws {
+        let codes = try Self.errorCodes()
+        #expect(codes.count > 50, "the scan found the codes: \(codes.sorted())")
+        let script = try String(contentsOfFile: TestEnvironment.repositoryRoot + "/web/static/api.js", encoding: .utf8)
+        let missing = codes.filter { code in
+            guard let line = script.split(separator: "\n").first(where: { $0.hasPrefix("        \(code): ") }) else {
+                return true
+            }
+            // A sentence in Korean: at least one Hangul syllable.
+            return !line.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }
+        }
+        #expect(missing.isEmpty, "codes without a Korean sentence in web/static/api.js: \(missing.sorted())")
+    }
+
     @Test func staffUploadPhotosCorrectAPriceAndDownloadTheCSV() throws {
         let fixture = try UploadFixture()
         defer { fixture.drop() }
@@ -134,6 +175,36 @@ import Testing
         #expect(lines.count == 5, "a header and one row per price (공기밥 has an empty one): \(lines)")
         for name in ["upload-390", "upload-1280", "review-390", "review-1280"] {
             #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(name).png"), "\(name)")
+        }
+    }
+
+    @Test func theKeptPhotoShowsTheItemsBoxOverIt() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        // The local tier alone (no provider is configured): Tesseract's items carry boxes, GPT vision's do not.
+        let service = try LiveService(databaseURL: fixture.schema.url, environment: ["KEEP_UPLOADS": "1"])
+        defer { service.stop() }
+        let auth = [("Authorization", "Bearer \(fixture.apiKey)")]
+        let response = try UploadFixture.upload(
+            service, path: fixture.uploadPath,
+            files: [("menu.jpg", try UploadFixture.image("menu-thousands-market.jpg"))], headers: auth)
+        #expect(response.status == 200)
+
+        let result = try Self.drive(
+            "photo", ["--restaurant", fixture.restaurant.uuidString.lowercased(), "--key", fixture.apiKey],
+            service: service)
+
+        #expect((result["name_ko"] as? String)?.isEmpty == false)
+        for width in ["1280", "390"] {
+            let layout = try #require(result[width] as? [String: [String: Double]], "\(result)")
+            let image = try #require(layout["image"])
+            let box = try #require(layout["box"])
+            let (x, y, w, h) = (box["x"] ?? -1, box["y"] ?? -1, box["w"] ?? 0, box["h"] ?? 0)
+            #expect(w > 4 && h > 4, "a box one can see at \(width) px: \(box)")
+            let (left, top) = (image["x"] ?? 0, image["y"] ?? 0)
+            let (right, bottom) = (left + (image["w"] ?? 0), top + (image["h"] ?? 0))
+            // The box's border may stand a pixel or two outside a box that touches the photo's edge.
+            #expect(x >= left - 3 && y >= top - 3 && x + w <= right + 3 && y + h <= bottom + 3, "\(layout)")
         }
     }
 
