@@ -20,6 +20,7 @@ import os
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -46,7 +47,9 @@ def browser():
 
 def wait(driver, condition, what):
     try:
-        return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.2).until(lambda _: condition())
+        # A stale element is a list the page has just drawn again: look again.
+        return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.2,
+                             ignored_exceptions=[StaleElementReferenceException]).until(lambda _: condition())
     except Exception as error:  # a timeout, or the condition failing: either way the step did not happen
         sys.exit(f"timed out waiting for {what}: {error!r}; page status: {statuses(driver)}")
 
@@ -73,10 +76,12 @@ def severe_logs(driver):
             if entry["level"] == "SEVERE" and "favicon.ico" not in entry["message"]]
 
 
-def sign_in(driver, args):
-    driver.get(args.base_url + "/")
-    driver.find_element(By.ID, "restaurant-id").send_keys(args.restaurant)
-    driver.find_element(By.ID, "api-key").send_keys(args.key)
+def sign_in(driver, args, key=None, load=True):
+    if load:
+        driver.get(args.base_url + "/")
+    for field, value in (("restaurant-id", args.restaurant), ("api-key", key or args.key)):
+        driver.find_element(By.ID, field).clear()
+        driver.find_element(By.ID, field).send_keys(value)
     driver.find_element(By.CSS_SELECTOR, "#credentials button").click()
 
 
@@ -86,8 +91,13 @@ def rectangle(driver, element):
 
 
 def photo(driver, args):
-    """The first row's photo with its item's box drawn over it, at both widths."""
-    sign_in(driver, args)
+    """A wrong key's Korean sentence, then the first row's photo with its item's box drawn over it, at both widths."""
+    sign_in(driver, args, key="not-this-restaurants-key")
+    menu_status = driver.find_element(By.ID, "menu-status")
+    wait(driver, lambda: "error" in (menu_status.get_attribute("class") or ""), "the wrong key's error")
+    wrong_key = menu_status.text
+    driver.get_log("browser")  # drains the log: that 401 was asked for
+    sign_in(driver, args, load=False)
     rows = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#menu-rows tr"), "the menu rows")
     rows[0].find_element(By.CSS_SELECTOR, ".show-photo").click()
     image = driver.find_element(By.ID, "photo-image")
@@ -95,7 +105,8 @@ def photo(driver, args):
          "the photo")
     box = driver.find_element(By.ID, "photo-box")
     wait(driver, box.is_displayed, "the item's box")
-    result = {"name_ko": rows[0].find_element(By.CSS_SELECTOR, ".name-ko").get_attribute("value")}
+    result = {"name_ko": rows[0].find_element(By.CSS_SELECTOR, ".name-ko").get_attribute("value"),
+              "wrong_key": wrong_key}
     for width in (1280, 390):
         screenshot(driver, args.screenshots, "photo", width)
         # Measured at that width: the box must stay on the photo as the layout changes.
@@ -139,6 +150,7 @@ def upload(driver, args):
     target.find_element(By.CSS_SELECTOR, ".save").click()
     note = target.find_element(By.CSS_SELECTOR, ".row-status")
     wait(driver, lambda: note.text.strip(), "the save to answer")
+    saved_note, corrected_item = note.text, target.get_attribute("data-item-id")
 
     target.find_element(By.CSS_SELECTOR, ".show-photo").click()
     image = driver.find_element(By.ID, "photo-image")
@@ -157,9 +169,26 @@ def upload(driver, args):
     csv_text = csv_bytes.decode("utf-8-sig")
     screenshot(driver, args.screenshots, "review", 1280)
     screenshot(driver, args.screenshots, "review", 390)
+
+    # An item the OCR missed, added, then deleted again (the page asks first).
+    driver.find_element(By.ID, "add-name").send_keys("물냉면")
+    driver.find_element(By.ID, "add-prices").send_keys("9,000원")
+    driver.find_element(By.CSS_SELECTOR, "#add-item button").click()
+
+    def added_row():
+        return next((row for row in driver.find_elements(By.CSS_SELECTOR, "#menu-rows tr")
+                     if row.find_element(By.CSS_SELECTOR, ".name-ko").get_attribute("value") == "물냉면"), None)
+
+    added = wait(driver, added_row, "the added row")
+    added_item, added_prices = added.get_attribute("data-item-id"), added.find_element(
+        By.CSS_SELECTOR, ".prices").get_attribute("value")
+    added.find_element(By.CSS_SELECTOR, ".delete").click()
+    WebDriverWait(driver, WAIT_SECONDS).until(lambda _: driver.switch_to.alert).accept()
+    wait(driver, lambda: added_row() is None, "the deleted row to go")
     return {
-        "progress": progress, "files": files, "rows": shown, "saved_note": note.text,
-        "corrected_item": target.get_attribute("data-item-id"), "photo_width": photo_width,
+        "added_item": added_item, "added_prices": added_prices,
+        "progress": progress, "files": files, "rows": shown, "saved_note": saved_note,
+        "corrected_item": corrected_item, "photo_width": photo_width,
         "csv_download": link.get_attribute("download"), "csv": csv_text,
         "csv_has_bom": csv_bytes.startswith(b"\xef\xbb\xbf"),
         "stored_restaurant": driver.execute_script("return localStorage.getItem('menu-api.restaurant')"),

@@ -173,6 +173,15 @@ import Testing
         #expect(lines.first == "item_id,name_ko,name_en,category,label,amount,market_price,needs_review")
         #expect(lines.contains("\(item),김치찌개,,찌개,,9500,false,false"), "\(lines)")
         #expect(lines.count == 5, "a header and one row per price (공기밥 has an empty one): \(lines)")
+        // An item added on the page and deleted again: both in its history.
+        #expect(result["added_prices"] as? String == "9000")
+        let added = try #require(result["added_item"] as? String)
+        let addedPath = "/api/v1/b2b/restaurants/\(restaurant)/menus/items/\(added)"
+        let auth = [("Authorization", "Bearer \(fixture.apiKey)")]
+        #expect(Check.errorCode(try service.request("GET", addedPath, headers: auth)) == "item_not_found")
+        let history = try service.request("GET", addedPath + "/history", headers: auth).jsonObject()
+        let kinds = (history["revisions"] as? [[String: Any]])?.compactMap { $0["kind"] as? String }
+        #expect(kinds == ["added", "deleted"], "\(history)")
         for name in ["upload-390", "upload-1280", "review-390", "review-1280"] {
             #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(name).png"), "\(name)")
         }
@@ -195,6 +204,7 @@ import Testing
             service: service)
 
         #expect((result["name_ko"] as? String)?.isEmpty == false)
+        #expect(result["wrong_key"] as? String == "API 키가 올바르지 않습니다. (invalid_api_key)")
         for width in ["1280", "390"] {
             let layout = try #require(result[width] as? [String: [String: Double]], "\(result)")
             let image = try #require(layout["image"])
