@@ -105,8 +105,15 @@ def photo(driver, args):
          "the photo")
     box = driver.find_element(By.ID, "photo-box")
     wait(driver, box.is_displayed, "the item's box")
+    # A file dropped on the zone is chosen as a picked one is (WebDriver cannot drag from the desktop, so the
+    # drop event is made in the page, with a File in its DataTransfer).
+    driver.execute_script(
+        "const files = new DataTransfer(); files.items.add(new File(['%PDF-'], 'dropped.pdf', {type: 'application/pdf'}));"
+        "document.getElementById('drop-zone').dispatchEvent(new DragEvent('drop', {dataTransfer: files, bubbles: true,"
+        " cancelable: true}));")
+    chosen = [item.text for item in driver.find_elements(By.CSS_SELECTOR, "#chosen li")]
     result = {"name_ko": rows[0].find_element(By.CSS_SELECTOR, ".name-ko").get_attribute("value"),
-              "wrong_key": wrong_key}
+              "wrong_key": wrong_key, "dropped": chosen}
     for width in (1280, 390):
         screenshot(driver, args.screenshots, "photo", width)
         # Measured at that width: the box must stay on the photo as the layout changes.

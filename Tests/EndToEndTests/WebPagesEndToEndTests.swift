@@ -205,6 +205,7 @@ import Testing
 
         #expect((result["name_ko"] as? String)?.isEmpty == false)
         #expect(result["wrong_key"] as? String == "API 키가 올바르지 않습니다. (invalid_api_key)")
+        #expect(result["dropped"] as? [String] == ["dropped.pdf (1 KB)"], "a dropped file is chosen")
         for width in ["1280", "390"] {
             let layout = try #require(result[width] as? [String: [String: Double]], "\(result)")
             let image = try #require(layout["image"])

@@ -117,17 +117,21 @@ async function follow(location, total) {
     }
 }
 
+/// One line per finished file (a PDF's pages each), then one per chosen file not finished yet.
 function showResults(results) {
-    $("file-progress").replaceChildren(
-        ...results.map((result) => {
-            const name = result.page ? `${result.file} (${result.page}쪽)` : result.file;
-            const text =
-                result.status === "success"
-                    ? `✓ ${name}: 메뉴 ${result.menu_count}개 · ${result.menu_count} items`
-                    : `✗ ${name}: ${describe(result.error || {})}`;
-            return make("li", { className: result.status === "success" ? "ok" : "error" }, text);
-        }),
-    );
+    const finished = results.map((result) => {
+        const name = result.page ? `${result.file} (${result.page}쪽)` : result.file;
+        const text =
+            result.status === "success"
+                ? `✓ ${name}: 메뉴 ${result.menu_count}개 · ${result.menu_count} items`
+                : `✗ ${name}: ${describe(result.error || {})}`;
+        return make("li", { className: result.status === "success" ? "ok" : "error" }, text);
+    });
+    const names = new Set(results.map((result) => result.file));
+    const waiting = state.files
+        .filter((file) => !names.has(file.name))
+        .map((file) => make("li", { className: "waiting" }, `… ${file.name}: 처리 중 · processing`));
+    $("file-progress").replaceChildren(...finished, ...waiting);
 }
 
 // MARK: The menu
@@ -200,7 +204,7 @@ function row(item) {
     tr.dataset.itemId = item.item_id;
     save.addEventListener("click", () => saveRow(tr, item, note));
     remove.addEventListener("click", () => deleteRow(tr, item, note));
-    photo.addEventListener("click", () => showPhoto(item));
+    photo.addEventListener("click", () => showPhoto(item, true));
     tr.addEventListener("focusin", () => { if (item.source) showPhoto(item); });
     return tr;
 }
@@ -269,7 +273,7 @@ $("reload").addEventListener("click", loadMenu);
 
 /// The image an item was read from (kept only with KEEP_UPLOADS=1), fetched with the key as a Blob because an
 /// <img src> cannot send the Authorization header; the item's box is drawn over it when it has one.
-async function showPhoto(item) {
+async function showPhoto(item, reveal = false) {
     const figure = $("photo");
     const source = item.source;
     const path = `/api/v1/b2b/tasks/${source.task_id}/files/${source.file_index}`;
@@ -287,6 +291,8 @@ async function showPhoto(item) {
         $("photo-image").hidden = true;
         say($("photo-caption"), `${source.file}: ${describe(error)}`, true);
     }
+    // On a phone the photo stands below the table: the button brings it into view (focusing a field does not).
+    if (reveal && window.matchMedia("(max-width: 759px)").matches) figure.scrollIntoView({ block: "nearest" });
     const box = $("photo-box");
     box.hidden = !source.bbox;
     if (source.bbox) {
