@@ -52,7 +52,7 @@ function choose(files) {
     $("chosen").replaceChildren(...state.files.map((file) => make("li", {}, `${file.name} (${Math.ceil(file.size / 1024)} KB)`)));
 }
 
-$("files").addEventListener("change", () => choose($("files").files));
+for (const id of ["files", "files-library"]) $(id).addEventListener("change", () => choose($(id).files));
 const dropZone = $("drop-zone");
 for (const name of ["dragenter", "dragover"]) {
     dropZone.addEventListener(name, (event) => {
