@@ -141,12 +141,18 @@ async function loadMenu() {
     if (!state.restaurant) return;
     say(status, "메뉴를 불러오는 중… Loading…");
     try {
-        const menu = (await request("GET", menuPath("?limit=500"), { token: state.key })).body;
+        // The whole menu, page by page (500 is the route's largest page).
+        const all = [];
+        for (let offset = 0; offset !== null; ) {
+            const page = (await request("GET", menuPath(`?limit=500&offset=${offset}`), { token: state.key })).body;
+            all.push(...page.items);
+            offset = page.next_offset;
+        }
         // Rows that need review first, keeping the service's order (category, then name) within each group.
-        const items = [...menu.items].sort((a, b) => Number(b.needs_review) - Number(a.needs_review));
+        const items = all.sort((a, b) => Number(b.needs_review) - Number(a.needs_review));
         $("menu-rows").replaceChildren(...items.map(row));
         const toReview = items.filter((item) => item.needs_review).length;
-        say($("menu-summary"), `메뉴 ${menu.total}개, 검토 필요 ${toReview}개 · ${menu.total} items, ${toReview} to review`);
+        say($("menu-summary"), `메뉴 ${items.length}개, 검토 필요 ${toReview}개 · ${items.length} items, ${toReview} to review`);
         say(status, "");
     } catch (error) {
         say(status, describe(error), true);
