@@ -43,7 +43,7 @@ fi
 # The pages' browser tests drive Chromium with Selenium (scripts/web-pages-check.py), a PyPI package.
 if [ "${1:-run}" = test ] && ! python3 -c "import selenium" 2>/dev/null; then
     echo "Installing from PyPI: selenium"
-    python3 -m pip install --quiet selenium
+    python3 -m pip install --quiet "selenium>=4.11,<5"  # 4.11: Service(executable_path=...) as the script uses it
 fi
 
 missing=()
