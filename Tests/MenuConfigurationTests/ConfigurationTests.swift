@@ -188,6 +188,16 @@ struct EnvironmentSampleTests {
         }
     }
 
+    /// A peer's message that echoes a secret (OpenAI's 401 quotes the key) is logged without it.
+    @Test func aSecretIsRedactedInTextThatEchoesIt() {
+        let key = Secret("sk-live-secret-value")
+        #expect(
+            key.redacted(in: "Incorrect API key provided: sk-live-secret-value (sk-live-secret-value)")
+                == "Incorrect API key provided: <redacted> (<redacted>)")
+        #expect(key.redacted(in: "quota exceeded") == "quota exceeded")
+        #expect(Secret("").redacted(in: "anything") == "anything")
+    }
+
     @Test func secretsAreRedactedWhenPrinted() throws {
         let configuration = try Configuration(environment: [
             "OPENAI_API_KEY": "sk-live-secret-value",
