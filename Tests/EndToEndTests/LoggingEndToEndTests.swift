@@ -94,6 +94,26 @@ import Testing
         #expect(gpt.callCount == 1)
     }
 
+    /// A body over the responder's limit is refused before the router: its request line is written all the same.
+    @Test func aBodyRefusedBeforeTheRouterStillLogsItsRequestLine() throws {
+        let fixture = try UploadFixture()
+        defer { fixture.drop() }
+        let service = try LiveService(
+            databaseURL: fixture.schema.url, environment: ["MENU_API_MAX_BODY_BYTES": "1000"])
+        defer { service.stop() }
+        let response = try service.request(
+            "POST", fixture.uploadPath, headers: [("Content-Type", "application/octet-stream")],
+            body: Array(repeating: 0x41, count: 5000))
+        #expect(response.status == 413)
+        let requestID = try #require(response.headers["x-request-id"])
+        let lines = try Self.logfmtLines(service).filter { $0["mke.request.id"] == requestID }
+        let requestLines = lines.filter { $0["msg"] == "Request answered" }
+        #expect(requestLines.count == 1)
+        #expect(requestLines.first?["mke.response.status"] == "413")
+        #expect(requestLines.first?["mke.request.method"] == "POST")
+        #expect(requestLines.first?["mke.request.route"] == "unmatched")
+    }
+
     // MARK: - Secrets (issue 15)
 
     /// The secrets of one session, each unique to this run so that a match can only come from it.

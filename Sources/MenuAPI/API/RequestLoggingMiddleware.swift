@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 import MenuModel
 
 /// Logs each request once it is answered, at `info`: request id, method, route template, status, milliseconds and
@@ -25,25 +25,41 @@ public struct RequestLoggingMiddleware: APIMiddleware {
         let start = clock.now
         // The router maps errors to responses inside this middleware, so a failure arrives here as a response.
         let response = try next(request, context)
-        let isServerError = response.status >= 500
-        // Built only when a line will be written: this runs on every request.
-        guard isServerError || context.logLevel <= .info else { return response }
-        let microseconds = start.duration(to: clock.now).microseconds
-        var metadata: Logger.Metadata = [
-            LogKey.method: .string(request.method), LogKey.route: .string(context.route ?? Self.unmatchedRoute),
-            LogKey.status: .stringConvertible(response.status),
-            LogKey.durationMilliseconds: .string(Self.milliseconds(microseconds: microseconds)),
-        ]
+        // Nothing to build when no line will be written: this runs on every request.
+        guard response.status >= 500 || context.logLevel <= .info else { return response }
         // Only a well-formed id: the segment is the client's text until the key middleware has checked it.
-        if let restaurant = context.parameter("restaurant_id").flatMap(UUID.init(uuidString:)) {
-            metadata[LogKey.restaurant] = .string(restaurant.uuidString.lowercased())
-        }
-        if isServerError {
-            context.logger.error("Request failed", metadata: metadata)
-        } else {
-            context.logger.info("Request answered", metadata: metadata)
-        }
+        let restaurant = context.parameter("restaurant_id").flatMap(UUID.init(uuidString:))
+        Self.log(
+            method: request.method, route: context.route, restaurant: restaurant, status: response.status,
+            elapsed: start.duration(to: clock.now), logger: context.logger)
         return response
+    }
+
+    /// Writes the request line: what the middleware writes for every routed request, and what the FastCGI adapter
+    /// writes for a request answered before the router (a body over the limit).
+    /// - Parameters:
+    ///   - method: the request's method.
+    ///   - route: the matched route's template; nil writes `unmatched`.
+    ///   - restaurant: the restaurant the route names, when it names a well-formed one.
+    ///   - status: the response's status; 5xx is written at `error`, the rest at `info`.
+    ///   - elapsed: the time the answer took.
+    ///   - logger: a logger carrying the request's id.
+    public static func log(
+        method: String, route: String?, restaurant: UUID?, status: Int, elapsed: Duration, logger: Logger
+    ) {
+        let isServerError = status >= 500
+        guard isServerError || logger.logLevel <= .info else { return }
+        var metadata: Logger.Metadata = [
+            LogKey.method: .string(method), LogKey.route: .string(route ?? unmatchedRoute),
+            LogKey.status: .stringConvertible(status),
+            LogKey.durationMilliseconds: .string(milliseconds(microseconds: elapsed.microseconds)),
+        ]
+        if let restaurant { metadata[LogKey.restaurant] = .string(restaurant.uuidString.lowercased()) }
+        if isServerError {
+            logger.error("Request failed", metadata: metadata)
+        } else {
+            logger.info("Request answered", metadata: metadata)
+        }
     }
 
     /// `41.207`: milliseconds with three decimals, since a health request takes well under one.
