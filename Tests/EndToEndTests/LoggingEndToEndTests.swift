@@ -161,7 +161,8 @@ import Testing
         environment["WEBHOOK_TIMEOUT_SECONDS"] = "2"
         let service = try LiveService(databaseURL: fixture.schema.url, environment: environment)
         defer { service.stop() }
-        let webhookSecret = try Self.setWebhook(fixture, service: service, url: receiver.baseURL + "/hooks")
+        let webhookSecret = try JobsEndToEndTests.setWebhook(
+            fixture, service: service, url: receiver.baseURL + "/hooks")
 
         var responses: [TestHTTPResponse] = []
         func keep(_ response: TestHTTPResponse, _ status: Int, _ what: String) {
@@ -268,22 +269,5 @@ import Testing
                 #expect(!text.contains(secret), "\(secretName) found in \(sourceName)")
             }
         }
-    }
-
-    /// Sets the fixture restaurant's webhook with `menu-api restaurants set-webhook` and returns its secret.
-    static func setWebhook(_ fixture: UploadFixture, service: LiveService, url: String) throws -> String {
-        let output = service.directory + "/set-webhook.out"
-        let status = try ChildProcess.run(
-            try TestEnvironment.responderBinary(),
-            ["restaurants", "set-webhook", fixture.restaurant.uuidString, "--url", url],
-            environment: ["DATABASE_URL": fixture.schema.url], logPath: output)
-        #expect(status == 0)
-        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let secret = try #require(
-            printed.split(separator: "\n").first { $0.hasPrefix("webhook_secret: ") }.map {
-                String($0.dropFirst("webhook_secret: ".count))
-            })
-        #expect(secret.hasPrefix("whsec_"))
-        return secret
     }
 }
