@@ -16,7 +16,9 @@ let package = Package(
         .executable(name: "menu-api", targets: ["menu-api"]),
         .library(
             name: "MenuKnowledge",
-            targets: ["JSON", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI"]
+            targets: [
+                "JSON", "MenuLogging", "MenuModel", "MenuParsing", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
+            ]
         ),
     ],
     dependencies: [
@@ -76,6 +78,12 @@ let package = Package(
         // The domain, one module per concern, each importing only the ones above it; none imports a C module.
         // JSON values with ordered keys, and the parser.
         .target(name: "JSON", swiftSettings: swiftSettings),
+        // The log lines: a swift-log handler writing logfmt or JSON, one line per event.
+        .target(
+            name: "MenuLogging",
+            dependencies: ["JSON", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // Menu items, prices, OCR words and results, failure and error codes, metrics: value types, no I/O.
         .target(name: "MenuModel", dependencies: ["JSON"], swiftSettings: swiftSettings),
         // Price, layout and lexicon rules: pure Swift, so their tests link no C library.
@@ -83,7 +91,7 @@ let package = Package(
         // The typed configuration read from the environment.
         .target(
             name: "MenuConfiguration",
-            dependencies: ["MenuModel", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["MenuModel", "MenuLogging", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The OCR tiers and their router: the providers, image preparation, the chain's fallback rules.
@@ -116,7 +124,7 @@ let package = Package(
         .executableTarget(
             name: "menu-api",
             dependencies: [
-                "JSON", "MenuModel", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
+                "JSON", "MenuModel", "MenuLogging", "MenuConfiguration", "OCR", "MenuStorage", "MenuAPI",
                 "FastCGI", "Postgres", "Curl", "Vips", "Tesseract",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -141,13 +149,20 @@ let package = Package(
         // One test target per domain module, mirroring its sources. MenuParsingTests, MenuModelTests and JSONTests
         // link no C library.
         .testTarget(name: "JSONTests", dependencies: ["JSON"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MenuLoggingTests",
+            dependencies: [
+                "JSON", "MenuLogging", "MenuKnowledgeTesting", .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "MenuModelTests", dependencies: ["JSON", "MenuModel"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuParsingTests", dependencies: ["MenuModel", "MenuParsing"], swiftSettings: swiftSettings),
         .testTarget(
             name: "MenuConfigurationTests",
             dependencies: [
-                "MenuModel", "MenuConfiguration", "MenuKnowledgeTesting",
+                "MenuModel", "MenuLogging", "MenuConfiguration", "MenuKnowledgeTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

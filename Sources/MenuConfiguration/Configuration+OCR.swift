@@ -9,6 +9,13 @@ public struct Secret: Sendable, Equatable, CustomStringConvertible, CustomDebugS
     public init(_ value: String) { self.value = value }
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }
+
+    /// `text` with every occurrence of the value replaced by `<redacted>`: for a peer's message that may echo what
+    /// it was sent (a provider's "incorrect API key: sk-...", a proxy echoing headers) before it is logged.
+    public func redacted(in text: String) -> String {
+        guard !value.isEmpty, text.contains(value) else { return text }
+        return text.replacing(value, with: "<redacted>")
+    }
 }
 
 extension Configuration {

@@ -1,4 +1,5 @@
 public import Logging
+public import MenuLogging
 
 /// Everything the service can be told, as typed values with their defaults.
 ///
@@ -10,6 +11,8 @@ public struct Configuration: Sendable {
     public var environment: AppEnvironment
     /// Log level (`LOG_LEVEL`): trace, debug, info, notice, warning, error, critical. Defaults to `info`.
     public var logLevel: Logger.Level
+    /// How log lines are written (`LOG_FORMAT`): `logfmt` or `json`. Defaults to `logfmt`.
+    public var logFormat: LogFormat
     public var database: Database
     public var fastCGI: FastCGI
     public var limits: Limits
@@ -70,6 +73,7 @@ public struct Configuration: Sendable {
     public init() {
         environment = .development
         logLevel = .info
+        logFormat = .logfmt
         database = Database()
         fastCGI = FastCGI()
         limits = Limits()
@@ -88,6 +92,7 @@ public struct Configuration: Sendable {
         let reader = EnvironmentReader(variables: variables)
         environment = try reader.choice("APP_ENV", of: AppEnvironment.self) ?? environment
         logLevel = try reader.choice("LOG_LEVEL", of: Logger.Level.self) ?? logLevel
+        logFormat = try reader.choice("LOG_FORMAT", of: LogFormat.self) ?? logFormat
         database.url = try reader.nonEmpty("DATABASE_URL") ?? database.url
         database.connectTimeout =
             try reader.seconds("DATABASE_CONNECT_TIMEOUT_SECONDS", in: 1...300) ?? database.connectTimeout

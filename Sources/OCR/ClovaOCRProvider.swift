@@ -35,7 +35,10 @@ public final class ClovaOCRProvider: OCRProvider {
         let clock = ContinuousClock()
         let start = clock.now
         func failure(_ reason: OCRFailureReason, _ message: String) -> OCRResult {
-            .failure(provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now))
+            // The gateway's message may echo the request's headers: the secret never reaches a log.
+            .failure(
+                provider: name, reason: reason, message: configuration.secret?.redacted(in: message) ?? message,
+                processingTime: start.duration(to: clock.now))
         }
         guard let url = configuration.url, let secret = configuration.secret else {
             return failure(.notConfigured, "CLOVA_OCR_URL and CLOVA_OCR_SECRET are not set")

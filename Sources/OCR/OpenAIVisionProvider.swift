@@ -43,8 +43,10 @@ public final class OpenAIVisionProvider: OCRProvider {
         let clock = ContinuousClock()
         let start = clock.now
         func failure(_ reason: OCRFailureReason, _ message: String, usage: Usage? = nil) -> OCRResult {
+            // OpenAI's 401 quotes the key it was given, and a gateway may echo headers: the key never reaches a log.
             .failure(
-                provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now),
+                provider: name, reason: reason, message: configuration.apiKey?.redacted(in: message) ?? message,
+                processingTime: start.duration(to: clock.now),
                 promptTokens: usage?.promptTokens, completionTokens: usage?.completionTokens,
                 estimatedCostUSD: usage.map(cost))
         }

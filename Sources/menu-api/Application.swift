@@ -5,6 +5,7 @@ import Glibc
 import Logging
 import MenuAPI
 import MenuConfiguration
+import MenuLogging
 import MenuModel
 import MenuStorage
 import OCR
@@ -24,12 +25,8 @@ enum Application {
             FileHandle.standardError.write(Data("menu-api: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG
         }
-        let level = configuration.logLevel
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        let (level, format) = (configuration.logLevel, configuration.logFormat)
+        LoggingSystem.bootstrap { _ in StructuredLogHandler(format: format, logLevel: level) }
         return (configuration, Logger(label: "menu-api"))
     }
 

@@ -10,6 +10,7 @@ struct FastCGIAPIResponder: FastCGIResponder {
     let logger: Logger
 
     func respond(to exchange: borrowing FastCGIExchange) {
+        let start = ContinuousClock.now
         let parameters = exchange.parameters
         // nginx passes its $request_id as REQUEST_ID (see nginx/); a trusted proxy may send X-Request-Id instead.
         let requestID = RequestContext.requestID(
@@ -31,6 +32,12 @@ struct FastCGIAPIResponder: FastCGIResponder {
                 metadata: [LogKey.requestID: "\(requestID)", LogKey.error: "\(error.debugDescription)"])
             response = .error(apiError)
             response.headers.append(("X-Request-Id", requestID))
+            // Answered before the router, so the request line is written here: one line for every request.
+            var requestLogger = logger
+            requestLogger[metadataKey: LogKey.requestID] = .string(requestID)
+            RequestLoggingMiddleware.log(
+                method: exchange.parameter("REQUEST_METHOD") ?? "-", route: nil, restaurant: nil,
+                status: response.status, elapsed: start.duration(to: .now), logger: requestLogger)
         }
         response.headers.append(("Content-Length", String(response.body.count)))
         do {

@@ -38,6 +38,24 @@ import Testing
             environment: variables, logPath: service.directory + "/\(name).log")
     }
 
+    /// Sets the fixture restaurant's webhook with `menu-api restaurants set-webhook`, as an operator does.
+    /// - Returns: the signing secret it printed.
+    static func setWebhook(_ fixture: UploadFixture, service: LiveService, url: String) throws -> String {
+        let output = service.directory + "/set-webhook.out"
+        let status = try ChildProcess.run(
+            try TestEnvironment.responderBinary(),
+            ["restaurants", "set-webhook", fixture.restaurant.uuidString, "--url", url],
+            environment: ["DATABASE_URL": fixture.schema.url], logPath: output)
+        #expect(status == 0)
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let secret = try #require(
+            printed.split(separator: "\n").first { $0.hasPrefix("webhook_secret: ") }.map {
+                String($0.dropFirst("webhook_secret: ".count))
+            })
+        #expect(secret.hasPrefix("whsec_"))
+        return secret
+    }
+
     /// Polls the task until it has ended, returning the last body.
     static func waitForTask(
         _ service: LiveService, _ taskID: String, timeout: Duration = .seconds(60)
@@ -141,21 +159,8 @@ import Testing
         let service = try LiveService(
             databaseURL: fixture.schema.url, environment: Self.environment(gpt: gpt, extra: ["ADMIN_TOKEN": admin]))
         defer { service.stop() }
-        let output = service.directory + "/set-webhook.out"
-        let status = try ChildProcess.run(
-            try TestEnvironment.responderBinary(),
-            [
-                "restaurants", "set-webhook", fixture.restaurant.uuidString,
-                "--url", receiver.baseURL + "/hooks/menu",
-            ],
-            environment: ["DATABASE_URL": fixture.schema.url], logPath: output)
-        #expect(status == 0)
-        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
-        let secret = try #require(
-            printed.split(separator: "\n").first { $0.hasPrefix("webhook_secret: ") }.map {
-                String($0.dropFirst("webhook_secret: ".count))
-            })
-        #expect(secret.hasPrefix("whsec_") && secret.count > 40)
+        let secret = try Self.setWebhook(fixture, service: service, url: receiver.baseURL + "/hooks/menu")
+        #expect(secret.count > 40)
 
         let accepted = try UploadFixture.upload(
             service, path: fixture.uploadPath + "?async=true",

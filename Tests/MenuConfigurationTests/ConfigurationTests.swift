@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import MenuConfiguration
 import MenuKnowledgeTesting
+import MenuLogging
 import MenuModel
 import Testing
 
@@ -10,6 +11,7 @@ struct ConfigurationTests {
         let configuration = try Configuration(environment: [:])
         #expect(configuration.environment == .development)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.logFormat == .logfmt)
         #expect(configuration.database.url == "postgresql://menu_api@127.0.0.1:5432/menu_api")
         #expect(configuration.database.connectTimeout == .seconds(5))
         #expect(configuration.fastCGI.listen == nil)
@@ -24,7 +26,7 @@ struct ConfigurationTests {
 
     @Test func readsEveryVariable() throws {
         let configuration = try Configuration(environment: [
-            "APP_ENV": "production", "LOG_LEVEL": "debug", "DATABASE_URL": "postgresql://u@db/x",
+            "APP_ENV": "production", "LOG_LEVEL": "debug", "LOG_FORMAT": "json", "DATABASE_URL": "postgresql://u@db/x",
             "DATABASE_CONNECT_TIMEOUT_SECONDS": "2.5", "MENU_API_LISTEN": "unix:/run/m.sock",
             "MENU_API_SOCKET_MODE": "0666",
             "MENU_API_WORKERS": "32", "MENU_API_BACKLOG": "512", "MENU_API_SHUTDOWN_GRACE_SECONDS": "10",
@@ -33,6 +35,7 @@ struct ConfigurationTests {
         ])
         #expect(configuration.isProduction)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.logFormat == .json)
         #expect(configuration.database.url == "postgresql://u@db/x")
         #expect(configuration.database.connectTimeout == .milliseconds(2500))
         #expect(configuration.fastCGI.listen == "unix:/run/m.sock")
@@ -64,7 +67,8 @@ struct ConfigurationTests {
     }
 
     @Test(arguments: [
-        ("APP_ENV", "prod"), ("LOG_LEVEL", "verbose"), ("MENU_API_WORKERS", "0"), ("MENU_API_WORKERS", "many"),
+        ("APP_ENV", "prod"), ("LOG_LEVEL", "verbose"), ("LOG_FORMAT", "text"), ("LOG_FORMAT", "JSON"),
+        ("MENU_API_WORKERS", "0"), ("MENU_API_WORKERS", "many"),
         ("MENU_API_WORKERS", "5000"), ("MENU_API_SOCKET_MODE", "0999"), ("MENU_API_SOCKET_MODE", "1777"),
         ("MENU_API_BACKLOG", "-1"), ("MENU_API_SHUTDOWN_GRACE_SECONDS", "soon"), ("MENU_API_MAX_BODY_BYTES", "0"),
         ("DATABASE_CONNECT_TIMEOUT_SECONDS", "0"), ("MENU_API_TEST_ROUTES", "maybe"), ("DATABASE_MAX_CONNECTIONS", "1"),
@@ -182,6 +186,16 @@ struct EnvironmentSampleTests {
         for match in source.matches(of: /reader\.[a-zA-Z]+\("([A-Z0-9_]+)"/) {
             #expect(variables[String(match.1)] != nil, "\(match.1) is missing from the sample")
         }
+    }
+
+    /// A peer's message that echoes a secret (OpenAI's 401 quotes the key) is logged without it.
+    @Test func aSecretIsRedactedInTextThatEchoesIt() {
+        let key = Secret("sk-live-secret-value")
+        #expect(
+            key.redacted(in: "Incorrect API key provided: sk-live-secret-value (sk-live-secret-value)")
+                == "Incorrect API key provided: <redacted> (<redacted>)")
+        #expect(key.redacted(in: "quota exceeded") == "quota exceeded")
+        #expect(Secret("").redacted(in: "anything") == "anything")
     }
 
     @Test func secretsAreRedactedWhenPrinted() throws {

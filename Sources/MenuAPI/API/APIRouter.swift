@@ -23,6 +23,8 @@ public typealias APIHandler = (APIRequest, RequestContext) throws -> APIResponse
 public struct APIRouter {
     private struct Route {
         var method: String
+        /// The pattern as registered, `{name}` segments included: what the request log names the route by.
+        var template: String
         var pattern: [Segment]
         var middlewares: [any APIMiddleware]
         var handler: APIHandler
@@ -59,7 +61,9 @@ public struct APIRouter {
             return .literal(segment)
         }
         routes.append(
-            Route(method: method.uppercased(), pattern: segments, middlewares: middleware, handler: handler))
+            Route(
+                method: method.uppercased(), template: pattern, pattern: segments, middlewares: middleware,
+                handler: handler))
     }
 
     /// Adds a middleware; the first added is the outermost.
@@ -68,46 +72,71 @@ public struct APIRouter {
     }
 
     /// Answers a request. Never throws: failures become JSON error responses.
+    ///
+    /// The route is matched before the router's middleware runs, so that middleware (the request log) sees the
+    /// route's template and parameters in the context; a router middleware therefore must not change the path.
     /// - Parameters:
     ///   - request: the decoded request.
     ///   - requestID: the id for logs and the `X-Request-Id` header.
     public func respond(to request: APIRequest, requestID: String) -> APIResponse {
-        var response = run(
-            middlewareIndex: 0, request: request, context: RequestContext(requestID: requestID, logger: logger))
+        var context = RequestContext(requestID: requestID, logger: logger)
+        let resolution = resolve(request)
+        if case .found(let route, let parameters) = resolution {
+            context.route = route.template
+            context.parameters = parameters
+        }
+        var response = run(middlewareIndex: 0, request: request, context: context, resolution: resolution)
         response.headers.append(("X-Request-Id", requestID))
         return response
     }
 
-    private func run(middlewareIndex: Int, request: APIRequest, context: RequestContext) -> APIResponse {
+    /// What the method and path matched.
+    private enum Resolution {
+        case found(Route, parameters: [String: String])
+        /// The path matched routes of other methods only.
+        case methodNotAllowed(allowed: [String])
+        case notFound
+    }
+
+    private func run(
+        middlewareIndex: Int, request: APIRequest, context: RequestContext, resolution: Resolution
+    ) -> APIResponse {
         do {
             if middlewareIndex < middlewares.count {
                 return try middlewares[middlewareIndex].handle(request, context: context) { request, context in
-                    run(middlewareIndex: middlewareIndex + 1, request: request, context: context)
+                    run(
+                        middlewareIndex: middlewareIndex + 1, request: request, context: context, resolution: resolution
+                    )
                 }
             }
-            return try dispatch(request, context: context)
+            switch resolution {
+            case .found(let route, _):
+                return try Self.run(route.middlewares[...], around: route.handler, request: request, context: context)
+            case .methodNotAllowed(let allowed):
+                throw APIError.methodNotAllowed(method: request.method, allowed: allowed)
+            case .notFound:
+                throw APIError.notFound(path: request.path)
+            }
         } catch {
             return .error(APIErrorMapper.apiError(for: error, request: request, context: context))
         }
     }
 
-    private func dispatch(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
+    private func resolve(_ request: APIRequest) -> Resolution {
         var allowed: [String] = []
         for route in routes {
             guard let parameters = match(route.pattern, request.pathSegments) else { continue }
             if route.method == request.method || (request.method == "HEAD" && route.method == "GET") {
-                var context = context
-                context.parameters = parameters
-                return try Self.run(route.middlewares[...], around: route.handler, request: request, context: context)
+                return .found(route, parameters: parameters)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
             if route.method == "GET", !allowed.contains("HEAD") { allowed.append("HEAD") }
         }
-        guard allowed.isEmpty else { throw APIError.methodNotAllowed(method: request.method, allowed: allowed) }
-        throw APIError.notFound(path: request.path)
+        return allowed.isEmpty ? .notFound : .methodNotAllowed(allowed: allowed)
     }
 
-    /// A route's own middleware, then its handler. Errors go up to ``run(middlewareIndex:request:context:)``, which
+    /// A route's own middleware, then its handler. Errors go up to
+    /// ``run(middlewareIndex:request:context:resolution:)``, which
     /// maps them inside the router's middleware.
     private static func run(
         _ middlewares: ArraySlice<any APIMiddleware>, around handler: APIHandler, request: APIRequest,

@@ -8,13 +8,17 @@ public struct RequestContext {
     public var requestID: String
     /// A logger carrying `mke.request.id`.
     ///
-    /// Made when asked for: setting metadata on a swift-log `StreamLogHandler` re-renders all of it, which measured
-    /// about 5% of a health request that never logs.
+    /// Made when asked for: setting metadata on swift-log's `StreamLogHandler` re-rendered all of it (about 5% of a
+    /// health request), and a test may bootstrap any handler; the service's own handler only stores the key.
     public var logger: Logger {
         var logger = baseLogger
         logger[metadataKey: LogKey.requestID] = "\(requestID)"
         return logger
     }
+    /// The pattern of the route that matched, e.g. `/api/v1/b2b/restaurants/{restaurant_id}/menus/upload-images`:
+    /// what the request log names the route by (a raw path would make every restaurant a route of its own). Nil
+    /// when no route matched (404, 405).
+    public var route: String?
     /// Parameters captured from the route pattern, e.g. `restaurant_id`.
     public var parameters: [String: String] = [:]
     /// The restaurant the request is for, once ``RestaurantKeyMiddleware`` let it through: its key matched, or no

@@ -85,8 +85,9 @@ public final class JobWorker {
         held.insert(file)
         defer { held.remove(file) }
         var fileLogger = logger
-        fileLogger[metadataKey: "mke.task"] = "\(file.task)"
-        fileLogger[metadataKey: "mke.file"] = "\(file.index)"
+        fileLogger[metadataKey: LogKey.task] = .string(file.task.uuidString.lowercased())
+        fileLogger[metadataKey: LogKey.file] = .stringConvertible(file.index)
+        fileLogger[metadataKey: LogKey.restaurant] = .string(file.restaurant.uuidString.lowercased())
         let outcome: FileOutcome
         if file.claims > jobs.maxClaims {
             outcome = FileOutcome(

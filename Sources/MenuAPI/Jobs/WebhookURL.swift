@@ -37,7 +37,8 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
         guard text.utf8.count <= 2048, let components = URLComponents(string: text), components.fragment == nil,
             let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
         else {
-            throw Refusal(message: "'\(text.prefix(100))' is not an absolute URL")
+            // The refusal reaches the 400 body and the attempts' log: a password in the text must not.
+            throw Refusal(message: "'\(Self.redactingUserinfo(text).prefix(100))' is not an absolute URL")
         }
         guard components.user == nil, components.password == nil else {
             throw Refusal(message: "a webhook URL may not carry credentials")
@@ -70,5 +71,17 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
         self.host = bareHost
         port = components.port ?? (scheme == "https" ? 443 : 80)
         checkedAddresses = addresses
+    }
+
+    /// `text` with everything between `://` and the last `@` before any query replaced by `<redacted>`:
+    /// `https://u:p@host/x` becomes `https://<redacted>@host/x`. Works on text that is no valid URL, since that
+    /// is what a refusal quotes, and errs towards hiding: a password may hold a `/`, so the `@` is looked for past
+    /// the first `/` too (a path with an `@` in it is hidden as well).
+    static func redactingUserinfo(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let authorityStart = schemeEnd.upperBound
+        let queryStart = text[authorityStart...].firstIndex { "?#".contains($0) } ?? text.endIndex
+        guard let at = text[authorityStart..<queryStart].lastIndex(of: "@") else { return text }
+        return text[..<authorityStart] + "<redacted>" + text[at...]
     }
 }

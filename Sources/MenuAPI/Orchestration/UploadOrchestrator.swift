@@ -149,14 +149,22 @@ public struct UploadOrchestrator: Sendable {
         let refusals = Mutex<[FileOutcome?]>(Array(repeating: nil, count: files.count))
         threads.perform(iterations: files.count, width: parallelism) { index in
             let refusal = refusal(of: files[index], index: index, logger: logger)
+            // A refused file never reaches a job worker: its OCR line is written now.
+            refusal?.log(to: logger)
             refusals.withLock { $0[index] = refusal }
         }
         return refusals.withLock { $0 }
     }
 
     /// Runs one file through the steps on the calling thread (a job worker's): what ``process(_:logger:)`` does for
-    /// each file of a batch.
+    /// each file of a batch. Logs the file's OCR line (``FileOutcome/log(to:)``) once its outcome is known.
     public func process(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
+        let outcome = run(file, index: index, logger: logger)
+        outcome.log(to: logger)
+        return outcome
+    }
+
+    private func run(_ file: UploadedFile, index: Int, logger: Logger) -> FileOutcome {
         let start = ContinuousClock.now
         if let refusal = file.refusal {
             return outcome(of: .refused(refusal), for: file, index: index, key: nil, logger: logger)

@@ -136,7 +136,8 @@ public struct UploadController {
         let store = PostgresUploadStore(connection: database)
         try store.createTask(id: taskID, restaurant: restaurant, total: files.count, callbackURL: upload.callbackURL)
 
-        var finished = orchestrator.process(files, logger: context.logger)
+        var finished = orchestrator.process(
+            files, logger: Self.taskLogger(context, task: taskID, restaurant: restaurant))
         let successful = finished.filter(\.isSuccess).count
         let response: APIResponse
         let status: TaskStatus
@@ -186,6 +187,14 @@ public struct UploadController {
         return response
     }
 
+    /// The request's logger with the task and restaurant, for the files' OCR lines.
+    private static func taskLogger(_ context: RequestContext, task: UUID, restaurant: UUID) -> Logger {
+        var logger = context.logger
+        logger[metadataKey: LogKey.task] = .string(task.uuidString.lowercased())
+        logger[metadataKey: LogKey.restaurant] = .string(restaurant.uuidString.lowercased())
+        return logger
+    }
+
     /// Keeps a synchronous upload's images for the review page; a failure is logged (the results are stored).
     private func keep(_ files: [UploadedFile], of task: UUID, context: RequestContext) {
         let images = files.enumerated().compactMap { index, file in
@@ -208,7 +217,8 @@ public struct UploadController {
     ) throws -> APIResponse {
         var refused: [FileOutcome] = []
         var queued: [PostgresJobQueue.QueuedFile] = []
-        let refusals = orchestrator.refusals(of: upload.files, logger: context.logger)
+        let refusals = orchestrator.refusals(
+            of: upload.files, logger: Self.taskLogger(context, task: taskID, restaurant: restaurant))
         for (index, file) in upload.files.enumerated() {
             if let refusal = refusals[index] {
                 refused.append(refusal)

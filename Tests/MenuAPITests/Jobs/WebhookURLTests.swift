@@ -23,6 +23,20 @@ struct WebhookURLTests {
         #expect(throws: WebhookURL.Refusal.self) { try WebhookURL(url, isProduction: false) }
     }
 
+    /// A refusal quotes the URL (it reaches the 400 body and the log): never the password in it, parseable or not.
+    @Test(arguments: [
+        "http://user:hunter2-pw@[bad", "https://user:hunter2-pw@exa mple.com/x", "http://:hunter2-pw@",
+        "https://u:hunter2/pw@host x/cb?q=1",
+    ])
+    func aRefusalNeverQuotesCredentials(url: String) {
+        #expect {
+            try WebhookURL(url, isProduction: false)
+        } throws: { error in
+            guard let refusal = error as? WebhookURL.Refusal else { return false }
+            return !refusal.message.contains("hunter2")
+        }
+    }
+
     @Test func productionRefusesLoopbackHTTPAndHostsResolvingInside() throws {
         #expect(throws: WebhookURL.Refusal.self) { try WebhookURL("http://127.0.0.1/cb", isProduction: true) }
         for inside in [
