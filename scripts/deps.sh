@@ -9,8 +9,9 @@ build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev libvips-
 # models for the local OCR tier.
 run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
 # test: spawn-fcgi for the fd-0 start mode; prometheus for promtool, which checks a real scrape of the metrics
-# route and the alerting rules (conf/prometheus). Its server is never started by us (see below).
-test=("${run[@]}" spawn-fcgi prometheus)
+# route and the alerting rules (conf/prometheus). Its server is never started by us (see below). git, curl and
+# shellcheck for scripts/deploy's end-to-end test (it fetches, checks through nginx and must be shellcheck-clean).
+test=("${run[@]}" spawn-fcgi prometheus git curl shellcheck)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
