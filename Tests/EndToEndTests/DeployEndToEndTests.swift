@@ -5,7 +5,8 @@ import Testing
 
 /// `scripts/deploy` against a real nginx and PostgreSQL, with the test's supervisor in systemd's place (see
 /// ``DeployFixture``): a good release goes live, a release whose migration fails and one that fails readiness are
-/// rolled back, old releases are pruned, a second deploy is refused while one holds the lock.
+/// rolled back, old releases are pruned, a second deploy is refused while one holds the lock; and the same script
+/// deploying behind Apache and mod_fcgid.
 ///
 /// Not exercised here: the default `swift build -c release` (the builds reuse the debug binary), systemd itself
 /// and `systemctl`, a remote repository URL, and TLS.
@@ -95,6 +96,41 @@ struct DeployEndToEndTests {
         }
     }
 
+    /// Shared hosting: Apache and mod_fcgid start the responders from the shipped `conf/apache/` files, and
+    /// `conf/apache/menu-api-restart` is the restart command.
+    @Test func apacheModFcgidServesEachDeployedRelease() throws {
+        let schema = try ScratchSchema()
+        defer { schema.drop() }
+        let fixture = try DeployFixture(databaseURL: schema.url)
+        defer { fixture.stop() }
+        let apache = try fixture.startApache()
+        defer { _ = try? apache.process.stop(timeout: .seconds(30)) }
+        let url = "http://127.0.0.1:\(apache.port)"
+        let restart = "'\(TestEnvironment.repositoryRoot)/conf/apache/menu-api-restart' '\(fixture.root)'"
+        let healthBody = #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"test"}"#
+
+        let first = try fixture.deploy(url: url, restartCommand: restart)
+        #expect(first.status == 0, "\(first.output)")
+        let firstRelease = try fixture.currentRelease()
+        #expect(fixture.releasesRunning().allSatisfy { $0 == firstRelease })
+
+        let second = try fixture.deploy(url: url, restartCommand: restart)
+        #expect(second.status == 0, "\(second.output)")
+        let secondRelease = try fixture.currentRelease()
+        #expect(secondRelease != firstRelease)
+        // The restart stopped the first release's processes; mod_fcgid started the second's for the checks.
+        let running = fixture.releasesRunning()
+        #expect(!running.isEmpty && running.allSatisfy { $0 == secondRelease }, "\(running)")
+        let health = try TestHTTPClient.request("GET", "/api/v1/health", port: apache.port)
+        #expect(health.status == 200)
+        #expect(health.text == healthBody)
+        // FcgidMaxRequestLen is raised: a 1 MB body reaches the responder (405 from it, not Apache's 500).
+        let large = try TestHTTPClient.request(
+            "POST", "/api/v1/health", port: apache.port, body: [UInt8](repeating: 0x61, count: 1 << 20))
+        #expect(large.status == 405)
+        #expect(large.errorCode() == "method_not_allowed")
+    }
+
     @Test func aSecondDeployIsRefusedWhileTheLockIsHeld() throws {
         let schema = try ScratchSchema()
         defer { schema.drop() }
@@ -136,9 +172,14 @@ struct DeployEndToEndTests {
     @Test func scriptsAreShellcheckClean() throws {
         let directory = try TestEnvironment.makeTemporaryDirectory("shellcheck")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let helpers = ["supervisor.sh", "fast-build.sh", "make-repository.sh"].map { DeployFixture.helpers + "/" + $0 }
+        let helpers = ["supervisor.sh", "fast-build.sh", "make-repository.sh", "render-apache.sh"].map {
+            DeployFixture.helpers + "/" + $0
+        }
+        let shipped = ["conf/apache/menu-api-restart", "conf/apache/menu-api.fcgi"].map {
+            TestEnvironment.repositoryRoot + "/" + $0
+        }
         let status = try ChildProcess.run(
-            try TestEnvironment.program("shellcheck"), [DeployFixture.deployScript] + helpers,
+            try TestEnvironment.program("shellcheck"), [DeployFixture.deployScript] + helpers + shipped,
             logPath: directory + "/shellcheck.txt")
         let findings = (try? String(contentsOfFile: directory + "/shellcheck.txt", encoding: .utf8)) ?? ""
         #expect(status == 0, "\(findings)")

@@ -54,7 +54,8 @@ final class DeployFixture {
             "# menu-api test service\n\n"
             + service.map { "\($0.key)=\($0.key == "APP_ENV" ? "\"\($0.value)\"" : $0.value)" }.sorted().joined(
                 separator: "\n") + "\n"
-        try envFile.write(toFile: directory + "/menu-api.env", atomically: true, encoding: .utf8)
+        // In the deploy root, where conf/apache/menu-api.fcgi reads it (shared hosting keeps it in $HOME/menu-api).
+        try envFile.write(toFile: root + "/menu-api.env", atomically: true, encoding: .utf8)
 
         var supervised = service
         supervised["MENU_API_SOCKET_MODE"] = "0666"
@@ -73,17 +74,21 @@ final class DeployFixture {
     /// - Parameters:
     ///   - arguments: the revision, if any.
     ///   - verifySeconds: `DEPLOY_VERIFY_SECONDS`.
+    ///   - url: `DEPLOY_URL`. Defaults to the fixture's nginx.
+    ///   - restartCommand: `DEPLOY_RESTART_COMMAND`. Defaults to the supervisor's restart.
     /// - Returns: the exit status and everything the script printed.
-    func deploy(_ arguments: [String] = [], verifySeconds: Int = 30) throws -> (status: Int32, output: String) {
+    func deploy(
+        _ arguments: [String] = [], verifySeconds: Int = 30, url: String? = nil, restartCommand: String? = nil
+    ) throws -> (status: Int32, output: String) {
         deploys += 1
         let log = directory + "/deploy-\(deploys).log"
         let status = try ChildProcess.run(
             Self.deployScript, arguments,
             environment: [
                 "DEPLOY_ROOT": root, "DEPLOY_REPOSITORY": repository, "DEPLOY_BRANCH": "deploy-test",
-                "DEPLOY_ENV_FILE": directory + "/menu-api.env", "DEPLOY_URL": "http://127.0.0.1:\(nginxPort)",
+                "DEPLOY_ENV_FILE": root + "/menu-api.env", "DEPLOY_URL": url ?? "http://127.0.0.1:\(nginxPort)",
                 "DEPLOY_VERIFY_SECONDS": String(verifySeconds), "DEPLOY_KEEP": "2",
-                "DEPLOY_RESTART_COMMAND": "'\(Self.helpers)/supervisor.sh' restart '\(root)'",
+                "DEPLOY_RESTART_COMMAND": restartCommand ?? "'\(Self.helpers)/supervisor.sh' restart '\(root)'",
                 "DEPLOY_BUILD_COMMAND": "'\(Self.helpers)/fast-build.sh'",
                 "DEPLOY_NOTIFY_URL": receiver.baseURL + "/services/T0DEPLOY/" + notifySecret,
                 "MENU_API_BINARY": try TestEnvironment.responderBinary(),
@@ -112,6 +117,37 @@ final class DeployFixture {
     /// The executable the responder runs, as the kernel resolved it at exec (the release's, not `current`).
     func responderExecutable() throws -> String {
         try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(try responderPID())/exe")
+    }
+
+    /// The release each process running a release's `menu-api` of this deploy root runs, one entry per process.
+    func releasesRunning() -> [String] {
+        let prefix = root + "/releases/"
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+                executable.hasPrefix(prefix), executable.hasSuffix("/menu-api")
+            else { return nil }
+            return String(executable.dropFirst(prefix.count).dropLast("/menu-api".count))
+        }
+    }
+
+    /// Starts Apache with mod_fcgid on 127.0.0.1 from the shipped `conf/apache/` files, serving this deploy root's
+    /// `current` (`Deploy/render-apache.sh`).
+    /// - Returns: the Apache process (stop it with SIGTERM; mod_fcgid stops its responders) and its port.
+    func startApache() throws -> (process: ChildProcess, port: Int) {
+        let port = try LoopbackPort.free()
+        let prefix = directory + "/apache"
+        let rendered = try ChildProcess.run(
+            Self.helpers + "/render-apache.sh", [prefix, String(port), root], logPath: directory + "/render-apache.log")
+        guard rendered == 0 else {
+            throw TestEnvironmentError(
+                description: "render-apache.sh failed: \(Self.read(directory + "/render-apache.log"))")
+        }
+        let apache = try ChildProcess(
+            executable: try TestEnvironment.program("apache2"),
+            arguments: ["-f", prefix + "/apache2.conf", "-D", "FOREGROUND"], logPath: directory + "/apache.log")
+        try LoopbackPort.waitUntilListening(port)
+        return (apache, port)
     }
 
     /// A commit of the test repository, abbreviated as the release names abbreviate it.
