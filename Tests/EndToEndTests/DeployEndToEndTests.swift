@@ -13,12 +13,9 @@ import Testing
 @Suite(.serialized)
 struct DeployEndToEndTests {
     @Test func goodReleaseGoesLiveBrokenOnesRollBackAndOldOnesArePruned() throws {
-        let schema = try ScratchSchema()
-        defer { schema.drop() }
-        let fixture = try DeployFixture(databaseURL: schema.url)
+        let fixture = try DeployFixture()
         defer { fixture.stop() }
         let good = try fixture.shortRevision("deploy-test")
-        let healthBody = #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"test"}"#
 
         // 1. The first deploy, of DEPLOY_BRANCH's head: nothing to roll back to, nothing to prune.
         let first = try fixture.deploy()
@@ -29,7 +26,7 @@ struct DeployEndToEndTests {
             #expect(first.output.contains("==> \(step)"), "\(step) not printed:\n\(first.output)")
         }
         #expect(first.output.contains("migrate: ok ("))
-        try expectServing(fixture, release: firstRelease, healthBody: healthBody)
+        try expectServing(fixture, release: firstRelease)
 
         // 2. The same commit again, named by its abbreviation: a second release beside the first.
         let second = try fixture.deploy([good])
@@ -37,7 +34,7 @@ struct DeployEndToEndTests {
         let secondRelease = try fixture.currentRelease()
         #expect(secondRelease != firstRelease)
         #expect(try fixture.releases() == [firstRelease, secondRelease])
-        try expectServing(fixture, release: secondRelease, healthBody: healthBody)
+        try expectServing(fixture, release: secondRelease)
         let secondPID = try fixture.responderPID()
 
         // 3. A migration with a syntax error: migrate fails before the switch, so the running release is never
@@ -48,8 +45,8 @@ struct DeployEndToEndTests {
         #expect(try fixture.currentRelease() == secondRelease)
         #expect(try fixture.releases() == [firstRelease, secondRelease])
         #expect(try fixture.responderPID() == secondPID)
-        try expectServing(fixture, release: secondRelease, healthBody: healthBody)
-        let connection = schema.makeConnection()
+        try expectServing(fixture, release: secondRelease)
+        let connection = fixture.schema.makeConnection()
         defer { connection.close() }
         let broken = try connection.query(
             "SELECT count(*) AS n FROM schema_migrations WHERE version LIKE '9999%'"
@@ -64,7 +61,7 @@ struct DeployEndToEndTests {
         #expect(try fixture.currentRelease() == secondRelease)
         #expect(try fixture.releases() == [firstRelease, secondRelease])
         #expect(try fixture.responderPID() != secondPID)
-        try expectServing(fixture, release: secondRelease, healthBody: healthBody)
+        try expectServing(fixture, release: secondRelease)
 
         // 5. A good release again: the oldest one goes, the previous one stays (DEPLOY_KEEP=2).
         let third = try fixture.deploy(["deploy-test"])
@@ -72,7 +69,7 @@ struct DeployEndToEndTests {
         let thirdRelease = try fixture.currentRelease()
         #expect(third.output.contains("removed \(firstRelease)"))
         #expect(try fixture.releases() == [secondRelease, thirdRelease])
-        try expectServing(fixture, release: thirdRelease, healthBody: healthBody)
+        try expectServing(fixture, release: thirdRelease)
 
         // One notification per deploy, in order, with the result and the checks and no secret.
         let texts = fixture.notifications()
@@ -91,7 +88,7 @@ struct DeployEndToEndTests {
         let everything = texts.compactMap { $0 } + [first, second, brokenMigration, unready, third].map(\.output)
         for text in everything {
             #expect(!text.contains(fixture.adminToken))
-            #expect(!text.contains(schema.name))
+            #expect(!text.contains(fixture.schema.name))
             #expect(!text.contains(fixture.notifySecret))
         }
     }
@@ -99,15 +96,12 @@ struct DeployEndToEndTests {
     /// Shared hosting: Apache and mod_fcgid start the responders from the shipped `conf/apache/` files, and
     /// `conf/apache/menu-api-restart` is the restart command.
     @Test func apacheModFcgidServesEachDeployedRelease() throws {
-        let schema = try ScratchSchema()
-        defer { schema.drop() }
-        let fixture = try DeployFixture(databaseURL: schema.url)
+        let fixture = try DeployFixture()
         defer { fixture.stop() }
         let apache = try fixture.startApache()
         defer { _ = try? apache.process.stop(timeout: .seconds(30)) }
         let url = "http://127.0.0.1:\(apache.port)"
         let restart = "'\(TestEnvironment.repositoryRoot)/conf/apache/menu-api-restart' '\(fixture.root)'"
-        let healthBody = #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"test"}"#
 
         let first = try fixture.deploy(url: url, restartCommand: restart)
         #expect(first.status == 0, "\(first.output)")
@@ -123,7 +117,7 @@ struct DeployEndToEndTests {
         #expect(!running.isEmpty && running.allSatisfy { $0 == secondRelease }, "\(running)")
         let health = try TestHTTPClient.request("GET", "/api/v1/health", port: apache.port)
         #expect(health.status == 200)
-        #expect(health.text == healthBody)
+        #expect(health.text == DeployFixture.healthBody)
         // FcgidMaxRequestLen is raised: a 1 MB body reaches the responder (405 from it, not Apache's 500).
         let large = try TestHTTPClient.request(
             "POST", "/api/v1/health", port: apache.port, body: [UInt8](repeating: 0x61, count: 1 << 20))
@@ -132,9 +126,7 @@ struct DeployEndToEndTests {
     }
 
     @Test func aSecondDeployIsRefusedWhileTheLockIsHeld() throws {
-        let schema = try ScratchSchema()
-        defer { schema.drop() }
-        let fixture = try DeployFixture(databaseURL: schema.url)
+        let fixture = try DeployFixture()
         defer { fixture.stop() }
         let flock = try TestEnvironment.program("flock")
         let lock = fixture.root + "/deploy.lock"
@@ -187,8 +179,7 @@ struct DeployEndToEndTests {
 
     /// `current` is `release`, the responder runs that release's executable, and nginx answers all three checks.
     private func expectServing(
-        _ fixture: DeployFixture, release: String, healthBody: String,
-        sourceLocation: SourceLocation = #_sourceLocation
+        _ fixture: DeployFixture, release: String, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
         #expect(try fixture.currentRelease() == release, sourceLocation: sourceLocation)
         #expect(
@@ -196,7 +187,7 @@ struct DeployEndToEndTests {
             sourceLocation: sourceLocation)
         let health = try fixture.request("/api/v1/health")
         #expect(health.status == 200, sourceLocation: sourceLocation)
-        #expect(health.text == healthBody, sourceLocation: sourceLocation)
+        #expect(health.text == DeployFixture.healthBody, sourceLocation: sourceLocation)
         #expect(try fixture.request("/api/v1/health/ready").status == 200, sourceLocation: sourceLocation)
         let metrics = try fixture.request(
             "/api/v1/admin/ocr/metrics", headers: [("Authorization", "Bearer \(fixture.adminToken)")])

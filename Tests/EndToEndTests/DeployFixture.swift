@@ -10,6 +10,11 @@ import Testing
 /// Builds are `Deploy/fast-build.sh`: the debug `menu-api` of this test run with each revision's migrations, not a
 /// release build of each revision.
 final class DeployFixture {
+    /// `/api/v1/health`'s body with the env file's `APP_ENV`.
+    static let healthBody =
+        #"{"status":"ok","service":"Menu Knowledge Engine","version":"0.1.0","environment":"test"}"#
+    /// The service's database: a schema of the test cluster, dropped by ``stop()``.
+    let schema: ScratchSchema
     /// Everything the fixture makes lives here.
     let directory: String
     /// `DEPLOY_ROOT`, also the supervisor's directory (its socket, pid files and the responder's log).
@@ -29,7 +34,9 @@ final class DeployFixture {
     static let deployScript = TestEnvironment.repositoryRoot + "/scripts/deploy"
     static let helpers = TestEnvironment.repositoryRoot + "/Tests/EndToEndTests/Deploy"
 
-    init(databaseURL: String) throws {
+    init() throws {
+        schema = try ScratchSchema()
+        let databaseURL = schema.url
         directory = try TestEnvironment.makeTemporaryDirectory("deploy")
         root = directory + "/root"
         repository = directory + "/repository"
@@ -179,6 +186,7 @@ final class DeployFixture {
         _ = try? nginx.stop(signal: SIGQUIT, timeout: .seconds(10))
         _ = try? supervisor.stop(timeout: .seconds(20))
         receiver.stop()
+        schema.drop()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
