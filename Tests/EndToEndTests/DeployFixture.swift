@@ -68,6 +68,8 @@ final class DeployFixture {
         supervised["MENU_API_SOCKET_MODE"] = "0666"
         supervised["MENU_API_WORKERS"] = "4"
         supervised["MENU_API_SHUTDOWN_GRACE_SECONDS"] = "5"
+        // Under `make test-asan` the responders it starts are sanitized builds and need the same options.
+        supervised["ASAN_OPTIONS"] = ProcessInfo.processInfo.environment["ASAN_OPTIONS"]
         supervisor = try ChildProcess(
             executable: Self.helpers + "/supervisor.sh", arguments: ["run", root], environment: supervised,
             logPath: directory + "/supervisor.log")
