@@ -8,11 +8,16 @@ build=(pkg-config libfcgi-dev libpq-dev libcurl4-openssl-dev libssl-dev libvips-
 # run: a PostgreSQL server for the local cluster, nginx in front of the responder, Tesseract's Korean and English
 # models for the local OCR tier.
 run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
+# chromium and chromium-driver: the web pages' browser tests (Tests/EndToEndTests/WebPagesEndToEndTests.swift)
+# drive a headless Chromium through WebDriver, with Selenium from PyPI (below); Nanum draws the Korean labels in
+# their screenshots. eval-foreign draws its menus with Chromium.
+browser=(chromium chromium-driver python3 fonts-nanum)
 # test: spawn-fcgi for the fd-0 start mode; prometheus for promtool, which checks a real scrape of the metrics
-# route and the alerting rules (conf/prometheus). Its server is never started by us (see below). For
-# scripts/deploy's end-to-end test: git and curl (it fetches and checks through nginx), shellcheck (the deploy
-# scripts must pass it), apache2 and mod_fcgid for the shared-hosting case (conf/apache) on a private port.
-test=("${run[@]}" spawn-fcgi prometheus git curl shellcheck apache2 libapache2-mod-fcgid)
+# route and the alerting rules (conf/prometheus), its server never started by us (see below); the browser for
+# the pages' tests; for scripts/deploy's end-to-end test, git and curl (it fetches and checks through nginx),
+# the shellcheck linter (the deploy scripts must pass it), apache2 and mod_fcgid for the shared-hosting case
+# (conf/apache) on a private port.
+test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}" git curl shellcheck apache2 libapache2-mod-fcgid)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
@@ -21,7 +26,7 @@ bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
 eval=("${run[@]}" python3 fonts-nanum fonts-nanum-extra fonts-noto-cjk fonts-unfonts-core fonts-unfonts-extra
     fonts-baekmuk fonts-alee fonts-lexi-gulim fonts-woowa-bm)
 # eval-foreign: the same, and Chromium, which draws the foreign sets' HTML and CSS menus (render-foreign-menus.py).
-eval_foreign=("${eval[@]}" chromium)
+eval_foreign=("${eval[@]}" "${browser[@]}")
 
 case ${1:-run} in
 build) wanted=("${build[@]}") ;;
@@ -37,6 +42,12 @@ esac
 if [[ "${1:-run}" == eval* ]] && ! python3 -c "import PIL, numpy" 2>/dev/null; then
     echo "Installing from PyPI: pillow numpy"
     python3 -m pip install --quiet pillow numpy
+fi
+
+# The pages' browser tests drive Chromium with Selenium (scripts/web-pages-check.py), a PyPI package.
+if [ "${1:-run}" = test ] && ! python3 -c "import selenium" 2>/dev/null; then
+    echo "Installing from PyPI: selenium"
+    python3 -m pip install --quiet "selenium>=4.11,<5"  # 4.11: Service(executable_path=...) as the script uses it
 fi
 
 missing=()

@@ -5,6 +5,7 @@
 # MENU_API_UPLOAD_RATE_PER_ADDRESS (60r/m), MENU_API_UPLOAD_BURST_PER_ADDRESS (20), MENU_API_UPLOAD_RATE_PER_KEY
 # (30r/m), MENU_API_UPLOAD_BURST_PER_KEY (10), MENU_API_UPLOAD_CONNECTIONS_PER_ADDRESS (8) and
 # MENU_API_UPLOAD_CONNECTIONS_PER_KEY (4): the bench and most end-to-end tests raise them, as their load is no abuse.
+# The web pages are served from MENU_API_WEB_ROOT, by default this checkout's web/ folder.
 # Then: nginx -p PREFIX -c PREFIX/nginx.conf -e PREFIX/logs/error.log -g 'daemon off;'
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +13,7 @@ prefix=$1 port=$2 upstream=$3 keepalive=${4:-8}
 mkdir -p "$prefix/logs" "$prefix/tmp"
 cp /etc/nginx/fastcgi_params /etc/nginx/mime.types "$prefix/"
 cp "$root/nginx/menu-api-locations.conf" "$prefix/"
-sed -e "s|{{PREFIX}}|$prefix|g" -e "s|{{PORT}}|$port|g" -e "s|{{UPSTREAM}}|$upstream|g" -e "s|{{KEEPALIVE}}|$keepalive|g" \
+sed -e "s|{{PREFIX}}|$prefix|g" -e "s|{{WEB_ROOT}}|${MENU_API_WEB_ROOT:-$root/web}|g" -e "s|{{PORT}}|$port|g" -e "s|{{UPSTREAM}}|$upstream|g" -e "s|{{KEEPALIVE}}|$keepalive|g" \
     -e "s|{{UPLOAD_RATE_PER_ADDRESS}}|${MENU_API_UPLOAD_RATE_PER_ADDRESS:-60r/m}|g" \
     -e "s|{{UPLOAD_BURST_PER_ADDRESS}}|${MENU_API_UPLOAD_BURST_PER_ADDRESS:-20}|g" \
     -e "s|{{UPLOAD_RATE_PER_KEY}}|${MENU_API_UPLOAD_RATE_PER_KEY:-30r/m}|g" \

@@ -163,6 +163,28 @@ struct PreprocessingTests {
         #expect(map.grey[101 * 900 + 630] < 64)
     }
 
+    @Test func underGlyphsRestingOnARuleOnlyTheRulesLinesGo() {
+        var canvas = Canvas(width: 900, height: 600, colour: (250, 250, 248))
+        // A notebook line, 2 px thick, across the page, and a "glyph" resting on it (its foot touches the line).
+        canvas.fill(x: 20, y: 300, width: 860, height: 2, colour: (40, 40, 40))
+        canvas.fill(x: 100, y: 262, width: 30, height: 38, colour: (20, 20, 20))
+        // A vertical stroke crossing the line (ink well above and below it): a glyph's stem, which must not be cut.
+        canvas.fill(x: 400, y: 270, width: 6, height: 60, colour: (20, 20, 20))
+        var map = canvas.inkMap()
+        #expect(map.grey[301 * 900 + 115] < 64)
+        RuleEraser.erase(in: &map)
+        // Far from the glyphs the line goes, as before.
+        #expect(map.grey[301 * 900 + 600] == 255)
+        // Under the resting glyph: the line's own rows go, the glyph above them stays.
+        #expect(map.grey[300 * 900 + 115] == 255)
+        #expect(map.grey[301 * 900 + 115] == 255)
+        #expect(map.grey[290 * 900 + 115] < 64)
+        #expect(map.grey[297 * 900 + 115] < 64)
+        // The crossing stem keeps its ink where it crosses the line.
+        #expect(map.grey[301 * 900 + 403] < 64)
+        #expect(map.grey[320 * 900 + 403] < 64)
+    }
+
     /// Rows of "words" (short dark bars) climbing at `degrees`.
     static func skewedPage(degrees: Double) -> Canvas {
         var canvas = Canvas(width: 800, height: 600, colour: (250, 250, 248))
