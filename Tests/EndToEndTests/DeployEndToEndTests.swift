@@ -177,7 +177,8 @@ struct DeployEndToEndTests {
         #expect(status == 0, "\(findings)")
     }
 
-    /// `current` is `release`, the responder runs that release's executable, and nginx answers all three checks.
+    /// `current` is `release`, the responder runs that release's executable, nginx answers all three checks and
+    /// serves the release's page.
     private func expectServing(
         _ fixture: DeployFixture, release: String, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
@@ -192,5 +193,11 @@ struct DeployEndToEndTests {
         let metrics = try fixture.request(
             "/api/v1/admin/ocr/metrics", headers: [("Authorization", "Bearer \(fixture.adminToken)")])
         #expect(metrics.status == 200, sourceLocation: sourceLocation)
+        // The revision's web/ was installed with the release, and nginx serves the page from it.
+        let page = try fixture.request("/")
+        let installed = try? String(
+            contentsOfFile: fixture.root + "/releases/\(release)/web/index.html", encoding: .utf8)
+        #expect(page.status == 200, sourceLocation: sourceLocation)
+        #expect(installed != nil && page.text == installed, sourceLocation: sourceLocation)
     }
 }

@@ -74,8 +74,12 @@ final class DeployFixture {
             executable: Self.helpers + "/supervisor.sh", arguments: ["run", root], environment: supervised,
             logPath: directory + "/supervisor.log")
         nginxPort = try LoopbackPort.free()
+        // The pages come from the live release's web/, through `current`, as the production site is told to.
+        var nginxEnvironment = LiveService.generousUploadLimits
+        nginxEnvironment["MENU_API_WEB_ROOT"] = root + "/current/web"
         nginx = try LiveService.startNginx(
-            directory: directory, port: nginxPort, upstream: "unix:\(root)/menu-api.sock")
+            directory: directory, port: nginxPort, upstream: "unix:\(root)/menu-api.sock",
+            nginxEnvironment: nginxEnvironment)
         receiver = try FakeHTTPServer { _ in .json(200, "ok") }
     }
 
