@@ -198,6 +198,8 @@ let package = Package(
                 "MenuStorage", "MenuKnowledgeTesting", "Postgres", "Digest",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The deploy test's shell helpers (run from the source tree, not bundled).
+            exclude: ["Deploy"],
             swiftSettings: swiftSettings
         ),
     ]

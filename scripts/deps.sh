@@ -13,9 +13,11 @@ run=("${build[@]}" postgresql nginx tesseract-ocr-kor tesseract-ocr-eng)
 # their screenshots. eval-foreign draws its menus with Chromium.
 browser=(chromium chromium-driver python3 fonts-nanum)
 # test: spawn-fcgi for the fd-0 start mode; prometheus for promtool, which checks a real scrape of the metrics
-# route and the alerting rules (conf/prometheus), its server never started by us (see below); and the browser for
-# the pages' tests.
-test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}")
+# route and the alerting rules (conf/prometheus), its server never started by us (see below); the browser for
+# the pages' tests; for scripts/deploy's end-to-end test, git and curl (it fetches and checks through nginx),
+# the shellcheck linter (the deploy scripts must pass it), apache2 and mod_fcgid for the shared-hosting case
+# (conf/apache) on a private port.
+test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}" git curl shellcheck apache2 libapache2-mod-fcgid)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
@@ -69,11 +71,13 @@ $line >/dev/null
 # Debian's prometheus package starts its server (listening on 0.0.0.0:9090) where a service manager runs, and
 # enables it at boot; the tests need only promtool, so a server this script brought in is stopped and disabled at
 # once. In containers, policy-rc.d (exit 101) already kept it from starting.
-if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+# The same for apache2, whose server would take port 80 from nginx's default site.
+for service in prometheus apache2; do
+    [[ " ${missing[*]} " == *" $service "* ]] || continue
     if [ -d /run/systemd/system ]; then
-        systemctl disable --now prometheus.service >/dev/null 2>&1 || true
-    elif [ -x /etc/init.d/prometheus ]; then
-        /etc/init.d/prometheus stop >/dev/null 2>&1 || true
-        update-rc.d prometheus disable >/dev/null 2>&1 || true
+        systemctl disable --now "$service.service" >/dev/null 2>&1 || true
+    elif [ -x "/etc/init.d/$service" ]; then
+        "/etc/init.d/$service" stop >/dev/null 2>&1 || true
+        update-rc.d "$service" disable >/dev/null 2>&1 || true
     fi
-fi
+done

@@ -83,18 +83,37 @@ public final class LiveService {
             logPath: directory + "/responder.log")
         try responder.waitForLog("serving")
 
+        nginx = try Self.startNginx(
+            directory: directory, port: port, upstream: upstream, keepalive: keepalive,
+            nginxEnvironment: nginxEnvironment)
+    }
+
+    /// Starts nginx from the checked-in template in front of `upstream`, and waits until it listens: for tests whose
+    /// responder is started by something else (the deploy test's supervisor).
+    /// - Parameters:
+    ///   - directory: where nginx's prefix (`nginx/`) and log (`nginx.log`) go.
+    ///   - port: nginx's port on 127.0.0.1.
+    ///   - upstream: `unix:/path.sock` or `127.0.0.1:PORT`.
+    ///   - keepalive: nginx's kept upstream connections. Defaults to 4.
+    ///   - nginxEnvironment: variables for `scripts/render-nginx.sh`. Defaults to ``generousUploadLimits``.
+    /// - Returns: the nginx process; stop it with `SIGQUIT`.
+    public static func startNginx(
+        directory: String, port: Int, upstream: String, keepalive: Int = 4,
+        nginxEnvironment: [String: String] = LiveService.generousUploadLimits
+    ) throws -> ChildProcess {
         let prefix = directory + "/nginx"
         let rendered = try ChildProcess.run(
             TestEnvironment.repositoryRoot + "/scripts/render-nginx.sh",
             [prefix, String(port), upstream, String(keepalive)], environment: nginxEnvironment)
         guard rendered == 0 else { throw TestEnvironmentError(description: "render-nginx.sh failed with \(rendered)") }
-        nginx = try ChildProcess(
+        let nginx = try ChildProcess(
             executable: try TestEnvironment.program("nginx"),
             arguments: [
                 "-p", prefix, "-c", prefix + "/nginx.conf", "-e", prefix + "/logs/error.log", "-g", "daemon off;",
             ],
             logPath: directory + "/nginx.log")
         try LoopbackPort.waitUntilListening(port)
+        return nginx
     }
 
     private static func startResponder(
