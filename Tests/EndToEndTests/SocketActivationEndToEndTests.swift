@@ -22,6 +22,30 @@ import Testing
         }
     }
 
+    /// A scratch schema, a directory, and the socket the test holds in systemd's place.
+    struct Fixture {
+        let schema: ScratchSchema
+        let directory: String
+        let socket: ListeningSocket
+
+        init() throws {
+            schema = try ScratchSchema()
+            do {
+                directory = try TestEnvironment.makeTemporaryDirectory("socket-activation")
+                socket = try ListeningSocket(path: directory + "/menu-api.sock")
+            } catch {
+                schema.drop()
+                throw error
+            }
+        }
+
+        func drop() {
+            socket.close()
+            try? FileManager.default.removeItem(atPath: directory)
+            schema.drop()
+        }
+    }
+
     /// Starts `menu-api serve` with `socket` as fd 3 and the sd_listen_fds variables. LISTEN_PID must be the
     /// responder's own pid, known only after fork: the shell sets it to its `$$` and `exec` keeps that pid.
     static func startResponder(
@@ -43,12 +67,9 @@ import Testing
     }
 
     @Test func restartOnTheInheritedSocketDropsNoRequest() throws {
-        let schema = try ScratchSchema()
-        defer { schema.drop() }
-        let directory = try TestEnvironment.makeTemporaryDirectory("socket-activation")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let socket = try ListeningSocket(path: directory + "/menu-api.sock")
-        defer { socket.close() }
+        let fixture = try Fixture()
+        defer { fixture.drop() }
+        let (schema, directory, socket) = (fixture.schema, fixture.directory, fixture.socket)
 
         // The unit's command line, then the same without --listen: the variables alone choose activation.
         let first = try Self.startResponder(
@@ -100,12 +121,9 @@ import Testing
     }
 
     @Test func variablesOfAnotherProcessAreRefused() throws {
-        let schema = try ScratchSchema()
-        defer { schema.drop() }
-        let directory = try TestEnvironment.makeTemporaryDirectory("socket-activation")
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let socket = try ListeningSocket(path: directory + "/menu-api.sock")
-        defer { socket.close() }
+        let fixture = try Fixture()
+        defer { fixture.drop() }
+        let (schema, directory, socket) = (fixture.schema, fixture.directory, fixture.socket)
         var environment = LiveService.responderEnvironment(databaseURL: schema.url, workers: 1)
         environment["LISTEN_FDS"] = "1"
         environment["LISTEN_PID"] = "1"
