@@ -24,10 +24,15 @@ public struct SocketActivation: Sendable, Equatable {
     /// name), or nil when the variable is unset.
     public var name: String?
 
-    /// True when the environment carries any of the protocol's variables: the process was started by socket
-    /// activation, or was meant to be.
-    public static func isRequested(in environment: [String: String]) -> Bool {
-        variableNames.contains { environment[$0] != nil }
+    /// True when `LISTEN_PID` names this process: systemd passed it descriptors. Variables naming another pid
+    /// were inherited from an activated parent (a web server spawning the responder on fd 0, say) and are not
+    /// meant for this process, as `sd_listen_fds(3)` ignores them; only an explicit `--listen systemd` turns
+    /// them into an error.
+    /// - Parameters:
+    ///   - environment: the process environment.
+    ///   - processID: this process's pid (`getpid()`).
+    public static func isPassed(in environment: [String: String], processID: Int32) -> Bool {
+        environment["LISTEN_PID"].flatMap { Int32($0) } == processID
     }
 
     /// Reads and checks the protocol's variables.

@@ -40,9 +40,11 @@ struct SocketActivationTests {
         #expect(error.description == "FastCGI error: socket_activation")
     }
 
-    @Test func anyOfTheVariablesRequestsActivation() {
-        #expect(SocketActivation.isRequested(in: ["LISTEN_FDS": "1"]))
-        #expect(SocketActivation.isRequested(in: ["LISTEN_PID": "1"]))
-        #expect(!SocketActivation.isRequested(in: ["PATH": "/bin"]))
+    @Test func onlyVariablesNamingThisProcessChooseActivation() {
+        #expect(SocketActivation.isPassed(in: ["LISTEN_FDS": "1", "LISTEN_PID": "4242"], processID: Self.pid))
+        // Inherited from an activated parent: the fd-0 mode must go on working.
+        #expect(!SocketActivation.isPassed(in: ["LISTEN_FDS": "1", "LISTEN_PID": "4243"], processID: Self.pid))
+        #expect(!SocketActivation.isPassed(in: ["LISTEN_FDS": "1"], processID: Self.pid))
+        #expect(!SocketActivation.isPassed(in: ["PATH": "/bin"], processID: Self.pid))
     }
 }

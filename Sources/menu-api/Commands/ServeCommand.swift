@@ -26,11 +26,13 @@ struct ServeCommand: ParsableCommand {
         for name in SocketActivation.variableNames { unsetenv(name) }
         let address: FastCGIListenAddress
         do {
-            // Without a configured address, systemd's variables choose socket activation over fd 0.
+            // Without a configured address, systemd's variables naming this process choose socket activation over
+            // fd 0; variables naming another were inherited and are ignored, as sd_listen_fds(3) does.
             address =
                 try listen.map { try FastCGIListenAddress(parsing: $0) }
                 ?? configuration.fastCGI.listen.map { try FastCGIListenAddress(parsing: $0) }
-                ?? (SocketActivation.isRequested(in: environment) ? .socketActivation : .inheritedDescriptor)
+                ?? (SocketActivation.isPassed(in: environment, processID: getpid())
+                    ? .socketActivation : .inheritedDescriptor)
         } catch {
             logger.critical("Cannot start: \(listen == nil ? "MENU_API_LISTEN" : "--listen"): \(error)")
             throw ExitCode(78)
