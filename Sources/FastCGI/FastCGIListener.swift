@@ -32,6 +32,8 @@ public final class FastCGIListener: @unchecked Sendable {
     ///   - address: where to listen.
     ///   - socketMode: permission bits of a unix socket, so the web server's user can connect (e.g. `0o660`).
     ///   - backlog: the kernel's queue of connections not yet accepted.
+    ///   Both apply only to a socket this call creates: an inherited or passed one keeps what its creator set
+    ///   (for socket activation, the socket unit's `SocketMode=` and `Backlog=`).
     /// - Throws: `FastCGIError.openSocket` with the C error text.
     /// The corresponding C function is `FCGX_OpenSocket`.
     public static func open(
