@@ -16,8 +16,11 @@ browser=(chromium chromium-driver python3 fonts-nanum)
 # route and the alerting rules (conf/prometheus), its server never started by us (see below); the browser for
 # the pages' tests; for scripts/deploy's end-to-end test, git and curl (it fetches and checks through nginx),
 # the shellcheck linter (the deploy scripts must pass it), apache2 and mod_fcgid for the shared-hosting case
-# (conf/apache) on a private port.
-test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}" git curl shellcheck apache2 libapache2-mod-fcgid)
+# (conf/apache) on a private port; openssl for the TLS test (a self-signed certificate, then s_client per protocol
+# version against the production site's TLS server); systemd for systemd-analyze, which checks the shipped units
+# (no systemd is started).
+test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}" git curl shellcheck apache2 libapache2-mod-fcgid openssl
+    systemd)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)

@@ -13,6 +13,7 @@ public struct FastCGIError: Error, Sendable, CustomStringConvertible, CustomDebu
             case invalidContentLength = "invalid_content_length"
             case clientAborted = "client_aborted"
             case threadStart = "thread_start"
+            case socketActivation = "socket_activation"
         }
         private let base: Base
         private init(_ base: Base) { self.base = base }
@@ -33,6 +34,8 @@ public struct FastCGIError: Error, Sendable, CustomStringConvertible, CustomDebu
         public static let clientAborted = Code(.clientAborted)
         /// A worker thread could not be started.
         public static let threadStart = Code(.threadStart)
+        /// systemd's `LISTEN_FDS` / `LISTEN_PID` do not describe exactly one socket passed to this process.
+        public static let socketActivation = Code(.socketActivation)
 
         public var description: String { base.rawValue }
     }
@@ -43,7 +46,7 @@ public struct FastCGIError: Error, Sendable, CustomStringConvertible, CustomDebu
     public var operation: String
     /// The C error number or libfcgi status, when there is one.
     public var cCode: Int32?
-    /// The C library's text for `cCode`.
+    /// The C library's text for `cCode`, or what was wrong when no C call failed.
     public var cMessage: String?
 
     init(_ code: Code, operation: String, cCode: Int32? = nil, cMessage: String? = nil) {

@@ -4,12 +4,14 @@
 /// try FastCGIListenAddress(parsing: "unix:/run/menu-api/menu-api.sock")
 /// try FastCGIListenAddress(parsing: "127.0.0.1:9000")
 /// FastCGIListenAddress.inheritedDescriptor   // spawn-fcgi, mod_fcgid: the socket is already open on fd 0
+/// try FastCGIListenAddress(parsing: "systemd") // socket activation: systemd holds the socket, passed on fd 3
 /// ```
 public struct FastCGIListenAddress: Sendable, Hashable, CustomStringConvertible {
     enum Kind: Sendable, Hashable {
         case unixSocket(path: String)
         case tcp(host: String, port: Int)
         case inheritedDescriptor
+        case activatedSocket(descriptor: Int32)
     }
     let kind: Kind
 
@@ -21,14 +23,20 @@ public struct FastCGIListenAddress: Sendable, Hashable, CustomStringConvertible 
     }
     /// The listening socket a web server or `spawn-fcgi` hands over as file descriptor 0 (the FastCGI spec's way).
     public static let inheritedDescriptor = FastCGIListenAddress(kind: .inheritedDescriptor)
+    /// The listening socket systemd passes by socket activation, on file descriptor 3 (``SocketActivation``
+    /// checks the variables that say it is there).
+    public static let socketActivation = FastCGIListenAddress(
+        kind: .activatedSocket(descriptor: SocketActivation.firstDescriptor))
 
     private init(kind: Kind) { self.kind = kind }
 
-    /// Parses `unix:/path/to.sock`, `host:port`, or `stdin` (the inherited descriptor).
+    /// Parses `unix:/path/to.sock`, `host:port`, `stdin` (the inherited descriptor) or `systemd` (socket activation).
     /// - Throws: `FastCGIListenAddress.ParseError` naming what is wrong.
     public init(parsing text: String) throws(ParseError) {
         if text == "stdin" || text == "fd:0" {
             self = .inheritedDescriptor
+        } else if text == "systemd" {
+            self = .socketActivation
         } else if text.hasPrefix("unix:") {
             let path = String(text.dropFirst("unix:".count))
             guard path.hasPrefix("/") else { throw ParseError(text: text, reason: "the socket path must be absolute") }
@@ -43,7 +51,7 @@ public struct FastCGIListenAddress: Sendable, Hashable, CustomStringConvertible 
             guard !host.isEmpty else { throw ParseError(text: text, reason: "the host is missing") }
             self = .tcp(host: host, port: port)
         } else {
-            throw ParseError(text: text, reason: "expected unix:/path, host:port or stdin")
+            throw ParseError(text: text, reason: "expected unix:/path, host:port, stdin or systemd")
         }
     }
 
@@ -52,6 +60,7 @@ public struct FastCGIListenAddress: Sendable, Hashable, CustomStringConvertible 
         case .unixSocket(let path): "unix:\(path)"
         case .tcp(let host, let port): "\(host):\(port)"
         case .inheritedDescriptor: "stdin"
+        case .activatedSocket: "systemd"
         }
     }
 

@@ -2,8 +2,9 @@ import Glibc
 
 /// Owns the listening socket the workers accept on.
 ///
-/// The socket is created by ``open(_:socketMode:backlog:)`` or inherited on file descriptor 0. A unix socket is
-/// removed again when the listener closes.
+/// The socket is created by ``open(_:socketMode:backlog:)``, inherited on file descriptor 0, or passed by systemd on
+/// file descriptor 3. A unix socket this listener created is removed again when it closes; a passed one is not,
+/// since systemd keeps it for the next start.
 public final class FastCGIListener: @unchecked Sendable {
     // Sendable: the descriptor is immutable after init and accept() on one socket from many threads is safe;
     // `close()` is called once, by the owner, after every worker has stopped.
@@ -31,6 +32,8 @@ public final class FastCGIListener: @unchecked Sendable {
     ///   - address: where to listen.
     ///   - socketMode: permission bits of a unix socket, so the web server's user can connect (e.g. `0o660`).
     ///   - backlog: the kernel's queue of connections not yet accepted.
+    ///   Both apply only to a socket this call creates: an inherited or passed one keeps what its creator set
+    ///   (for socket activation, the socket unit's `SocketMode=` and `Backlog=`).
     /// - Throws: `FastCGIError.openSocket` with the C error text.
     /// The corresponding C function is `FCGX_OpenSocket`.
     public static func open(
@@ -49,6 +52,27 @@ public final class FastCGIListener: @unchecked Sendable {
                     cMessage: "standard input is not a socket: start with --listen, or under spawn-fcgi")
             }
             return FastCGIListener(descriptor: 0, address: address)
+        case .activatedSocket(let descriptor):
+            var listening: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) == 0 else {
+                throw FastCGIError(
+                    .openSocket, operation: "getsockopt(fd \(descriptor))", cCode: errno,
+                    cMessage: "no socket on fd \(descriptor): \(errnoText())")
+            }
+            guard listening == 1 else {
+                throw FastCGIError(
+                    .openSocket, operation: "getsockopt(fd \(descriptor), SO_ACCEPTCONN)",
+                    cMessage: "fd \(descriptor) is a socket but not a listening one (the socket unit needs Accept=no)")
+            }
+            // systemd passes the descriptor without FD_CLOEXEC (it had to survive exec); nothing the responder
+            // starts later may inherit it.
+            let flags = fcntl(descriptor, F_GETFD)
+            guard flags >= 0, fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) == 0 else {
+                throw FastCGIError(
+                    .openSocket, operation: "fcntl(fd \(descriptor), FD_CLOEXEC)", cCode: errno, cMessage: errnoText())
+            }
+            return FastCGIListener(descriptor: descriptor, address: address)
         case .unixSocket(let path):
             removeStaleSocket(at: path)
             let descriptor = LibFCGI.openSocket(path, backlog: backlog)
@@ -78,6 +102,7 @@ public final class FastCGIListener: @unchecked Sendable {
         guard !isClosed else { return }
         isClosed = true
         if case .unixSocket(let path) = address.kind { unlink(path) }
+        // A passed socket is closed in this process only: systemd's copy keeps it listening for the next start.
         if descriptor != 0 { Glibc.close(descriptor) }
     }
 

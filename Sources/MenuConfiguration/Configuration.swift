@@ -48,7 +48,8 @@ public struct Configuration: Sendable {
 
     /// The FastCGI responder's settings.
     public struct FastCGI: Sendable {
-        /// `unix:/path`, `host:port`, or nil for the socket inherited on fd 0 (`MENU_API_LISTEN`; `--listen` wins).
+        /// `unix:/path`, `host:port`, `systemd` (socket activation), or nil for the socket inherited on fd 0, or
+        /// systemd's when `LISTEN_PID` names this process (`MENU_API_LISTEN`; `--listen` wins).
         /// Defaults to nil.
         public var listen: String?
         /// Permission bits of a unix socket (`MENU_API_SOCKET_MODE`, octal). Defaults to 0660: the socket's group

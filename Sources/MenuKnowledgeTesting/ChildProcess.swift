@@ -16,14 +16,20 @@ public final class ChildProcess: @unchecked Sendable {
     private var exitStatus: Int32?
 
     /// Starts `executable` with `arguments`, and `environment` added to a minimal PATH/HOME environment.
-    public init(executable: String, arguments: [String], environment: [String: String] = [:], logPath: String) throws {
+    /// - Parameter passedDescriptors: open descriptors of this process the program gets as fd 3, 4, …, the way
+    ///   systemd passes sockets (sd_listen_fds(3)). Defaults to none.
+    public init(
+        executable: String, arguments: [String], environment: [String: String] = [:], passedDescriptors: [Int32] = [],
+        logPath: String
+    ) throws {
         self.logPath = logPath
         var variables = [
             "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME": NSTemporaryDirectory(),
         ]
         for (name, value) in environment { variables[name] = value }
         pid = try Self.spawn(
-            executable, arguments: arguments, environment: variables.map { "\($0.key)=\($0.value)" }, logPath: logPath)
+            executable, arguments: arguments, environment: variables.map { "\($0.key)=\($0.value)" },
+            passedDescriptors: passedDescriptors, logPath: logPath)
     }
 
     deinit {
@@ -107,15 +113,19 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    private static func spawn(_ executable: String, arguments: [String], environment: [String], logPath: String) throws
-        -> pid_t
-    {
+    private static func spawn(
+        _ executable: String, arguments: [String], environment: [String], passedDescriptors: [Int32], logPath: String
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // dup2 clears FD_CLOEXEC on the copy (and on the same number, glibc 2.29+), so the program keeps them.
+        for (offset, descriptor) in passedDescriptors.enumerated() {
+            posix_spawn_file_actions_adddup2(&actions, descriptor, 3 + Int32(offset))
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

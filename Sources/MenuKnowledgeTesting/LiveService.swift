@@ -59,11 +59,7 @@ public final class LiveService {
         port = try LoopbackPort.free()
         self.listen = listen
         socketPath = directory + "/menu-api.sock"
-        var variables = [
-            "DATABASE_URL": databaseURL, "MENU_API_WORKERS": String(workers), "MENU_API_SOCKET_MODE": "0666",
-            "MENU_API_TEST_ROUTES": "1", "MENU_API_SHUTDOWN_GRACE_SECONDS": "20", "LOG_LEVEL": "debug",
-            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2",
-        ]
+        var variables = Self.responderEnvironment(databaseURL: databaseURL, workers: workers)
         for (name, value) in environment { variables[name] = value }
         responderEnvironment = variables
 
@@ -131,6 +127,18 @@ public final class LiveService {
                 arguments: ["-n", "-s", socketPath, "-M", "0666", "--", binary], environment: environment,
                 logPath: logPath)
         }
+    }
+
+    /// The variables every test's responder starts with: for tests that start responders of their own.
+    /// - Parameters:
+    ///   - databaseURL: `DATABASE_URL`.
+    ///   - workers: `MENU_API_WORKERS`.
+    public static func responderEnvironment(databaseURL: String, workers: Int) -> [String: String] {
+        [
+            "DATABASE_URL": databaseURL, "MENU_API_WORKERS": String(workers), "MENU_API_SOCKET_MODE": "0666",
+            "MENU_API_TEST_ROUTES": "1", "MENU_API_SHUTDOWN_GRACE_SECONDS": "20", "LOG_LEVEL": "debug",
+            "DATABASE_CONNECT_TIMEOUT_SECONDS": "2",
+        ]
     }
 
     /// Upload limits no test's load reaches (parallel and repeated uploads from one loopback address are no abuse):

@@ -5,6 +5,7 @@ struct FastCGIListenAddressTests {
     @Test(arguments: [
         ("unix:/run/menu-api/menu-api.sock", "unix:/run/menu-api/menu-api.sock"), ("127.0.0.1:9000", "127.0.0.1:9000"),
         ("stdin", "stdin"), ("fd:0", "stdin"), ("localhost:65535", "localhost:65535"),
+        ("systemd", "systemd"),
     ])
     func parsesValidAddresses(text: String, expected: String) throws {
         #expect(try FastCGIListenAddress(parsing: text).description == expected)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Curl
 import FastCGI
+import Foundation
 import Glibc
 import Logging
 import MenuAPI
@@ -13,21 +14,37 @@ struct ServeCommand: ParsableCommand {
 
     @Option(
         help:
-            "unix:/path/menu-api.sock, host:port, or stdin for a socket inherited on fd 0 (spawn-fcgi). Overrides MENU_API_LISTEN."
+            "unix:/path/menu-api.sock, host:port, stdin for a socket inherited on fd 0 (spawn-fcgi), or systemd for socket activation (fd 3, LISTEN_FDS). Overrides MENU_API_LISTEN."
     )
     var listen: String?
 
     func run() throws {
         let (configuration, logger) = try Application.loadConfiguration()
+        // sd_listen_fds(3): the variables are read once and removed at once, so that nothing this process starts
+        // takes the socket for its own. Unset whatever the listen mode, since they are never meant for a child.
+        let environment = ProcessInfo.processInfo.environment
+        for name in SocketActivation.variableNames { unsetenv(name) }
         let address: FastCGIListenAddress
         do {
+            // Without a configured address, systemd's variables naming this process choose socket activation over
+            // fd 0; variables naming another were inherited and are ignored, as sd_listen_fds(3) does.
             address =
                 try listen.map { try FastCGIListenAddress(parsing: $0) }
                 ?? configuration.fastCGI.listen.map { try FastCGIListenAddress(parsing: $0) }
-                ?? .inheritedDescriptor
+                ?? (SocketActivation.isPassed(in: environment, processID: getpid())
+                    ? .socketActivation : .inheritedDescriptor)
         } catch {
             logger.critical("Cannot start: \(listen == nil ? "MENU_API_LISTEN" : "--listen"): \(error)")
             throw ExitCode(78)
+        }
+        var socketName: String?
+        if address == .socketActivation {
+            do {
+                socketName = try SocketActivation(environment: environment, processID: getpid()).name
+            } catch {
+                logger.critical("Cannot start: \(error.debugDescription)")
+                throw ExitCode(78)  // EX_CONFIG
+            }
         }
 
         var stopSignals = Application.blockStopSignals()
@@ -66,7 +83,8 @@ struct ServeCommand: ParsableCommand {
         logger.info(
             "menu-api \(ServiceVersion.current) serving",
             metadata: [
-                "mke.listen": "\(address)", "mke.workers": "\(configuration.fastCGI.workers)",
+                "mke.listen": "\(address)\(socketName.map { " (\($0))" } ?? "")",
+                "mke.workers": "\(configuration.fastCGI.workers)",
                 "mke.environment": "\(configuration.environment.rawValue)",
             ])
 
