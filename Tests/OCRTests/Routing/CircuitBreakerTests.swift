@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
+import MenuKnowledgeTesting
 import MenuModel
 import OCR
 import Synchronization
@@ -154,6 +155,35 @@ struct CircuitBreakerTests {
         #expect(trials.load(ordering: .relaxed) == 1)
         #expect(skipped.load(ordering: .relaxed) == 63)
         #expect(breaker.current == .halfOpen)
+    }
+
+    @Test func openingAFailedTrialAndClosingEachWriteOneLine() throws {
+        let clock = ManualClock()
+        let log = LogRecorder()
+        let breaker = CircuitBreaker(
+            provider: "clova", failureThreshold: 2, cooldown: .seconds(30), logger: log.makeLogger(),
+            now: { clock.now })
+        Self.call(breaker, unwell: true)
+        #expect(log.lines.isEmpty)
+        Self.call(breaker, unwell: true)
+        for _ in 0..<5 { #expect(breaker.permit() == nil) }
+        clock.advance(by: .seconds(30))
+        breaker.record(unwell: true, for: try #require(breaker.permit()))
+        clock.advance(by: .seconds(30))
+        breaker.record(unwell: false, for: try #require(breaker.permit()))
+
+        #expect(log.lines.map(\.level) == [.warning, .warning, .notice])
+        #expect(
+            log.lines.map(\.message) == [
+                "OCR provider circuit breaker opened; skipping the provider",
+                "OCR provider circuit breaker trial failed; skipping the provider again",
+                "OCR provider circuit breaker closed; the trial call succeeded",
+            ])
+        for line in log.lines {
+            #expect(line.metadata[LogKey.provider] == "clova")
+            #expect(line.metadata[LogKey.breakerFailures] == "2")
+            #expect(line.metadata[LogKey.breakerCooldownSeconds] == "30")
+        }
     }
 
     @Test func manyThreadsFailingTogetherOpenItOnce() {
