@@ -152,6 +152,10 @@ public struct RoutedOCRResult: Sendable {
 ///
 /// Budget: a tier gets its own timeout, but never so much of what is left that the next tier could not run: a tier
 /// that is not the last leaves the smaller of half the remaining time and the next tier's timeout.
+///
+/// Skips: a tier whose OpenAI budget is spent (``OCRTier/budget``) or whose provider's breaker is open
+/// (``OCRTier/breaker``) is not called; its attempt is `skipped`, takes no time, and falls back with
+/// `budget_exhausted` or `provider_unavailable`.
 public struct TierRouter {
     public var tiers: [OCRTier]
     /// Defaults to 100.
