@@ -38,8 +38,17 @@ extension Configuration {
         public var tesseractTimeout: Duration = .seconds(20)
         /// TCP + TLS handshake limit for provider calls (`OCR_CONNECT_TIMEOUT_SECONDS`). Defaults to 5 seconds.
         public var connectTimeout: Duration = .seconds(5)
+        /// Consecutive calls that time out, cannot connect or are answered 5xx or 429 after which a cloud provider's
+        /// circuit breaker opens (`OCR_BREAKER_FAILURES`). Defaults to 5.
+        public var breakerFailures = 5
+        /// How long an open breaker skips its provider before one trial call (`OCR_BREAKER_COOLDOWN_SECONDS`).
+        /// Defaults to 30 seconds.
+        public var breakerCooldown: Duration = .seconds(30)
         public var openAI = OpenAI()
         public var clova = Clova()
+
+        /// True when GPT vision runs under a daily or monthly budget.
+        public var limitsOpenAISpend: Bool { tierNames.contains(.gptVision) && openAI.hasBudget }
 
         /// The tier names in the order they run.
         public var tierNames: [OCRTierName] {
@@ -73,6 +82,15 @@ extension Configuration {
         public var inputPricePerMillionTokens = 0.15
         /// US dollars per million completion tokens (`OPENAI_OUTPUT_USD_PER_MTOK`). Defaults to 0.60 (gpt-4o-mini).
         public var outputPricePerMillionTokens = 0.60
+        /// US dollars GPT vision may cost per UTC day, by the estimate above (`OPENAI_DAILY_BUDGET_USD`). Defaults
+        /// to nil: no daily budget.
+        public var dailyBudgetUSD: Double? = nil
+        /// US dollars GPT vision may cost per UTC month (`OPENAI_MONTHLY_BUDGET_USD`). Defaults to nil: no monthly
+        /// budget.
+        public var monthlyBudgetUSD: Double? = nil
+
+        /// True when a daily or monthly budget is set.
+        public var hasBudget: Bool { dailyBudgetUSD != nil || monthlyBudgetUSD != nil }
     }
 
     /// Tier 2: NAVER CLOVA OCR General (V2).
@@ -113,6 +131,8 @@ extension Configuration {
         ocr.imageDeadline = try reader.seconds("OCR_IMAGE_DEADLINE_SECONDS", in: 1...600) ?? ocr.imageDeadline
         ocr.tesseractTimeout = try reader.seconds("TESSERACT_TIMEOUT_SECONDS", in: 1...600) ?? ocr.tesseractTimeout
         ocr.connectTimeout = try reader.seconds("OCR_CONNECT_TIMEOUT_SECONDS", in: 1...60) ?? ocr.connectTimeout
+        ocr.breakerFailures = try reader.integer("OCR_BREAKER_FAILURES", in: 1...1000) ?? ocr.breakerFailures
+        ocr.breakerCooldown = try reader.seconds("OCR_BREAKER_COOLDOWN_SECONDS", in: 1...3600) ?? ocr.breakerCooldown
 
         ocr.openAI.apiKey = try reader.nonEmpty("OPENAI_API_KEY").map(Secret.init)
         ocr.openAI.baseURL = try reader.url("OPENAI_BASE_URL") ?? ocr.openAI.baseURL
@@ -127,6 +147,8 @@ extension Configuration {
             try reader.decimal("OPENAI_INPUT_USD_PER_MTOK") ?? ocr.openAI.inputPricePerMillionTokens
         ocr.openAI.outputPricePerMillionTokens =
             try reader.decimal("OPENAI_OUTPUT_USD_PER_MTOK") ?? ocr.openAI.outputPricePerMillionTokens
+        ocr.openAI.dailyBudgetUSD = try reader.positiveDecimal("OPENAI_DAILY_BUDGET_USD")
+        ocr.openAI.monthlyBudgetUSD = try reader.positiveDecimal("OPENAI_MONTHLY_BUDGET_USD")
 
         ocr.clova.url = try reader.url("CLOVA_OCR_URL")
         ocr.clova.secret = try reader.nonEmpty("CLOVA_OCR_SECRET").map(Secret.init)
@@ -158,6 +180,15 @@ extension EnvironmentReader {
         guard let text = try nonEmpty(name) else { return nil }
         guard let value = Double(text), value.isFinite, value >= 0 else {
             throw ConfigurationError(variable: name, reason: "'\(text)' is not a non-negative number")
+        }
+        return value
+    }
+
+    /// A budget: a finite number above 0 (to turn GPT vision off, leave it out of `OCR_TIERS` instead).
+    func positiveDecimal(_ name: String) throws(ConfigurationError) -> Double? {
+        guard let text = try nonEmpty(name) else { return nil }
+        guard let value = Double(text), value.isFinite, value > 0 else {
+            throw ConfigurationError(variable: name, reason: "'\(text)' is not a number above 0")
         }
         return value
     }

@@ -121,9 +121,11 @@ public struct Configuration: Sendable {
     }
 
     /// Threads that hold a database connection of their own in a responder: the FastCGI workers, the job workers,
-    /// their lease keeper when there are job workers, and the sweeper of unfinished tasks.
+    /// their lease keeper when there are job workers, and the sweeper of unfinished tasks; and the OpenAI budget's
+    /// reader when GPT vision runs under a budget.
     public var connectionHoldingWorkers: Int {
-        fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0) + 1
+        let budgetReader = ocr.limitsOpenAISpend ? 1 : 0
+        return fastCGI.workers + jobs.workers + (jobs.workers > 0 ? 1 : 0) + 1 + budgetReader
     }
 
     /// Stops start-up when `DATABASE_MAX_CONNECTIONS` cannot serve the workers: each holds a connection, and the

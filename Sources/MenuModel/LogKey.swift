@@ -17,6 +17,9 @@ public enum LogKey {
     public static let provider = "mke.ocr.provider"
     public static let tier = "mke.tier"
     public static let retryReason = "mke.ocr.retry_reason"
+    /// A circuit breaker's threshold (consecutive failures) and cool-down, on its open and close lines.
+    public static let breakerFailures = "mke.ocr.breaker_failures"
+    public static let breakerCooldownSeconds = "mke.ocr.breaker_cooldown_s"
     public static let retryDelayMilliseconds = "mke.ocr.retry_delay_ms"
     /// A file's outcome: `success` or its error code.
     public static let ocrStatus = "mke.ocr.status"

@@ -82,6 +82,37 @@ public struct PostgresMetricsStore {
         }
     }
 
+    /// The estimated cost of every run since 00:00 UTC today and since the first of the month (UTC), for the
+    /// OpenAI budgets: hours already rolled up from `ocr_event_hours`, the rest from the raw events (the last hour
+    /// or two after ``rollUp()``), in whole nano-dollars as the roll-ups sum them. Only GPT vision's calls have a
+    /// cost.
+    public func openAISpend() throws -> OpenAISpend {
+        try rollUp()
+        let rows = try connection.query(
+            """
+            WITH bounds AS (
+                SELECT date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS day_start,
+                    date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' AS month_start,
+                    (SELECT rolled_until FROM ocr_rollup_state WHERE id = 1) AS watermark
+            ),
+            parts AS (
+                SELECT h.hour AS at, h.cost_nano_usd AS nano FROM ocr_event_hours h, bounds b
+                WHERE h.hour >= b.month_start AND h.hour < b.watermark
+                UNION ALL
+                SELECT e.occurred_at, round(e.estimated_cost_usd * 1e9)::bigint FROM ocr_events e, bounds b
+                WHERE e.occurred_at >= greatest(b.month_start, b.watermark) AND e.estimated_cost_usd > 0
+            )
+            SELECT coalesce(sum(p.nano) FILTER (WHERE p.at >= b.day_start), 0)::bigint AS day_nano,
+                coalesce(sum(p.nano), 0)::bigint AS month_nano
+            FROM bounds b LEFT JOIN parts p ON true
+            GROUP BY b.day_start
+            """)
+        guard let row = rows.first else { return OpenAISpend(dayUSD: 0, monthUSD: 0) }
+        return OpenAISpend(
+            dayUSD: Double(try row.decode(Int.self, column: "day_nano")) / 1e9,
+            monthUSD: Double(try row.decode(Int.self, column: "month_nano")) / 1e9)
+    }
+
     /// The metrics of `window`, ending now.
     public func metrics(for window: Window) throws -> OCRMetrics {
         try rollUp()

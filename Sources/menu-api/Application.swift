@@ -39,11 +39,16 @@ enum Application {
             _ = try TesseractOCRProvider.makeEngine()
         }
         let ocr = configuration.ocr
+        // One breaker per provider and one budget for the process, shared by every router: an outage or a spent
+        // budget is the process's news, not one thread's.
+        let breakers = ProviderBreakers(configuration: ocr, logger: logger)
+        let budget = makeBudget(configuration: configuration, logger: logger)
         let routers = ResourcePool<TierRouter>(capacity: configuration.uploads.ocrConcurrency) {
             let client = try HTTPClient(connectTimeout: ocr.connectTimeout)
             var routerLogger = logger
             routerLogger[metadataKey: "mke.router"] = "\(UUID().uuidString.prefix(8))"
-            return try TierRouter.make(configuration: ocr, client: client, logger: routerLogger)
+            return try TierRouter.make(
+                configuration: ocr, client: client, logger: routerLogger, breakers: breakers, budget: budget)
         }
         // Cache look-ups and single-flight waits: a connection each, up to one per file the workers can run at once,
         // within the process's budget (the workers' own connections come first); a file waits when all are lent.
@@ -67,7 +72,19 @@ enum Application {
             pipelineVersion: TierRouter.pipelineVersion(of: ocr),
             cacheTimeToLive: configuration.uploads.cacheTimeToLive, parallelism: configuration.uploads.parallelism,
             maxFileBytes: configuration.uploads.maxFileBytes, maxPixels: configuration.uploads.maxPixels,
-            minSide: configuration.uploads.minSide, singleFlightWait: ocr.imageDeadline + .seconds(15))
+            minSide: configuration.uploads.minSide, singleFlightWait: ocr.imageDeadline + .seconds(15),
+            breakers: breakers)
+    }
+
+    /// The OpenAI budget when GPT vision runs and a daily or monthly budget is set: its spend is read on a
+    /// connection of its own (one more than the workers', counted in ``Configuration/connectionHoldingWorkers``).
+    static func makeBudget(configuration: Configuration, logger: Logger) -> OpenAIBudget? {
+        let openAI = configuration.ocr.openAI
+        guard configuration.ocr.limitsOpenAISpend else { return nil }
+        return OpenAIBudget(
+            dailyLimitUSD: openAI.dailyBudgetUSD, monthlyLimitUSD: openAI.monthlyBudgetUSD,
+            source: PostgresOpenAISpendSource(connection: makeDatabaseConnection(configuration, logger: logger)),
+            logger: logger)
     }
 
     /// ``makeOrchestrator(configuration:logger:)`` for a command: a failure is logged and ends the process with

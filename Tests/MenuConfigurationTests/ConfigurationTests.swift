@@ -72,7 +72,9 @@ struct ConfigurationTests {
         ("MENU_API_WORKERS", "5000"), ("MENU_API_SOCKET_MODE", "0999"), ("MENU_API_SOCKET_MODE", "1777"),
         ("MENU_API_BACKLOG", "-1"), ("MENU_API_SHUTDOWN_GRACE_SECONDS", "soon"), ("MENU_API_MAX_BODY_BYTES", "0"),
         ("DATABASE_CONNECT_TIMEOUT_SECONDS", "0"), ("MENU_API_TEST_ROUTES", "maybe"), ("DATABASE_MAX_CONNECTIONS", "1"),
-        ("DATABASE_MAX_CONNECTIONS", "16"),
+        ("DATABASE_MAX_CONNECTIONS", "16"), ("OCR_BREAKER_FAILURES", "0"), ("OCR_BREAKER_COOLDOWN_SECONDS", "0"),
+        ("OCR_BREAKER_COOLDOWN_SECONDS", "soon"), ("OPENAI_DAILY_BUDGET_USD", "0"), ("OPENAI_DAILY_BUDGET_USD", "-5"),
+        ("OPENAI_MONTHLY_BUDGET_USD", "ten"), ("OPENAI_MONTHLY_BUDGET_USD", "inf"),
     ])
     func badValueNamesItsVariable(variable: String, value: String) {
         #expect {
@@ -82,6 +84,28 @@ struct ConfigurationTests {
             return error.variable == variable && error.description.contains(variable)
                 && error.description.contains(value)
         }
+    }
+
+    @Test func breakerAndBudgetSettingsReadTheirVariables() throws {
+        let defaults = Configuration().ocr
+        #expect(defaults.breakerFailures == 5)
+        #expect(defaults.breakerCooldown == .seconds(30))
+        #expect(defaults.openAI.dailyBudgetUSD == nil && defaults.openAI.monthlyBudgetUSD == nil)
+        let configuration = try Configuration(environment: [
+            "OCR_BREAKER_FAILURES": "3", "OCR_BREAKER_COOLDOWN_SECONDS": "90", "OPENAI_API_KEY": "sk-test",
+            "OPENAI_DAILY_BUDGET_USD": "2.5", "OPENAI_MONTHLY_BUDGET_USD": "40",
+        ])
+        #expect(configuration.ocr.breakerFailures == 3)
+        #expect(configuration.ocr.breakerCooldown == .seconds(90))
+        #expect(configuration.ocr.openAI.dailyBudgetUSD == 2.5)
+        #expect(configuration.ocr.openAI.monthlyBudgetUSD == 40)
+        #expect(configuration.ocr.limitsOpenAISpend)
+        // The budget's reader holds a connection of its own.
+        #expect(configuration.connectionHoldingWorkers == Configuration().connectionHoldingWorkers + 1)
+        // Without GPT vision a budget limits nothing and opens no connection.
+        let local = try Configuration(environment: ["OPENAI_DAILY_BUDGET_USD": "2.5"])
+        #expect(!local.ocr.limitsOpenAISpend)
+        #expect(local.connectionHoldingWorkers == Configuration().connectionHoldingWorkers)
     }
 
     @Test func theConnectionBudgetCoversTheWorkersFirst() throws {

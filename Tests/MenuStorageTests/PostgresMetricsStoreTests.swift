@@ -68,6 +68,54 @@ struct PostgresMetricsStoreTests {
         #expect(again.runsByProvider == ["gpt_vision": 11])
     }
 
+    /// The OpenAI budget's figure: the UTC day's and month's costs through the roll-ups and the raw tail, equal to
+    /// a direct sum of the events, with last month's left out.
+    @Test func openAISpendSumsTheUTCDayAndMonth() throws {
+        let (schema, connection) = try Self.migratedSchema()
+        defer {
+            connection.close()
+            schema.drop()
+        }
+        let monthStart = "date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+        let dayStart = "date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+        // Last month's last hour, this month's first minute, three hours ago (rolled up), ten seconds ago (raw).
+        for (at, cost) in [
+            ("\(monthStart) - interval '1 hour'", 1.0), ("\(monthStart) + interval '1 minute'", 0.25),
+            ("now() - interval '3 hours'", 0.125), ("now() - interval '10 seconds'", 0.0625),
+        ] {
+            try connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO ocr_events (occurred_at, cached, is_run, provider, tier, processing_ms, status,
+                            estimated_cost_usd)
+                        VALUES (least(\(at), now()), false, true, 'gpt_vision', 1, 3000, 'success', $1)
+                        """, binds: [.text(String(cost))]))
+        }
+        let direct = try #require(
+            try connection.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT coalesce(sum(estimated_cost_usd) FILTER (WHERE occurred_at >= \(dayStart)), 0) AS day,
+                            coalesce(sum(estimated_cost_usd) FILTER (WHERE occurred_at >= \(monthStart)), 0) AS month
+                        FROM ocr_events
+                        """)
+            ).first)
+        let expected = OpenAISpend(
+            dayUSD: try direct.decode(Double.self, column: "day"),
+            monthUSD: try direct.decode(Double.self, column: "month"))
+        let store = PostgresMetricsStore(connection: connection)
+
+        let spend = try store.openAISpend()
+
+        #expect(spend == expected)
+        #expect(spend.monthUSD >= 0.0625 && spend.monthUSD < 1)
+        #expect(spend.dayUSD >= 0.0625)
+        #expect(
+            try connection.query("SELECT count(*) AS n FROM ocr_event_hours").first?.decode(Int.self, at: 0) ?? 0 >= 1,
+            "the older hours were rolled up")
+        #expect(try store.openAISpend() == expected)
+    }
+
     @Test func figuresMatchADirectAggregateOfTheEvents() throws {
         let (schema, connection) = try Self.migratedSchema()
         defer {

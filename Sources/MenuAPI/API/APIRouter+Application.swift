@@ -30,7 +30,11 @@ extension APIRouter {
             MenuController(database: database, requiresKey: configuration.uploads.requiresAPIKey)
                 .addRoutes(to: &router)
         }
-        MetricsController(database: database, adminToken: configuration.adminToken).addRoutes(to: &router)
+        MetricsController(
+            database: database, adminToken: configuration.adminToken, openAI: configuration.ocr.openAI,
+            breakers: orchestrator?.breakers
+        )
+        .addRoutes(to: &router)
         if configuration.enablesTestRoutes {
             DiagnosticsController().addRoutes(to: &router)
         }

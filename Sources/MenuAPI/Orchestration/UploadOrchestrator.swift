@@ -44,6 +44,8 @@ public struct UploadOrchestrator: Sendable {
     public let minSide: Int
     /// How long a duplicate waits for the first upload of the same image. Defaults to 60 seconds.
     public let singleFlightWait: Duration
+    /// The circuit breakers the routers share, for the metrics route; nil when the routers have none.
+    public let breakers: ProviderBreakers?
     /// When expired cache rows were last deleted (seconds since the epoch; 0 never). Lookups ignore expired rows
     /// anyway; the purge only keeps the table from growing, so once an hour per process is plenty.
     private let lastPurge = PurgeClock()
@@ -65,11 +67,12 @@ public struct UploadOrchestrator: Sendable {
     ///   - maxPixels: pixels per image. Defaults to 40,000,000.
     ///   - minSide: the shortest side an image may have, in pixels. Defaults to 200.
     ///   - singleFlightWait: how long a duplicate waits for the lock. Defaults to 60 seconds.
+    ///   - breakers: the routers' circuit breakers, shown by the metrics route. Defaults to nil.
     public init(
         routers: ResourcePool<TierRouter>, databases: ResourcePool<PostgresConnection>, threads: WorkerThreadPool,
         pipelineVersion: String, cacheTimeToLive: Duration, parallelism: Int = 4, maxFileBytes: Int = 10_485_760,
         maxPixels: Int = 40_000_000, minSide: Int = UploadedImage.defaultMinSide,
-        singleFlightWait: Duration = .seconds(60)
+        singleFlightWait: Duration = .seconds(60), breakers: ProviderBreakers? = nil
     ) {
         self.routers = routers
         self.databases = databases
@@ -81,6 +84,7 @@ public struct UploadOrchestrator: Sendable {
         self.maxPixels = maxPixels
         self.minSide = minSide
         self.singleFlightWait = singleFlightWait
+        self.breakers = breakers
     }
 
     /// Reads every file, `parallelism` at a time.
@@ -305,7 +309,8 @@ public struct UploadOrchestrator: Sendable {
 
     /// A tier that failed is an operator's concern (keys, quota, outages) even when a later tier saved the file.
     private func logFailedTiers(of routed: RoutedOCRResult, logger: Logger) {
-        for attempt in routed.attempts where !attempt.result.isSuccess {
+        // A skipped tier was not called: its breaker's opening, or the budget, is logged once, not per file.
+        for attempt in routed.attempts where !attempt.result.isSuccess && attempt.outcome != .skipped {
             logger.warning(
                 "OCR tier failed",
                 metadata: [

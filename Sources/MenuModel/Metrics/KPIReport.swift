@@ -42,8 +42,12 @@ public struct KPIReport: Sendable {
     }
 
     /// Evaluates every target and rule. Rates over runs need runs, rates over files need files: an empty window
-    /// reports `no_data` and raises no alert.
-    public init(metrics: OCRMetrics) {
+    /// reports `no_data` and raises no alert. A spent OpenAI budget is critical whatever the window (budgets are
+    /// per UTC day and month).
+    /// - Parameters:
+    ///   - metrics: the window's figures.
+    ///   - budget: the OpenAI budgets and the spend; nil (the default) when no budget is set.
+    public init(metrics: OCRMetrics, budget: OpenAIBudgetStatus? = nil) {
         let hasRuns = metrics.runs > 0
         let hasFiles = metrics.files > 0
         func kpi(_ name: String, _ target: String, _ value: String, hasData: Bool, _ met: Bool) -> KPI {
@@ -101,6 +105,23 @@ public struct KPIReport: Sendable {
                     level: .warning, rule: "avg_processing_time_ms > 5000", value: "\(average) ms",
                     action: "성능 저하 추세: API 성능 분석, 인프라 리소스 확인"))
         }
+        for period in budget?.exhaustedPeriods ?? [] {
+            guard let budget, let limit = budget.limitUSD(for: period) else { continue }
+            let variable = period == .day ? "OPENAI_DAILY_BUDGET_USD" : "OPENAI_MONTHLY_BUDGET_USD"
+            alerts.append(
+                Alert(
+                    level: .critical, rule: "openai_spend_\(period.rawValue) >= \(variable)",
+                    value: "\(Self.dollars(budget.spentUSD(in: period))) / \(Self.dollars(limit))",
+                    action: "OpenAI 예산 초과: 예산 증액 또는 사용량 점검"))
+        }
         self.alerts = alerts
+    }
+
+    /// `$1.2346`: four decimals, as GPT vision's calls cost fractions of a cent.
+    static func dollars(_ value: Double) -> String {
+        let tenThousandths = Int((value * 10_000).rounded())
+        let fraction = String(abs(tenThousandths) % 10_000)
+        let sign = tenThousandths < 0 ? "-" : ""
+        return "\(sign)$\(abs(tenThousandths) / 10_000).\(String(repeating: "0", count: 4 - fraction.count))\(fraction)"
     }
 }

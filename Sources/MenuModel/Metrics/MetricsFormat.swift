@@ -4,8 +4,10 @@ public import JSON
 /// The metrics' JSON and Prometheus shapes.
 public enum MetricsFormat {
     /// The documented body: the operators' fields first, with exactly these names and formats, then the rest.
-    public static func json(_ metrics: OCRMetrics, window: String) -> JSONValue {
-        let report = KPIReport(metrics: metrics)
+    /// - Parameter budget: the OpenAI budgets and the spend, whose alert joins the window's; nil (the default)
+    ///   without a budget.
+    public static func json(_ metrics: OCRMetrics, window: String, budget: OpenAIBudgetStatus? = nil) -> JSONValue {
+        let report = KPIReport(metrics: metrics, budget: budget)
         let lastUpdated: JSONValue = metrics.lastEvent.map { .string(utcTimestamp($0)) } ?? .null
         return .object([
             ("tier_1_count", .int(metrics.tier1)), ("tier_2_count", .int(metrics.fallbacks)),
@@ -52,6 +54,67 @@ public enum MetricsFormat {
             ),
         ])
     }
+
+    /// The `openai_budget` member of the JSON body: per period with a budget, the budget, the spend and what is
+    /// left (negative once overshot), in US dollars.
+    public static func json(_ budget: OpenAIBudgetStatus) -> JSONValue {
+        .object(
+            OpenAIBudgetStatus.Period.allCases.compactMap { period in
+                budget.limitUSD(for: period).map { limit in
+                    (
+                        period.rawValue,
+                        .object([
+                            ("budget_usd", .double(limit)), ("spent_usd", .double(micro(budget.spentUSD(in: period)))),
+                            ("remaining_usd", .double(micro(limit - budget.spentUSD(in: period)))),
+                            ("exhausted", .bool(budget.exhaustedPeriods.contains(period))),
+                        ])
+                    )
+                }
+            })
+    }
+
+    /// The `circuit_breakers` member of the JSON body: per cloud provider, `open` or `closed`, in the process that
+    /// answered.
+    public static func json(breakers: [(provider: String, isOpen: Bool)]) -> JSONValue {
+        .object(breakers.map { ($0.provider, .string($0.isOpen ? "open" : "closed")) })
+    }
+
+    /// The budget gauges: the budget, the spend and what is left per period with a budget (what the
+    /// `MenuAPIOpenAIBudgetExhausted` rule watches).
+    public static func prometheus(_ budget: OpenAIBudgetStatus) -> String {
+        var exposition = PrometheusExposition()
+        let periods = OpenAIBudgetStatus.Period.allCases.filter { budget.limitUSD(for: $0) != nil }
+        exposition.family(
+            "menu_api_openai_budget_usd", "gauge", "The OpenAI budget of the UTC day or month.",
+            periods.compactMap { period in
+                budget.limitUSD(for: period).map { ([("period", period.rawValue)], PrometheusExposition.number($0)) }
+            })
+        exposition.family(
+            "menu_api_openai_spend_usd", "gauge", "Estimated GPT vision cost so far in the UTC day or month.",
+            periods.map { ([("period", $0.rawValue)], PrometheusExposition.number(budget.spentUSD(in: $0))) })
+        exposition.family(
+            "menu_api_openai_budget_remaining_usd", "gauge",
+            "Budget left in the UTC day or month; GPT vision is skipped at 0 or below.",
+            periods.compactMap { period in
+                budget.remainingUSD(in: period).map {
+                    ([("period", period.rawValue)], PrometheusExposition.number($0))
+                }
+            })
+        return exposition.text
+    }
+
+    /// The circuit breakers of the process that answered the scrape: 1 open (or half-open, trying one call), 0
+    /// closed.
+    public static func prometheus(breakers: [(provider: String, isOpen: Bool)]) -> String {
+        var exposition = PrometheusExposition()
+        exposition.family(
+            "menu_api_ocr_breaker_open", "gauge",
+            "1 while the provider's circuit breaker skips it (open or half-open), in this process.",
+            breakers.map { ([("provider", $0.provider)], $0.isOpen ? "1" : "0") })
+        return exposition.text
+    }
+
+    private static func micro(_ value: Double) -> Double { (value * 1_000_000).rounded() / 1_000_000 }
 
     /// The `queue` member of the JSON body: the job queue now and the webhook deliveries.
     public static func json(_ queue: QueueMetrics) -> JSONValue {
@@ -164,7 +227,11 @@ public enum MetricsFormat {
     ///   - total: the metrics of every event (``PostgresMetricsStore``'s `all` window).
     ///   - window: the metrics of the requested window.
     ///   - windowName: the window's name, the gauges' `window` label (`1h`, `24h`, `7d`, `30d`, `all`).
-    public static func prometheus(total: OCRMetrics, window: OCRMetrics, windowName: String) -> String {
+    ///   - budget: the OpenAI budgets and the spend, whose alert the window's alert counts include; nil (the
+    ///     default) without a budget.
+    public static func prometheus(
+        total: OCRMetrics, window: OCRMetrics, windowName: String, budget: OpenAIBudgetStatus? = nil
+    ) -> String {
         var exposition = PrometheusExposition()
         func counter(_ name: String, _ help: String, _ value: Int) {
             exposition.family(name, "counter", help, [([], "\(value)")])
@@ -188,7 +255,7 @@ public enum MetricsFormat {
             "menu_api_ocr_estimated_cost_usd_total", "counter", "Estimated provider cost.",
             [([], PrometheusExposition.number(total.costUSD))])
         processingHistogram(of: total, into: &exposition)
-        windowGauges(of: window, named: windowName, into: &exposition)
+        windowGauges(of: window, named: windowName, budget: budget, into: &exposition)
         return exposition.text
     }
 
@@ -216,7 +283,8 @@ public enum MetricsFormat {
     /// The window's figures, the JSON body's, as gauges: counts, ratios (0-1), times in seconds, KPI states and
     /// alerts by level.
     private static func windowGauges(
-        of metrics: OCRMetrics, named window: String, into exposition: inout PrometheusExposition
+        of metrics: OCRMetrics, named window: String, budget: OpenAIBudgetStatus?,
+        into exposition: inout PrometheusExposition
     ) {
         let label = ("window", window)
         func gauge(_ name: String, _ help: String, _ value: Double?) {
@@ -260,7 +328,7 @@ public enum MetricsFormat {
                             Double(metrics.percentileMilliseconds(Double(percentile) / 100)) / 1000)
                     )
                 } : [])
-        let report = KPIReport(metrics: metrics)
+        let report = KPIReport(metrics: metrics, budget: budget)
         exposition.family(
             "menu_api_ocr_window_kpi_on_target", "gauge",
             "1 when the KPI meets its target, 0 when not (absent: no data).",

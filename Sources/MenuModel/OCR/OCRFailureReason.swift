@@ -51,6 +51,21 @@ public struct OCRFailureReason: Sendable, Hashable, CustomStringConvertible {
     /// The answer was larger than the client accepts.
     public static let responseTooLarge = OCRFailureReason("response_too_large")
 
+    /// The tier was skipped without a call: its circuit breaker is open after consecutive failures.
+    public static let providerUnavailable = OCRFailureReason("provider_unavailable")
+    /// The tier was skipped without a call: the OpenAI budget of the day or the month is spent.
+    public static let budgetExhausted = OCRFailureReason("budget_exhausted")
+
+    /// True for failures that say the provider itself is unwell (its deadline passed, the connection failed, it
+    /// answered 5xx or 429): what a circuit breaker counts. A bad image, a refusal, an unusable answer or bad
+    /// credentials say nothing about the provider's health, and another call would not fail faster for them.
+    public var meansProviderUnwell: Bool {
+        switch self {
+        case .timeout, .connection, .tls, .serverError, .rateLimited, .quotaExceeded: true
+        default: false
+        }
+    }
+
     /// Another HTTP status the provider answered with (`http_418`).
     public static func httpStatus(_ status: Int) -> OCRFailureReason { OCRFailureReason("http_\(status)") }
 

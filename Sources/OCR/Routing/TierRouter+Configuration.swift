@@ -7,9 +7,13 @@ public import Tesseract
 extension TierRouter {
     /// The configured chain for the calling thread: its providers share `client` (one easy handle, connections kept
     /// to each provider) and, when the local tier is on, one Tesseract engine made by `makeTesseractEngine`.
+    /// - Parameters:
+    ///   - breakers: the process's circuit breakers, shared by every router it makes. Defaults to nil: none.
+    ///   - budget: the process's OpenAI budget, for the GPT vision tier. Defaults to nil: none.
     /// - Throws: `TesseractError` when the local tier is configured and its languages cannot be loaded.
     public static func make(
-        configuration: Configuration.OCR, client: HTTPClient, logger: Logger,
+        configuration: Configuration.OCR, client: HTTPClient, logger: Logger, breakers: ProviderBreakers? = nil,
+        budget: OpenAIBudget? = nil,
         makeTesseractEngine: () throws(TesseractError) -> TesseractEngine = { () throws(TesseractError) in
             try TesseractOCRProvider.makeEngine()
         }
@@ -23,12 +27,14 @@ extension TierRouter {
                     OCRTier(
                         provider: OpenAIVisionProvider(
                             configuration: configuration.openAI, client: client, logger: logger),
-                        minimumConfidence: bar, timeout: configuration.openAI.timeout))
+                        minimumConfidence: bar, timeout: configuration.openAI.timeout,
+                        breaker: breakers?.breaker(for: name), budget: budget))
             case .clova:
                 tiers.append(
                     OCRTier(
                         provider: ClovaOCRProvider(configuration: configuration.clova, client: client, logger: logger),
-                        minimumConfidence: bar, timeout: configuration.clova.timeout))
+                        minimumConfidence: bar, timeout: configuration.clova.timeout,
+                        breaker: breakers?.breaker(for: name)))
             case .tesseract:
                 tiers.append(
                     OCRTier(

@@ -8,11 +8,25 @@ public struct OCRTier {
     public var minimumConfidence: Double
     /// The most this tier may take of the image's budget.
     public var timeout: Duration
+    /// The provider's circuit breaker in this process: while it is open the tier is skipped without a call. Nil
+    /// for none (the local tier).
+    public var breaker: CircuitBreaker?
+    /// The OpenAI budgets: once one is spent the tier is skipped without a call. Nil for none (every tier but GPT
+    /// vision, or no budget set).
+    public var budget: OpenAIBudget?
 
-    public init(provider: any OCRProvider, minimumConfidence: Double, timeout: Duration) {
+    /// - Parameters:
+    ///   - breaker: the provider's circuit breaker. Defaults to nil.
+    ///   - budget: the budget this tier's calls spend. Defaults to nil.
+    public init(
+        provider: any OCRProvider, minimumConfidence: Double, timeout: Duration, breaker: CircuitBreaker? = nil,
+        budget: OpenAIBudget? = nil
+    ) {
         self.provider = provider
         self.minimumConfidence = minimumConfidence
         self.timeout = timeout
+        self.breaker = breaker
+        self.budget = budget
     }
 }
 
@@ -26,15 +40,27 @@ public struct FallbackTrigger: Sendable, Equatable {
         case handwriting
         case priceErrors = "price_errors"
         case tooManyItems = "too_many_items"
+        /// The tier was skipped: its provider's circuit breaker is open.
+        case providerUnavailable = "provider_unavailable"
+        /// The tier was skipped: the OpenAI budget is spent.
+        case budgetExhausted = "budget_exhausted"
     }
 
     public var code: Code
     /// e.g. `신뢰도 0.62`, `OCR 실패: timeout`.
     public var korean: String
 
+    /// The trigger of a failed result: skipped tiers have their own codes, every other failure is
+    /// `provider_failed`.
     public static func providerFailed(_ reason: OCRFailureReason?) -> FallbackTrigger {
-        FallbackTrigger(code: .providerFailed, korean: "OCR 실패: \(reason?.rawValue ?? "error")")
+        switch reason {
+        case .providerUnavailable?: .providerUnavailable
+        case .budgetExhausted?: .budgetExhausted
+        default: FallbackTrigger(code: .providerFailed, korean: "OCR 실패: \(reason?.rawValue ?? "error")")
+        }
     }
+    public static let providerUnavailable = FallbackTrigger(code: .providerUnavailable, korean: "OCR 건너뜀: 연속 실패")
+    public static let budgetExhausted = FallbackTrigger(code: .budgetExhausted, korean: "OCR 건너뜀: 예산 초과")
     public static func lowConfidence(_ confidence: Double) -> FallbackTrigger {
         FallbackTrigger(code: .lowConfidence, korean: "신뢰도 \(Self.twoDecimals(confidence))")
     }
@@ -67,6 +93,8 @@ public struct OCRAttempt: Sendable {
         case fallback
         /// The provider failed (an error, or no time was left for it).
         case failed
+        /// The provider was not called: its circuit breaker is open, or the budget is spent.
+        case skipped
     }
 
     public var outcome: Outcome
@@ -124,6 +152,10 @@ public struct RoutedOCRResult: Sendable {
 ///
 /// Budget: a tier gets its own timeout, but never so much of what is left that the next tier could not run: a tier
 /// that is not the last leaves the smaller of half the remaining time and the next tier's timeout.
+///
+/// Skips: a tier whose OpenAI budget is spent (``OCRTier/budget``) or whose provider's breaker is open
+/// (``OCRTier/breaker``) is not called; its attempt is `skipped`, takes no time, and falls back with
+/// `budget_exhausted` or `provider_unavailable`.
 public struct TierRouter {
     public var tiers: [OCRTier]
     /// Defaults to 100.
@@ -173,10 +205,12 @@ public struct TierRouter {
                     provider: tier.provider.name, reason: .timeout, message: "No time was left for this tier",
                     processingTime: .zero)
             } else {
-                result = tier.provider.recognize(image, deadline: budget)
+                result = Self.call(tier, image, deadline: budget)
             }
             let triggers = triggers(for: result, tierIndex: index)
-            let outcome: OCRAttempt.Outcome = triggers.isEmpty ? .accepted : result.isSuccess ? .fallback : .failed
+            let outcome: OCRAttempt.Outcome =
+                triggers.isEmpty
+                ? .accepted : result.isSuccess ? .fallback : Self.isSkip(result.failureReason) ? .skipped : .failed
             attempts.append(
                 OCRAttempt(
                     provider: tier.provider.name, tierIndex: index, outcome: outcome, triggers: triggers, result: result
@@ -196,5 +230,33 @@ public struct TierRouter {
         return RoutedOCRResult(
             result: attempts[chosen].result, tierIndex: chosen, attempts: attempts, fallbackTriggered: tiers.count > 1,
             fallbackTriggers: fallbackTriggers, meetsBar: false)
+    }
+
+    /// One tier's call, unless its budget is spent or its breaker open (then a failure made without a call, which
+    /// takes no time): the breaker hears how the call went, the budget what it cost.
+    private static func call(_ tier: OCRTier, _ image: PreparedImage, deadline: Duration) -> OCRResult {
+        let name = tier.provider.name
+        if let budget = tier.budget, budget.isExhausted {
+            return .failure(
+                provider: name, reason: .budgetExhausted, message: "The OpenAI budget is spent", processingTime: .zero)
+        }
+        var permit: CircuitBreaker.Permit?
+        if let breaker = tier.breaker {
+            permit = breaker.permit()
+            guard permit != nil else {
+                return .failure(
+                    provider: name, reason: .providerUnavailable,
+                    message: "Skipped: the provider failed \(breaker.failureThreshold) times in a row",
+                    processingTime: .zero)
+            }
+        }
+        let result = tier.provider.recognize(image, deadline: deadline)
+        if let breaker = tier.breaker, let permit { breaker.record(result, for: permit) }
+        tier.budget?.record(costUSD: result.estimatedCostUSD ?? 0)
+        return result
+    }
+
+    private static func isSkip(_ reason: OCRFailureReason?) -> Bool {
+        reason == .providerUnavailable || reason == .budgetExhausted
     }
 }

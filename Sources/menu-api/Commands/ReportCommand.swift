@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import JSON
 import Logging
+import MenuConfiguration
 import MenuModel
 import MenuStorage
 import Postgres
@@ -27,16 +28,23 @@ struct ReportCommand: ParsableCommand {
         let connection = Application.makeDatabaseConnection(configuration, logger: logger)
         let metrics: OCRMetrics
         let review: ReviewMetrics
+        var budget: OpenAIBudgetStatus?
+        let openAI = configuration.ocr.openAI
         do {
             metrics = try PostgresMetricsStore(connection: connection).metrics(for: window)
             review = try PostgresMenuStore(connection: connection).reviewMetrics(over: window.length)
+            if openAI.hasBudget {
+                budget = OpenAIBudgetStatus(
+                    dailyLimitUSD: openAI.dailyBudgetUSD, monthlyLimitUSD: openAI.monthlyBudgetUSD,
+                    spend: try PostgresMetricsStore(connection: connection).openAISpend())
+            }
         } catch {
             logger.critical("Cannot read the metrics: \(String(reflecting: error))")
             throw ExitCode(3)
         }
-        let report = KPIReport(metrics: metrics)
+        let report = KPIReport(metrics: metrics, budget: budget)
         if json {
-            print(MetricsFormat.json(metrics, window: window.name).encodedString)
+            print(MetricsFormat.json(metrics, window: window.name, budget: budget).encodedString)
         } else {
             print("menu-api OCR report, window \(window.name): \(metrics.files) files, \(metrics.runs) OCR runs")
             func row(_ columns: [String]) -> String {

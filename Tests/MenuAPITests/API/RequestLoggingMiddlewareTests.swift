@@ -1,5 +1,6 @@
 import JSON
 import Logging
+import MenuKnowledgeTesting
 import MenuModel
 import MenuStorage
 import Testing

@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import Logging
 import MenuAPI
+import MenuKnowledgeTesting
 import MenuStorage
 import Postgres
 import Testing

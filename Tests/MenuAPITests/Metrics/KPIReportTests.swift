@@ -29,6 +29,25 @@ struct KPIReportTests {
         #expect(report.severity == 0)
     }
 
+    @Test func aSpentBudgetIsCriticalEvenOnAnEmptyWindow() {
+        let budget = OpenAIBudgetStatus(
+            dailyLimitUSD: 5, monthlyLimitUSD: 100, spend: OpenAISpend(dayUSD: 5.00004, monthUSD: 40))
+        let report = KPIReport(metrics: OCRMetrics(), budget: budget)
+        #expect(report.alerts.map(\.level) == [.critical])
+        #expect(report.alerts.map(\.rule) == ["openai_spend_day >= OPENAI_DAILY_BUDGET_USD"])
+        #expect(report.alerts.map(\.value) == ["$5.0000 / $5.0000"])
+        #expect(report.alerts.map(\.action) == ["OpenAI 예산 초과: 예산 증액 또는 사용량 점검"])
+        #expect(report.severity == 2)
+        #expect(budget.remainingUSD(in: .month) == 60)
+    }
+
+    @Test func aBudgetWithMoneyLeftRaisesNothing() {
+        let budget = OpenAIBudgetStatus(
+            dailyLimitUSD: 5, monthlyLimitUSD: nil, spend: OpenAISpend(dayUSD: 4.99, monthUSD: 400))
+        #expect(KPIReport(metrics: Self.metrics(), budget: budget).alerts.isEmpty)
+        #expect(budget.remainingUSD(in: .month) == nil)
+    }
+
     @Test func emptyWindowHasNoDataAndNoAlert() {
         let report = KPIReport(metrics: OCRMetrics())
         #expect(report.kpis.allSatisfy { $0.status == .noData })

@@ -1,25 +1,28 @@
-import Logging
+public import Logging
 import Synchronization
 
-/// Keeps every line logged through its loggers, so a test can assert what the orchestrator said and at which level.
-final class LogRecorder: Sendable {
-    struct Line: Sendable {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
+/// Keeps every line logged through its loggers, so a test can assert what was said (by the orchestrator, a circuit
+/// breaker) and at which level.
+public final class LogRecorder: Sendable {
+    public struct Line: Sendable {
+        public var level: Logger.Level
+        public var message: String
+        public var metadata: Logger.Metadata
     }
 
     private let recorded = Mutex<[Line]>([])
 
+    public init() {}
+
     /// A logger that records here, at every level.
-    func makeLogger(label: String = "test.recorded") -> Logger {
+    public func makeLogger(label: String = "test.recorded") -> Logger {
         Logger(label: label) { _ in Handler(recorder: self) }
     }
 
-    var lines: [Line] { recorded.withLock { $0 } }
+    public var lines: [Line] { recorded.withLock { $0 } }
 
     /// The lines with `message`, in order.
-    func lines(_ message: String) -> [Line] { lines.filter { $0.message == message } }
+    public func lines(_ message: String) -> [Line] { lines.filter { $0.message == message } }
 
     fileprivate func append(_ line: Line) { recorded.withLock { $0.append(line) } }
 
