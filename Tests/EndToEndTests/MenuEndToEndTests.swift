@@ -225,6 +225,14 @@ import Testing
         let missing = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/2", headers: auth)
         #expect(missing.status == 404)
         #expect(Check.errorCode(missing) == "file_not_kept")
+        // Past PostgreSQL's integer the index is refused as the client's error, never a 500 (schemathesis found it).
+        for index in ["2147483648", "12280106848", "-1"] {
+            let outOfRange = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/\(index)", headers: auth)
+            #expect(outOfRange.status == 400, "index \(index)")
+            #expect(Check.errorCode(outOfRange) == "invalid_file_index")
+        }
+        let largest = try service.request("GET", "/api/v1/b2b/tasks/\(syncTask)/files/2147483647", headers: auth)
+        #expect(largest.status == 404)
 
         let accepted = try UploadFixture.upload(
             service, path: fixture.uploadPath + "?async=true",
