@@ -79,6 +79,11 @@ import Testing
                 == ["김치찌개", "공기밥", "갈비", "낙지볶음", "라면"])
         let stews = try service.request("GET", menuPath + "?category=%EC%B0%8C%EA%B0%9C", headers: auth).jsonObject()
         #expect(stews["total"] as? Int == 2)
+        // A NUL in the filter is dropped, as it was from every stored category, rather than reaching PostgreSQL
+        // (a 500; issue 15, found probing the OpenAPI contract).
+        let withNUL = try service.request("GET", menuPath + "?category=%EC%B0%8C%00%EA%B0%9C", headers: auth)
+        #expect(withNUL.status == 200)
+        #expect(try withNUL.jsonObject()["total"] as? Int == 2)
 
         // A correction with the ETag read: a new revision, corrected, no longer flagged.
         let itemPath = menuPath + "/items/\(ids[0])"
