@@ -95,8 +95,12 @@ import Testing
         let directory = try TestEnvironment.makeTemporaryDirectory("python")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let logPath = directory + "/output"
+        // Hypothesis (under schemathesis) keeps a cache in `.hypothesis/` of the working directory, the checkout's:
+        // it goes into this run's own directory instead, removed with it.
+        var variables = environment
+        variables["HYPOTHESIS_STORAGE_DIRECTORY"] = directory + "/hypothesis"
         let status = try ChildProcess.run(
-            python, arguments, environment: environment, logPath: logPath, timeout: timeout)
+            python, arguments, environment: variables, logPath: logPath, timeout: timeout)
         return (status, (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "")
     }
 }
