@@ -53,6 +53,15 @@ if [ "${1:-run}" = test ] && ! python3 -c "import selenium" 2>/dev/null; then
     python3 -m pip install --quiet "selenium>=4.11,<5"  # 4.11: Service(executable_path=...) as the script uses it
 fi
 
+# The OpenAPI contract's tests (Tests/EndToEndTests/OpenAPIConformanceTests.swift): openapi-spec-validator checks
+# openapi.yaml, schemathesis sends generated requests through nginx and checks every answer against it. Both PyPI.
+# Pinned to the series the test was written against: schemathesis 4 (its `run` options and schemathesis.toml
+# settings), openapi-spec-validator 0.9 (still 0.x: below 1).
+if [ "${1:-run}" = test ] && ! python3 -c "import openapi_spec_validator, schemathesis" 2>/dev/null; then
+    echo "Installing from PyPI: openapi-spec-validator schemathesis"
+    python3 -m pip install --quiet "openapi-spec-validator>=0.9,<1" "schemathesis>=4,<5"
+fi
+
 missing=()
 for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -34,6 +34,11 @@ public struct WebhookURL: Sendable, Equatable, CustomStringConvertible {
         _ text: String, isProduction: Bool,
         resolve: (String) -> [IPAddress] = IPAddress.resolve(_:)
     ) throws(Refusal) {
+        // RFC 3986 has no space or control character in a URL, but URLComponents lets some through: a NUL reached
+        // PostgreSQL, which refused the task's row (a 500; issue 15, found probing the OpenAPI contract).
+        guard !text.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F }) else {
+            throw Refusal(message: "a webhook URL may not contain spaces or control characters")
+        }
         guard text.utf8.count <= 2048, let components = URLComponents(string: text), components.fragment == nil,
             let scheme = components.scheme?.lowercased(), let host = components.host, !host.isEmpty
         else {

@@ -31,7 +31,9 @@ public struct MenuController {
     /// `GET .../menus?needs_review=true&category=...&limit=50&offset=0&format=json|csv`
     public func list(_ request: APIRequest, context: RequestContext) throws -> APIResponse {
         let restaurant = try restaurant(of: context)
-        var filter = PostgresMenuStore.Filter(category: request.query["category"])
+        // Read as a stored category was cleaned (control characters dropped): a NUL would make PostgreSQL refuse the
+        // bind and the client get a 500 (issue 15: found probing the OpenAPI contract), and no stored category holds one.
+        var filter = PostgresMenuStore.Filter(category: request.query["category"]?.withoutControlCharacters)
         if let value = request.query["needs_review"] {
             guard value == "true" || value == "false" else {
                 throw APIError.badRequest(code: "invalid_needs_review", "needs_review must be true or false")

@@ -94,7 +94,8 @@ enum MenuItemChange {
                 case ("amount", .int(let value)): amount = value
                 case ("label", .null): label = nil
                 case ("label", .string(let text)):
-                    let trimmed = text.trimmingCharacters(in: .whitespaces)
+                    // Cleaned as names are: PostgreSQL refuses a NUL in jsonb, which was a 500 (issue 15).
+                    let trimmed = text.withoutControlCharacters.trimmingCharacters(in: .whitespaces)
                     guard !trimmed.isEmpty, trimmed.count <= 20 else {
                         throw invalid("\(field).label", "must be 1 to 20 characters, or null")
                     }

@@ -26,6 +26,8 @@ public struct UploadController {
     /// How long a request holding an idempotency key may run before the key counts as abandoned (its process
     /// died): longer than nginx lets an upload run (300 s).
     static let idempotencyRunningLimit: Duration = .seconds(900)
+    /// The largest file index a task's file route takes: PostgreSQL's `integer`, the column's type.
+    static let maxFileIndex = Int(Int32.max)
 
     /// - Parameter unfinishedTasks: where tasks go whose end could not be stored; nil leaves them to the next start.
     public init(
@@ -251,8 +253,12 @@ public struct UploadController {
         guard let task = context.parameter("task_id").flatMap(UUID.init(uuidString:)) else {
             throw APIError.badRequest(code: "invalid_task_id", "The task id must be a UUID")
         }
-        guard let index = context.parameter("index").flatMap({ Int($0) }), index >= 0 else {
-            throw APIError.badRequest(code: "invalid_file_index", "The file index must be 0 or more")
+        // The index is an `integer` column: a larger number is refused here, or PostgreSQL would refuse the bind
+        // (SQLSTATE 22003) and the client would get a 500 (found by schemathesis, issue 15).
+        guard let index = context.parameter("index").flatMap({ Int($0) }), (0...Self.maxFileIndex).contains(index)
+        else {
+            throw APIError.badRequest(
+                code: "invalid_file_index", "The file index must be an integer from 0 to \(Self.maxFileIndex)")
         }
         guard let bytes = try PostgresJobQueue(connection: database).keptImage(task: task, file: index),
             let format = UploadedImage.sniffedFormat(of: bytes)

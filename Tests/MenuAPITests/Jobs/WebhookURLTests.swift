@@ -18,6 +18,9 @@ struct WebhookURLTests {
     @Test(arguments: [
         "http://hooks.example.com/menu", "ftp://example.com/x", "not a url", "https://user:pw@example.com/x",
         "/relative/path", "https://",
+        // Spaces and control characters, which URLComponents let through: a NUL was a 500 (issue 15).
+        "http://127.0.0.1/a\u{0}b", "https://hooks.example.com/a\u{1}b", "https://hooks.example.com/a b",
+        "https://hooks.example.com/\u{7F}",
     ])
     func refusedEverywhere(url: String) {
         #expect(throws: WebhookURL.Refusal.self) { try WebhookURL(url, isProduction: false) }

@@ -56,4 +56,15 @@ struct MenuCSVTests {
         let item = try MenuItemChange.item(from: Array(#"{"name_ko":"계란말이","market_price":true}"#.utf8))
         #expect(item.nameKorean == "계란말이" && item.isMarketPrice && item.confidence == 1)
     }
+
+    @Test func controlCharactersInAPriceLabelAreDroppedAsInNames() throws {
+        // A NUL reached PostgreSQL's jsonb, which refused it: a 500 (issue 15, found probing the OpenAPI contract).
+        let change = try MenuItemChange.change(
+            from: Array(#"{"name_ko":"김\u0000밥","prices":[{"label":"\u0000대\u0007","amount":5000}]}"#.utf8))
+        #expect(change.nameKorean == "김밥")
+        #expect(change.prices == [MenuPrice(label: "대", amount: 5000)])
+        #expect(throws: APIError.self) {
+            try MenuItemChange.change(from: Array(#"{"prices":[{"label":"\u0000","amount":5000}]}"#.utf8))
+        }
+    }
 }
