@@ -185,6 +185,26 @@ struct PreprocessingTests {
         #expect(map.grey[320 * 900 + 403] < 64)
     }
 
+    @Test func aRuleBesideAnotherAndALeaningRuleUnderAGlyphAreErased() {
+        var canvas = Canvas(width: 900, height: 600, colour: (250, 250, 248))
+        // A notebook line with a row's rule 7 px under it: each is the other's neighbour, neither is text.
+        canvas.fill(x: 20, y: 200, width: 860, height: 2, colour: (40, 40, 40))
+        canvas.fill(x: 20, y: 207, width: 860, height: 2, colour: (40, 40, 40))
+        // A rule that leans 4 px over the page (perspective), a glyph resting on it near its right end.
+        for step in 0..<4 {
+            canvas.fill(x: 20 + step * 215, y: 400 + step, width: 215, height: 2, colour: (40, 40, 40))
+        }
+        canvas.fill(x: 760, y: 365, width: 30, height: 38, colour: (20, 20, 20))
+        var map = canvas.inkMap()
+        RuleEraser.erase(in: &map)
+        #expect(map.grey[201 * 900 + 450] == 255)
+        #expect(map.grey[208 * 900 + 450] == 255)
+        // Under the glyph the rule runs on lines 403-404: they go, the glyph above stays.
+        #expect(map.grey[403 * 900 + 775] == 255)
+        #expect(map.grey[404 * 900 + 775] == 255)
+        #expect(map.grey[390 * 900 + 775] < 64)
+    }
+
     /// Rows of "words" (short dark bars) climbing at `degrees`.
     static func skewedPage(degrees: Double) -> Canvas {
         var canvas = Canvas(width: 800, height: 600, colour: (250, 250, 248))
