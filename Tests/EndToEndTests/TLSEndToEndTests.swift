@@ -71,7 +71,9 @@ import Testing
                 version, port: site.httpsPort, certificate: certificate, in: directory)
             #expect(accepted.status == 0, "\(version): \(accepted.output)")
             let protocolName = version == "tls1_2" ? "TLSv1.2" : "TLSv1.3"
-            #expect(accepted.output.contains("Protocol  : \(protocolName)"), "\(accepted.output)")
+            // The connection summary names the protocol; the session block (`Protocol  :`) comes only with a
+            // TLS 1.3 session ticket, which s_client may close before it arrives.
+            #expect(accepted.output.contains("New, \(protocolName), Cipher is"), "\(accepted.output)")
             #expect(accepted.output.contains("Verify return code: 0 (ok)"), "\(accepted.output)")
             #expect(accepted.output.contains("ALPN protocol: h2"), "HTTP/2 offered: \(accepted.output)")
         }
