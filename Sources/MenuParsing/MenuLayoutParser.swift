@@ -199,10 +199,10 @@ public struct MenuLayoutParser: Sendable {
                 if isPriceLike(first.text, context) { pricesOnRight += 1 }
                 if isPriceLike(last.text, context) { pricesOnLeft += 1 }
             }
-            let parts =
+            let isColumnGutter =
                 straddling >= 2 && Double(pricesOnRight) < 0.5 * Double(straddling)
                 && Double(pricesOnLeft) >= 0.5 * Double(straddling)
-            return parts || isCardGutter(gutter, lines: lines, context: context)
+            return isColumnGutter || isCardGutter(gutter, lines: lines, context: context)
         }
         guard !gutters.isEmpty else {
             guard let gutter = slantedGutter(lines: lines, context: context) else { return [words] }
