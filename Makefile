@@ -1,5 +1,5 @@
 # menu-api: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test test-asan build bench eval eval-foreign format lint clean
+.PHONY: run test test-asan fuzz build bench eval eval-foreign format lint clean
 
 run:
 	scripts/run.sh
@@ -10,6 +10,10 @@ test:
 # Every test again with AddressSanitizer, the responder processes included.
 test-asan:
 	SANITIZE=address scripts/test.sh
+
+# The libFuzzer targets (Fuzz/), FUZZ_SECONDS (60) each, on their seeds in Tests/FuzzCorpus/ (see README, Fuzzing).
+fuzz:
+	scripts/fuzz.sh
 
 build:
 	scripts/deps.sh build
@@ -46,10 +50,10 @@ eval-foreign:
 		var/eval/foreign-dev var/eval/foreign-heldout --baseline
 
 format:
-	swift format --in-place --recursive Package.swift Sources Tests
+	swift format --in-place --recursive Package.swift Sources Tests Fuzz
 
 lint:
-	swift format lint --strict --recursive Package.swift Sources Tests
+	swift format lint --strict --recursive Package.swift Sources Tests Fuzz
 
 clean:
 	rm -rf .build var
