@@ -214,5 +214,18 @@ if Context.environment["MENU_API_FUZZ"] != nil {
         .executableTarget(
             name: "FuzzJSON", dependencies: ["FuzzSupport", "JSON"], path: "Fuzz/FuzzJSON", swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "FuzzPrice", dependencies: ["FuzzSupport", "MenuModel", "MenuParsing"], path: "Fuzz/FuzzPrice",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzLayout", dependencies: ["FuzzSupport", "MenuModel", "MenuParsing"], path: "Fuzz/FuzzLayout",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzMultipart", dependencies: ["FuzzSupport", "MenuAPI"], path: "Fuzz/FuzzMultipart",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzProviderReplies",
+            dependencies: ["FuzzSupport", "JSON", "MenuModel", "MenuParsing", "OCR", "Curl"],
+            path: "Fuzz/FuzzProviderReplies", swiftSettings: swiftSettings),
     ]
 }
