@@ -210,7 +210,9 @@ var package = Package(
 // `swift test` never see them.
 if Context.environment["MENU_API_FUZZ"] != nil {
     package.targets += [
-        .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "FuzzSupport", dependencies: ["MenuModel", "MenuParsing"], path: "Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "FuzzJSON", dependencies: ["FuzzSupport", "JSON"], path: "Fuzz/FuzzJSON", swiftSettings: swiftSettings
         ),

@@ -22,12 +22,19 @@ export MENU_API_FUZZ=1
 # `--sanitize fuzzer` stays for what SwiftPM does with it: -parse-as-library and libFuzzer's main at link.
 build_flags=(-c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
     --scratch-path .build-fuzz)
-for target in "${targets[@]}"; do
-    swift build "${build_flags[@]}" --product "$target" 2>&1 | grep -v -e "prohibited flag" -e "Cannot export local symbol" || true
-    [ -x ".build-fuzz/release/$target" ] || { echo "fuzz.sh: $target did not build" >&2; exit 1; }
-done
-
 mkdir -p var/fuzz/artifacts
+for target in "${targets[@]}"; do
+    echo "==> build $target"
+    # The log keeps the toolchain's warnings (ld.gold's about ASan's local symbols, thousands of lines) out of sight.
+    if ! swift build "${build_flags[@]}" --product "$target" >var/fuzz/build.log 2>&1; then
+        grep -E "error:" var/fuzz/build.log | head -20 >&2
+        echo "fuzz.sh: $target did not build (var/fuzz/build.log)" >&2
+        exit 1
+    fi
+done
+# Swift's own crash backtracer would race libFuzzer's and ASan's handlers; theirs save the input and report.
+export SWIFT_BACKTRACE=enable=no
+
 failed=()
 for target in "${targets[@]}"; do
     mkdir -p "var/fuzz/$target"
@@ -37,7 +44,7 @@ for target in "${targets[@]}"; do
         -rss_limit_mb=2048 -artifact_prefix="var/fuzz/artifacts/$target-" \
         "var/fuzz/$target" "Tests/FuzzCorpus/$target" >"var/fuzz/$target.log" 2>&1; then
         failed+=("$target")
-        grep -E -A 30 "ERROR|invariant failed|Fatal error" "var/fuzz/$target.log" | head -40 || true
+        grep -E -A 20 "ERROR|invariant failed|Fatal error" "var/fuzz/$target.log" | head -30 || true
     fi
     grep -E "^#[0-9]+[[:space:]]+DONE|stat::(number_of_executed_units|average_exec_per_sec)" "var/fuzz/$target.log" || true
 done
