@@ -14,17 +14,19 @@ def write(target, name, data):
         f.write(data)
 
 
-# FuzzPrice: a flags byte (1: in thousands, 2: columns 소 대, 4: and 중, 8: a typical amount), then the line.
+# FuzzPrice: a flags byte (1: in thousands, 2: columns 소 대, 4: and 중, 8: then a big-endian 8-byte typical
+# amount), then the line.
 prices = [
     (0, "김치찌개 8,000원"), (0, "족발 소 30,000 / 대 40,000"), (0, "모둠회 시가"), (0, "1만2천5백원"),
     (0, "대게 15,000~20,000"), (0, "김치찌개 ₩8,000"), (0, "김치찌개 \\8,000"), (0, "김치찌개 l2,000"),
     (0, "떡볶이 인분 16000 2인분21000"), (0, "지리탕 23,000원 모둠회 8,500원"), (1, "삼겹살 14.5"),
-    (2, "짜장면 6,000 8,000"), (6, "피자 12,000 15,000 18,000"), (0x38, "깐풍기 277000"),
+    (2, "짜장면 6,000 8,000"), (6, "피자 12,000 15,000 18,000"), (8, "깐풍기 277000"), (8, "똥집튀김 \\318,000"),
     (0, "16,000 13,000"), (0, "갈비찜 (소) 30,900원 / (대) 50,900원"), (0, "만원"), (0, "1.5만"),
     (0, "８，０００원"), (0, "라면 99999999999999999999"), (1, "라면 9223372036854775807"),
 ]
 for index, (flags, line) in enumerate(prices):
-    write("FuzzPrice", "line-%02d" % index, bytes([flags]) + line.encode())
+    typical = struct.pack(">q", 9000) if flags & 8 else b""
+    write("FuzzPrice", "line-%02d" % index, bytes([flags]) + typical + line.encode())
 
 
 # FuzzLayout: flags (1: page size given, 2: no lexicon), page width and height (u16), then per word

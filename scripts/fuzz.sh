@@ -3,14 +3,15 @@
 # runs it for FUZZ_SECONDS on its committed seeds (Tests/FuzzCorpus/<target>/) plus what earlier runs found
 # (var/fuzz/<target>/, not committed). A crash or failed invariant stops that target, leaves its input in
 # var/fuzz/artifacts/ and makes the script fail once every target has run.
-# usage: scripts/fuzz.sh [target ...]   (default: all; FUZZ_SECONDS=60 per target, FUZZ_JOBS unset)
+# usage: scripts/fuzz.sh [target ...]   (default: FUZZ_TARGETS, else all five; FUZZ_SECONDS=60 per target)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 all_targets=(FuzzJSON FuzzPrice FuzzLayout FuzzMultipart FuzzProviderReplies)
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
+# shellcheck disable=SC2206 # FUZZ_TARGETS is a space-separated list of names
+[ ${#targets[@]} -gt 0 ] || targets=(${FUZZ_TARGETS:-${all_targets[*]}})
 seconds=${FUZZ_SECONDS:-60}
 
 scripts/deps.sh build
@@ -20,6 +21,7 @@ export MENU_API_FUZZ=1
 # -sanitize=fuzzer,address: swiftc keeps only the last -sanitize= flag it is given, so SwiftPM's
 # `--sanitize fuzzer --sanitize address` yields ASan without coverage, and libFuzzer then finds nothing new.
 # `--sanitize fuzzer` stays for what SwiftPM does with it: -parse-as-library and libFuzzer's main at link.
+# shellcheck disable=SC2054 # the comma belongs to swiftc's flag
 build_flags=(-c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -enable-testing
     --scratch-path .build-fuzz)
 mkdir -p var/fuzz/artifacts

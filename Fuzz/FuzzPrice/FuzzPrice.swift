@@ -2,7 +2,8 @@ import FuzzSupport
 import MenuModel
 import MenuParsing
 
-// Input: one byte of context flags, then the line as UTF-8 (invalid sequences become U+FFFD, as OCR text never
+// Input: one byte of context flags (1: in thousands, 2 and 4: column labels, 8: then eight bytes of typical
+// amount), then the line as UTF-8 (invalid sequences become U+FFFD, as OCR text never
 // holds them). Invariants, beyond not crashing:
 // - every price a reading returns passes PriceValidator (positive, at most 1,000,000, a multiple of 100), so
 //   nothing implausible reaches a menu;
@@ -15,7 +16,13 @@ func check(_ bytes: [UInt8]) {
     var context = PriceContext(isInThousands: flags & 1 != 0)
     if flags & 2 != 0 { context.columnLabels = ["소", "대"] }
     if flags & 4 != 0 { context.columnLabels += ["중"] }
-    if flags & 8 != 0 { context.typicalAmount = 1_000 * Int(flags >> 4 | 1) }
+    if flags & 8 != 0 {
+        // Any Int: `typicalAmount` is public, and a caller's value (the layout parser passes only validated
+        // medians) must not be able to trap the parser.
+        var typical: UInt64 = 0
+        for byte in reader.bytes(8) { typical = typical << 8 | UInt64(byte) }
+        context.typicalAmount = Int(truncatingIfNeeded: typical)
+    }
     let line = String(decoding: reader.rest(), as: UTF8.self)
     let parser = PriceParser()
 
