@@ -9,7 +9,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-let package = Package(
+var package = Package(
     name: "menu-api",
     platforms: [.macOS(.v15)],
     products: [
@@ -204,3 +204,30 @@ let package = Package(
         ),
     ]
 )
+
+// The libFuzzer targets (Fuzz/, `make fuzz`): declared only when MENU_API_FUZZ is set, because they link only with
+// `--sanitize fuzzer` (their entry is `LLVMFuzzerTestOneInput`; libFuzzer brings `main`), so `swift build` and
+// `swift test` never see them.
+if Context.environment["MENU_API_FUZZ"] != nil {
+    package.targets += [
+        .target(
+            name: "FuzzSupport", dependencies: ["MenuModel", "MenuParsing"], path: "Fuzz/FuzzSupport",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzJSON", dependencies: ["FuzzSupport", "JSON"], path: "Fuzz/FuzzJSON", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FuzzPrice", dependencies: ["FuzzSupport", "MenuModel", "MenuParsing"], path: "Fuzz/FuzzPrice",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzLayout", dependencies: ["FuzzSupport", "MenuModel", "MenuParsing"], path: "Fuzz/FuzzLayout",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzMultipart", dependencies: ["FuzzSupport", "MenuAPI"], path: "Fuzz/FuzzMultipart",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "FuzzProviderReplies",
+            dependencies: ["FuzzSupport", "JSON", "MenuModel", "MenuParsing", "OCR", "Curl"],
+            path: "Fuzz/FuzzProviderReplies", swiftSettings: swiftSettings),
+    ]
+}

@@ -3,7 +3,8 @@
 # to end through nginx, which the tests start themselves from nginx/menu-api.local.conf.template).
 # Extra arguments go to `swift test`, e.g. scripts/test.sh --filter EndToEndTests.
 # SANITIZE=address builds everything, the responder the end-to-end tests start included, with AddressSanitizer
-# (in .build-asan); leak detection is off because XCTest's own runner leaks at exit.
+# (in .build-asan); leak detection is off because XCTest's own runner leaks at exit. SANITIZE=thread does the same
+# with ThreadSanitizer in .build-tsan (`make test-tsan`, the suites that run clean under it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -13,8 +14,11 @@ scripts/deps.sh test
 build_flags=()
 binary=$root/.build/debug/menu-api
 if [ -n "${SANITIZE:-}" ]; then
-    build_flags=(--sanitize="$SANITIZE" --scratch-path .build-asan)
-    binary=$root/.build-asan/debug/menu-api
+    # .build-asan for address (its historical name), .build-tsan for thread.
+    scratch=.build-asan
+    [ "$SANITIZE" = thread ] && scratch=.build-tsan
+    build_flags=(--sanitize="$SANITIZE" --scratch-path "$scratch")
+    binary=$root/$scratch/debug/menu-api
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 fi
 swift build --build-tests "${build_flags[@]}"

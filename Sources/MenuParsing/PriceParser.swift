@@ -219,7 +219,11 @@ public struct PriceParser: Sendable {
     /// point lost (`44.5` as `445`). The amount as printed, when it fits the page (within five times its typical
     /// price either way); nil otherwise.
     static func withoutMisreadMark(_ digits: String, _ value: Int, typical: Int) -> Int? {
-        guard value >= 100_000, typical > 0, value > typical * 5 else { return nil }
+        // The layout parser passes a validated median, but `PriceContext` is public: a typical price beyond any
+        // plausible one is no page's, and `typical * 5` must not overflow (a trap FuzzPrice found at 4.8e18).
+        guard value >= 100_000, (1...PriceValidator.maximumAmount).contains(typical), value > typical * 5 else {
+            return nil
+        }
         let characters = Array(digits)
         let repaired: Int?
         if characters.count == 7, "23".contains(characters[0]), ",.".contains(characters[3]) {

@@ -274,4 +274,17 @@ struct PriceParserTests {
             for price in reading.prices { #expect(PriceValidator.problem(with: price.amount) == nil) }
         }
     }
+
+    /// A caller's typical price, however absurd, never traps the misread-mark repair (FuzzPrice found
+    /// `typical * 5` overflowing at 0x436c6f7365640000, its crashing input now a seed): only a plausible one
+    /// repairs, so the six figures stay as read.
+    @Test(arguments: [
+        Int.max, 0x436c_6f73_6564_0000, Int.max / 5 + 1, PriceValidator.maximumAmount + 1, 0, -1, Int.min,
+    ])
+    func absurdTypicalAmountsNeverTrap(typical: Int) {
+        let reading = PriceParser().reading(of: "깐풍기 277000", context: PriceContext(typicalAmount: typical))
+        #expect(reading.remainingText == "깐풍기")
+        #expect(reading.prices == [MenuPrice(amount: 277_000)])
+        #expect(PriceParser().amount(from: "331.900", PriceContext(typicalAmount: typical)) == 331_900)
+    }
 }
