@@ -74,6 +74,18 @@ def fd_count(pid):
     return len(os.listdir(f"/proc/{pid}/fd"))
 
 
+def fd_kinds(pid):
+    """The open fds by kind: socket, pipe, anon_inode:[eventfd] ..., or a file's path."""
+    kinds = collections.Counter()
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        kinds[target.split(":[")[0] if target.startswith(("socket:", "pipe:")) else target] += 1
+    return kinds
+
+
 def psql(url, sql):
     out = subprocess.run(["psql", url, "-AtF", "\t", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True,
                          capture_output=True, text=True).stdout
@@ -99,6 +111,7 @@ class Soak:
         self.item_ids = []
         self.serial = 0
         self.samples = []
+        self.kinds = {}
         self.hot = []
         self.deadline = 0.0
 
@@ -284,7 +297,12 @@ class Soak:
         pid = self.args.pid
         with self.lock:
             count = self.requests
-        self.samples.append((label or count, count, rss_kb(pid), fd_count(pid)))
+        # The responder's sessions in PostgreSQL (its pools open them as the load needs them): an fd that is one.
+        sessions = int(psql(self.args.database_url, "SELECT count(*) FROM pg_stat_activity WHERE "
+                            "datname = current_database() AND pid <> pg_backend_pid()")[0][0])
+        self.samples.append((label or count, count, rss_kb(pid), fd_count(pid), sessions))
+        if label in ("start", "end"):
+            self.kinds[label] = fd_kinds(pid)
 
     def sampler(self, stop):
         step = self.args.sample_every
@@ -353,10 +371,12 @@ class Soak:
             failures.append(f"{len(self.unexpected)} unexpected answers, first: " + " | ".join(self.unexpected[:5]))
 
         print("\nresponder per thousand requests (RSS from /proc/PID/status VmRSS, fds from /proc/PID/fd):")
-        print(f"  {'requests':>10} {'RSS MB':>8} {'fds':>5}")
-        for label, count, rss, fds in self.samples:
+        print(f"  {'requests':>10} {'RSS MB':>8} {'fds':>5} {'PostgreSQL sessions':>20}")
+        for label, count, rss, fds, sessions in self.samples:
             name = label if isinstance(label, str) else str(count)
-            print(f"  {name:>10} {rss / 1024:>8.1f} {fds:>5}")
+            print(f"  {name:>10} {rss / 1024:>8.1f} {fds:>5} {sessions:>20}")
+        for label, kinds in self.kinds.items():
+            print(f"  fds at the {label}: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common(8)))
         counted = [s for s in self.samples if not isinstance(s[0], str)]
         # The fd baseline is the first sample under load (pools and kept connections opened by then).
         baseline = counted[0] if counted else self.samples[0]
@@ -364,7 +384,9 @@ class Soak:
         if end[3] > baseline[3] + args.fd_slack:
             failures.append(f"fds rose from {baseline[3]} (at {baseline[1]} requests) to {end[3]} at the end, "
                             f"over the bound of +{args.fd_slack}")
-        half = [s for s in counted if s[1] >= self.requests / 2]
+        # The slope: a least-squares line through the samples of the second half of the requests, the end's
+        # (after the drain) included, so a 60 s run at ~70 req/s still has three points.
+        half = [s for s in counted + [end] if s[1] >= self.requests / 2]
         slope = None
         if len(half) >= 3:
             xs = [s[1] / 1000 for s in half]

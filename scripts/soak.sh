@@ -58,7 +58,7 @@ scripts/render-bench-images.py small "$work/menus" --count 1 --seed 15 >/dev/nul
 scripts/pg.sh init "$work/pg" "$(free_port 57432)" --fast
 DATABASE_URL=$(scripts/pg.sh url "$work/pg")
 export DATABASE_URL
-"$binary" migrate >/dev/null
+"$binary" migrate >/dev/null 2>"$work/migrate.log" || { cat "$work/migrate.log" >&2; exit 1; }
 
 python3 scripts/fake-openai.py --delay "$openai_delay" >"$work/fake-openai.out" 2>"$work/fake-openai.log" &
 pids+=($!)
