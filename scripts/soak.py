@@ -18,7 +18,8 @@ Exits 1 when an answer was unexpected or a 5xx, when the accounting fails (every
 upload_tasks with the same status and counts, none left queued/processing after the drain, no task the client does
 not know of, the metrics route's file_count, cache_hits and error_count equal the client's counts of files), when
 the fd count at the end exceeds the first sample after the warm-up plus --fd-slack, or when the RSS slope over the
-second half of the samples exceeds --rss-slope-mb MB per thousand requests. Python 3 standard library and psql.
+second half of the requests (sampled every quarter of --sample-every) exceeds --rss-slope-mb MB per thousand
+requests. Python 3 standard library and psql.
 """
 import argparse
 import collections
@@ -112,6 +113,7 @@ class Soak:
         self.serial = 0
         self.samples = []
         self.kinds = {}
+        self.fine = []  # (requests, RSS KB) every quarter of --sample-every, for the slope
         self.hot = []
         self.deadline = 0.0
 
@@ -293,26 +295,32 @@ class Soak:
                 self.note(op.__name__, f"client error {type(error).__name__}: {error}")
         connection[0].close()
 
-    def sample(self, label=None):
+    def sample(self, label=None, printed=True):
         pid = self.args.pid
         with self.lock:
             count = self.requests
+        if not printed:  # a point for the slope only: RSS, no fds or sessions
+            self.fine.append((count, rss_kb(pid)))
+            return
         # The responder's sessions in PostgreSQL (its pools open them as the load needs them): an fd that is one.
         sessions = int(psql(self.args.database_url, "SELECT count(*) FROM pg_stat_activity WHERE "
                             "datname = current_database() AND pid <> pg_backend_pid()")[0][0])
-        self.samples.append((label or count, count, rss_kb(pid), fd_count(pid), sessions))
+        rss = rss_kb(pid)
+        self.samples.append((label or count, count, rss, fd_count(pid), sessions))
+        self.fine.append((count, rss))
         if label in ("start", "end"):
             self.kinds[label] = fd_kinds(pid)
 
     def sampler(self, stop):
         step = self.args.sample_every
-        following = step
+        fine = max(1, step // 4)
+        following = fine
         while not stop.is_set():
             with self.lock:
                 count = self.requests
             if count >= following:
-                self.sample()
-                following = (count // step + 1) * step
+                self.sample(printed=following % step == 0)
+                following = (count // fine + 1) * fine
             stop.wait(0.05)
 
     def run(self):
@@ -370,7 +378,7 @@ class Soak:
         if self.unexpected:
             failures.append(f"{len(self.unexpected)} unexpected answers, first: " + " | ".join(self.unexpected[:5]))
 
-        print("\nresponder per thousand requests (RSS from /proc/PID/status VmRSS, fds from /proc/PID/fd):")
+        print(f"\nresponder every {args.sample_every} requests (RSS from /proc/PID/status VmRSS, fds from /proc/PID/fd):")
         print(f"  {'requests':>10} {'RSS MB':>8} {'fds':>5} {'PostgreSQL sessions':>20}")
         for label, count, rss, fds, sessions in self.samples:
             name = label if isinstance(label, str) else str(count)
@@ -384,13 +392,14 @@ class Soak:
         if end[3] > baseline[3] + args.fd_slack:
             failures.append(f"fds rose from {baseline[3]} (at {baseline[1]} requests) to {end[3]} at the end, "
                             f"over the bound of +{args.fd_slack}")
-        # The slope: a least-squares line through the samples of the second half of the requests, the end's
-        # (after the drain) included, so a 60 s run at ~70 req/s still has three points.
-        half = [s for s in counted + [end] if s[1] >= self.requests / 2]
+        # The slope: a least-squares line through the RSS of the second half of the requests, sampled every quarter
+        # of --sample-every (the printed rows and the end's, after the drain, among them), so that one jump of
+        # glibc's heap between two printed rows does not decide it alone.
+        half = [s for s in self.fine if s[0] >= self.requests / 2]
         slope = None
         if len(half) >= 3:
-            xs = [s[1] / 1000 for s in half]
-            ys = [s[2] / 1024 for s in half]
+            xs = [s[0] / 1000 for s in half]
+            ys = [s[1] / 1024 for s in half]
             mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
             denominator = sum((x - mx) ** 2 for x in xs)
             slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / denominator if denominator else 0.0
