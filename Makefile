@@ -1,5 +1,5 @@
 # menu-api: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test test-asan test-tsan fuzz build bench eval eval-foreign format lint clean
+.PHONY: run test test-asan test-tsan fuzz build bench soak eval eval-foreign format lint clean
 
 run:
 	scripts/run.sh
@@ -28,6 +28,11 @@ build:
 
 bench:
 	scripts/bench.sh
+
+# A bounded mixed load through nginx for SOAK_SECONDS (300), then the accounting against PostgreSQL (see Performance).
+SOAK_SECONDS ?= 300
+soak:
+	SOAK_SECONDS=$(SOAK_SECONDS) scripts/soak.sh
 
 # The local OCR tier on two rendered sets with ground truth (deterministic): `tuning`, the only one to tune on, and
 # `heldout`, with other seeds, fonts, backgrounds and layout variants. Item P/R/F1, price accuracy and time per

@@ -23,6 +23,8 @@ test=("${run[@]}" spawn-fcgi prometheus "${browser[@]}" git curl shellcheck apac
     systemd)
 # bench: wrk for load, gcc for the C libfcgi floor responder, curl for single requests; ImageMagick and NanumGothic
 # render the menu photos the upload rounds send, python3 runs the renderer and the fake OpenAI server.
+# `make soak` (scripts/soak.sh) uses the same purpose: ImageMagick, NanumGothic, python3 (its client, soak.py, is
+# standard library only), curl, nginx and PostgreSQL's psql.
 bench=("${test[@]}" wrk gcc curl imagemagick fonts-nanum python3)
 # eval: the Korean font families the two rendered sets split between them (printed, title and handwriting styles),
 # python3 renders (with Pillow and numpy from PyPI, below) and scores them.
