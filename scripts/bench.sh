@@ -16,11 +16,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/lib.sh
-# The bench's load is the measurement, not abuse: the upload route's nginx limits (render-nginx.sh) are raised out of
-# its way.
-export MENU_API_UPLOAD_RATE_PER_ADDRESS=1000r/s MENU_API_UPLOAD_BURST_PER_ADDRESS=100000
-export MENU_API_UPLOAD_RATE_PER_KEY=1000r/s MENU_API_UPLOAD_BURST_PER_KEY=100000
-export MENU_API_UPLOAD_CONNECTIONS_PER_ADDRESS=10000 MENU_API_UPLOAD_CONNECTIONS_PER_KEY=10000
+measurement_environment
 
 seconds=${BENCH_SECONDS:-10}
 connection_counts=${BENCH_CONNECTIONS:-8 32}
@@ -30,10 +26,6 @@ upload_connections=${BENCH_UPLOAD_CONNECTIONS:-4}
 upload_files=${BENCH_UPLOAD_FILES:-20}
 openai_delay=${BENCH_OPENAI_DELAY:-1}
 upload_parallelisms=${BENCH_UPLOAD_PARALLELISM:-4 8}
-# The responders get their settings from this script only: a key or tier list exported in the shell must neither
-# reach a real vendor nor change what is measured.
-unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL CLOVA_OCR_URL CLOVA_OCR_SECRET OCR_TIERS OCR_LOCAL_TIER \
-    UPLOAD_PARALLELISM OCR_CONCURRENCY B2B_AUTH APP_ENV
 # No responder runs job workers: all share one database, and only the Jobs section's worker processes (their
 # --workers option) may drain its queue, or they would be measured with help.
 export MENU_API_JOB_WORKERS=0

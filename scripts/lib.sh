@@ -28,3 +28,15 @@ wait_for_file() {
     for i in $(seq 1 $(( ${2:-30} * 10 ))); do [ -e "$1" ] && return 0; sleep 0.1; done
     return 1
 }
+
+# The environment a measured run (`make bench`, `make soak`) starts its responders in. The load is the measurement,
+# not abuse: the upload route's nginx limits (render-nginx.sh) are raised out of its way. The responders get their
+# settings from the script only: a key or tier list exported in the shell must neither reach a real vendor nor
+# change what is measured.
+measurement_environment() {
+    export MENU_API_UPLOAD_RATE_PER_ADDRESS=1000r/s MENU_API_UPLOAD_BURST_PER_ADDRESS=100000
+    export MENU_API_UPLOAD_RATE_PER_KEY=1000r/s MENU_API_UPLOAD_BURST_PER_KEY=100000
+    export MENU_API_UPLOAD_CONNECTIONS_PER_ADDRESS=10000 MENU_API_UPLOAD_CONNECTIONS_PER_KEY=10000
+    unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL CLOVA_OCR_URL CLOVA_OCR_SECRET OCR_TIERS OCR_LOCAL_TIER \
+        UPLOAD_PARALLELISM OCR_CONCURRENCY B2B_AUTH APP_ENV
+}

@@ -13,11 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 source scripts/lib.sh
-# The soak's load is no abuse: the upload route's nginx limits (render-nginx.sh) are raised out of its way, as the
-# bench does.
-export MENU_API_UPLOAD_RATE_PER_ADDRESS=1000r/s MENU_API_UPLOAD_BURST_PER_ADDRESS=100000
-export MENU_API_UPLOAD_RATE_PER_KEY=1000r/s MENU_API_UPLOAD_BURST_PER_KEY=100000
-export MENU_API_UPLOAD_CONNECTIONS_PER_ADDRESS=10000 MENU_API_UPLOAD_CONNECTIONS_PER_KEY=10000
+measurement_environment
 
 seconds=${SOAK_SECONDS:-300}
 threads=${SOAK_THREADS:-6}
@@ -25,10 +21,8 @@ openai_delay=${SOAK_OPENAI_DELAY:-0.1}
 sample_every=${SOAK_SAMPLE_EVERY:-1000}
 fd_slack=${SOAK_FD_SLACK:-20}
 rss_slope=${SOAK_RSS_SLOPE_MB:-1.0}
-# The responder gets its settings from this script only: a key or tier list exported in the shell must neither
-# reach a real vendor nor change what is measured.
-unset OPENAI_API_KEY OPENAI_BASE_URL OPENAI_MODEL CLOVA_OCR_URL CLOVA_OCR_SECRET OCR_TIERS OCR_LOCAL_TIER \
-    UPLOAD_PARALLELISM OCR_CONCURRENCY B2B_AUTH APP_ENV ADMIN_TOKEN MENU_API_JOB_WORKERS
+# Nor an admin token or a job-worker count from the shell: the soak sets its own.
+unset ADMIN_TOKEN MENU_API_JOB_WORKERS
 
 scripts/deps.sh bench
 swift build -c release --product menu-api
