@@ -113,23 +113,26 @@ struct MenuLayoutParserTests {
         #expect(items.map { $0.prices.first?.amount } == [6500, 6000, 7000, 5500])
     }
 
-    /// Two section headers side by side and leader debris read as syllables are no cards: a single column whose
-    /// prices sit far right keeps its rows.
+    /// Two section headers side by side and leader debris read as syllables are no cards' names: a column of names
+    /// with two price columns keeps its rows whole (the gap before the second prices is no card gutter).
     @Test func headersSideBySideMakeNoCardGutter() {
         var page = SyntheticPage()
         page.add("식사", x: 20, y: 20)
-        page.add("음료", x: 420, y: 20)
+        page.add("음료", x: 500, y: 20)
         page.add("김치찌개", x: 20, y: 60)
-        page.add("8,000", x: 420, y: 60)
+        page.add("8,000", x: 300, y: 60)
+        page.add("9,000", x: 500, y: 60)
         page.add("이이 의의", x: 20, y: 90)
-        page.add("이이 의의", x: 420, y: 90)
+        page.add("이이 의의", x: 500, y: 90)
         page.add("순두부찌개", x: 20, y: 120)
-        page.add("8,500", x: 420, y: 120)
+        page.add("8,500", x: 300, y: 120)
+        page.add("9,500", x: 500, y: 120)
         page.add("공기밥", x: 20, y: 160)
-        page.add("1,000", x: 420, y: 160)
+        page.add("1,000", x: 300, y: 160)
+        page.add("2,000", x: 500, y: 160)
         let items = parser.items(from: page.words)
         #expect(names(items) == ["김치찌개", "순두부찌개", "공기밥"])
-        #expect(items.map { $0.prices.first?.amount } == [8000, 8500, 1000])
+        #expect(items.map { $0.prices.map(\.amount) } == [[8000, 9000], [8500, 9500], [1000, 2000]])
     }
 
     @Test func wideGapBetweenNameAndPriceIsNotAColumn() {
