@@ -205,6 +205,28 @@ struct PreprocessingTests {
         #expect(map.grey[390 * 900 + 775] < 64)
     }
 
+    @Test func aMarginLineBrokenByHeaderBoxesIsErasedAGlyphsStemIsNot() {
+        var canvas = Canvas(width: 600, height: 900, colour: (250, 250, 248))
+        // A notebook's margin line, 2 px wide, broken into stretches of a fifth of the page height where the
+        // section headers' boxes hide it; every name's first glyph starts right of it.
+        for stretch in [(40, 180), (230, 180), (460, 180), (690, 180)] {
+            canvas.fill(x: 100, y: stretch.0, width: 2, height: stretch.1, colour: (190, 40, 30))
+        }
+        for row in stride(from: 60, to: 860, by: 70) {
+            canvas.fill(x: 106, y: row, width: 28, height: 16, colour: (20, 20, 20))
+        }
+        // A tall glyph's stem (a tenth of the page high) with its other strokes beside it.
+        canvas.fill(x: 400, y: 300, width: 4, height: 90, colour: (20, 20, 20))
+        canvas.fill(x: 410, y: 330, width: 20, height: 4, colour: (20, 20, 20))
+        var map = canvas.inkMap()
+        #expect(map.grey[110 * 600 + 101] < 64)
+        RuleEraser.erase(in: &map)
+        #expect(map.grey[110 * 600 + 101] == 255)
+        #expect(map.grey[500 * 600 + 100] == 255)
+        #expect(map.grey[75 * 600 + 120] < 64)
+        #expect(map.grey[340 * 600 + 401] < 64)
+    }
+
     /// Rows of "words" (short dark bars) climbing at `degrees`.
     static func skewedPage(degrees: Double) -> Canvas {
         var canvas = Canvas(width: 800, height: 600, colour: (250, 250, 248))
