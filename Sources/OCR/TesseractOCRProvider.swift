@@ -137,9 +137,10 @@ public final class TesseractOCRProvider: OCRProvider {
             var after = Self.lexiconStanding(of: again)
             // The amounts a reading at another weight must keep: the page's, or the first reading's alone.
             let amounts = before.amounts.isEmpty ? after.amounts : before.amounts
+            let wasHeader = isHeader(index)
+            let readsAsHeader = MenuLayoutParser.sizeHeader(again.text) != nil
             // A grid's header row is read at one weight: another could make a dish of its labels (소주 of 소 중).
-            let mayBeHeader = isHeader(index) || MenuLayoutParser.sizeHeader(again.text) != nil
-            for weight in [StrokeWeight.thinner, .thicker] where after.rank < 2 && !mayBeHeader {
+            for weight in [StrokeWeight.thinner, .thicker] where after.rank < 2 && !wasHeader && !readsAsHeader {
                 let left = end - clock.now
                 guard left > .milliseconds(50),
                     let variant = reread(line, page: page, deadline: left, weight: weight)
@@ -149,8 +150,8 @@ public final class TesseractOCRProvider: OCRProvider {
             }
             let keepsPrice = before.amounts.isEmpty || after.amounts == before.amounts
             // A grid's header row is no entry: its second reading counts when it reads as one and the first did not.
-            let readsAsHeader = MenuLayoutParser.sizeHeader(again.text) != nil && !isHeader(index)
-            result += (after.rank > before.rank && keepsPrice) || readsAsHeader ? again.words : line.words
+            let becomesHeader = readsAsHeader && !wasHeader
+            result += (after.rank > before.rank && keepsPrice) || becomesHeader ? again.words : line.words
         }
         return result
     }
