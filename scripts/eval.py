@@ -30,6 +30,10 @@ monotone pool-adjacent-violators fit of share right on raw confidence, and print
 Sources/OCR/TesseractCalibration.swift. `--cache=DIR` keeps each image's JSON from the binary under DIR (one
 subdirectory per set and extra OCR arguments) and reads it back instead of running the binary again; the cache knows
 nothing of the binary, so use a new DIR after a rebuild. Without it every run reads every image.
+
+`--dump-words=DIR` keeps the words each image was read as (`menu-api ocr --dump-words`, one subdirectory per set);
+`--from-words=DIR` parses those words again instead of reading the images (`menu-api ocr --from-words`): a change to
+the layout parser alone is measured in seconds. The times it reports are the parser's alone.
 """
 import json
 import re
@@ -105,8 +109,9 @@ def baseline_items(raw_text):
     return items
 
 
-def run(binary, images, extra, cache=None):
-    """The binary's result per image name; with `cache`, images already there are read back and only the rest run."""
+def run(binary, images, extra, cache=None, words=None):
+    """The binary's result per image name; with `cache`, images already there are read back and only the rest run.
+    With `words` (("dump" or "from", DIR)), the words read are written to DIR, or parsed again from it."""
     cached = {}
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
@@ -116,11 +121,22 @@ def run(binary, images, extra, cache=None):
                 cached[image.name] = json.loads(path.read_text(encoding="utf-8"))
     missing = [image for image in images if image.name not in cached]
     if missing:
-        output = subprocess.run([binary, "ocr", *extra, *map(str, missing)], capture_output=True, text=True)
+        inputs = list(map(str, missing))
+        by_input = {input: image.name for input, image in zip(inputs, missing)}
+        if words:
+            mode, directory = words
+            directory.mkdir(parents=True, exist_ok=True)
+            if mode == "dump":
+                extra = [*extra, f"--dump-words={directory}"]
+            else:
+                inputs = [str(directory / f"{image.stem}.words.json") for image in missing]
+                by_input = {input: image.name for input, image in zip(inputs, missing)}
+                extra = [*extra, "--from-words"]
+        output = subprocess.run([binary, "ocr", *extra, *inputs], capture_output=True, text=True)
         if not output.stdout.strip():
             sys.exit(f"menu-api ocr printed nothing: {output.stderr}")
         for result in json.loads(output.stdout):
-            name = Path(result["file"]).name
+            name = by_input.get(result["file"], Path(result["file"]).name)
             cached[name] = result
             if cache is not None:
                 (cache / f"{name}.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
@@ -368,6 +384,9 @@ def main():
     flags = {a for a in arguments if a.startswith("--") and "=" not in a}
     binary, *directories = [a for a in arguments if not a.startswith("--")]
     cache = next((Path(a.split("=", 1)[1]) for a in arguments if a.startswith("--cache=")), None)
+    words = next(
+        ((mode, Path(a.split("=", 1)[1])) for a in arguments for mode in ("dump", "from")
+         if a.startswith(f"--{mode}-words=")), None)
     summaries = {}
     fitted = False
     for directory in map(Path, directories):
@@ -376,7 +395,8 @@ def main():
             data = json.loads(path.read_text(encoding="utf-8"))
             truths[data["image"]] = data
         set_cache = cache / ("_".join([directory.name, *extra]) or "default") if cache else None
-        results = run(binary, [directory / image for image in truths], extra, set_cache)
+        set_words = (words[0], words[1] / directory.name) if words else None
+        results = run(binary, [directory / image for image in truths], extra, set_cache, set_words)
         if "--misses" in flags:
             show_misses(truths, results)
         name = next(iter(truths.values()))["set"] if truths else directory.name

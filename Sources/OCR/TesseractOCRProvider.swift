@@ -55,10 +55,41 @@ public final class TesseractOCRProvider: OCRProvider {
     }
 
     public func recognize(_ image: PreparedImage, deadline: Duration) -> OCRResult {
+        let start = ContinuousClock.now
+        switch read(image, deadline: deadline) {
+        case .read(let page): return result(of: page, since: start)
+        case .failed(let failure): return failure
+        }
+    }
+
+    /// The words of one page, in the coordinates of the page Tesseract read (``ImagePreparation/grayPage``).
+    public struct PageWords: Sendable, Codable {
+        public var words: [OCRWord]
+        public var width: Int
+        public var height: Int
+
+        public init(words: [OCRWord], width: Int, height: Int) {
+            self.words = words
+            self.width = width
+            self.height = height
+        }
+    }
+
+    /// What reading a page gave: its words, or the failed result.
+    public enum PageReading: Sendable {
+        case read(PageWords)
+        case failed(OCRResult)
+    }
+
+    /// The first half of ``recognize(_:deadline:)``: preprocessing and recognition, the unsure lines read again.
+    /// Apart so that the parser can be measured on words read once (`menu-api ocr --dump-words`, `--from-words`).
+    public func read(_ image: PreparedImage, deadline: Duration) -> PageReading {
         let clock = ContinuousClock()
         let start = clock.now
-        func failure(_ reason: OCRFailureReason, _ message: String) -> OCRResult {
-            .failure(provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now))
+        func failure(_ reason: OCRFailureReason, _ message: String) -> PageReading {
+            .failed(
+                OCRResult.failure(
+                    provider: name, reason: reason, message: message, processingTime: start.duration(to: clock.now)))
         }
         let page: (pixels: [UInt8], width: Int, height: Int)
         do {
@@ -85,6 +116,13 @@ public final class TesseractOCRProvider: OCRProvider {
             let end = min(start.advanced(by: deadline), clock.now.advanced(by: max(pageReading, .milliseconds(500))))
             words = rereadingUnsureLines(words, page: page, until: end)
         }
+        return .read(PageWords(words: words, width: page.width, height: page.height))
+    }
+
+    /// The second half of ``recognize(_:deadline:)``: the page's words parsed into items.
+    /// - Parameter start: when the image's reading began (the result's processing time runs from it).
+    public func result(of page: PageWords, since start: ContinuousClock.Instant) -> OCRResult {
+        let words = page.words
         var items = layout.items(from: words, pageSize: (Double(page.width), Double(page.height)))
         if let calibration {
             // Before the mean: the page's confidence, which the router holds against the tier's bar, is then the
@@ -96,7 +134,7 @@ public final class TesseractOCRProvider: OCRProvider {
         return OCRResult(
             provider: name, items: items, rawText: lines.joined(separator: "\n"),
             confidence: confidence,
-            hasHandwriting: false, processingTime: start.duration(to: clock.now))
+            hasHandwriting: false, processingTime: start.duration(to: ContinuousClock.now))
     }
 
     /// A line read in the page's context whose name is no lexicon entry is read again alone (PSM 7, the line's box

@@ -1,6 +1,6 @@
 /// A word an OCR engine read, with where it is and how sure the engine is. Tesseract words and CLOVA fields both
 /// become these, so one layout parser serves every engine.
-public struct OCRWord: Sendable, Equatable {
+public struct OCRWord: Sendable, Equatable, Codable {
     /// The text as read.
     public var text: String
     /// Left edge, in pixels.

@@ -56,6 +56,12 @@ struct OCRCommand: ParsableCommand {
     @Option(help: "Also write the page Tesseract reads, as FILE.pgm, into this directory (to look at it).")
     var dumpPages: String?
 
+    @Option(help: "Also write the words the parser is given, as FILE.words.json, into this directory (to parse again).")
+    var dumpWords: String?
+
+    @Flag(help: "The files are words written by --dump-words: parse them again without reading (to tune the parser).")
+    var fromWords = false
+
     func run() throws {
         _ = try Application.loadConfiguration()
         do {
@@ -92,15 +98,37 @@ struct OCRCommand: ParsableCommand {
                 failed = true
                 continue
             }
-            if let dumpPages, let page = try? ImagePreparation.grayPage(from: Array(data), steps: steps) {
+            if let dumpPages, !fromWords, let page = try? ImagePreparation.grayPage(from: Array(data), steps: steps) {
                 let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
                 let header = Array("P5\n\(page.width) \(page.height)\n255\n".utf8)
                 _ = FileManager.default.createFile(
                     atPath: "\(dumpPages)/\(name).pgm", contents: Data(header + page.pixels))
             }
-            let result = provider.recognize(
-                PreparedImage(original: Array(data)),
-                deadline: .milliseconds(Int64(deadline * 1000)))
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            let start = ContinuousClock.now
+            let result: OCRResult
+            if fromWords {
+                guard let page = try? JSONDecoder().decode(TesseractOCRProvider.PageWords.self, from: data) else {
+                    results.append(
+                        .object([("file", .string(file)), ("success", false), ("failure_reason", "unreadable_words")]))
+                    failed = true
+                    continue
+                }
+                result = provider.result(of: page, since: start)
+            } else {
+                switch provider.read(
+                    PreparedImage(original: Array(data)), deadline: .milliseconds(Int64(deadline * 1000)))
+                {
+                case .read(let page):
+                    if let dumpWords, let encoded = try? JSONEncoder().encode(page) {
+                        _ = FileManager.default.createFile(
+                            atPath: "\(dumpWords)/\(name).words.json", contents: encoded)
+                    }
+                    result = provider.result(of: page, since: start)
+                case .failed(let failure):
+                    result = failure
+                }
+            }
             failed = failed || !result.isSuccess
             guard case .object(let fields) = result.json else { continue }
             results.append(.object([("file", .string(file))] + fields))
