@@ -113,6 +113,26 @@ struct MenuLayoutParserTests {
         #expect(items.map { $0.prices.first?.amount } == [6500, 6000, 7000, 5500])
     }
 
+    /// A card's name, a description set much smaller, then the price: the name is the item's and the description
+    /// its own; a section header set far larger than the price under its first card names no item.
+    @Test func cardDescriptionSetSmallerGoesWithTheNameAbove() {
+        var page = SyntheticPage()
+        page.add("찌개", x: 20, y: 0, height: 40)
+        page.add("해물비빔밥", x: 80, y: 60, height: 26)
+        page.add("29,500", x: 90, y: 95, height: 21)
+        page.add("청국장", x: 80, y: 160, height: 26)
+        page.add("맵기 조절 가능", x: 80, y: 192, height: 13)
+        page.add("16,000", x: 90, y: 212, height: 21)
+        page.add("쌈밥", x: 80, y: 270, height: 26)
+        page.add("맵기 조절 가능", x: 80, y: 302, height: 13)
+        page.add("19,500", x: 90, y: 322, height: 21)
+        let items = parser.items(from: page.words)
+        #expect(names(items) == ["해물비빔밥", "청국장", "쌈밥"])
+        #expect(items.map(\.description) == [nil, "맵기 조절 가능", "맵기 조절 가능"])
+        #expect(items.map { $0.prices.first?.amount } == [29500, 16000, 19500])
+        #expect(items.map(\.category) == ["찌개", "찌개", "찌개"])
+    }
+
     /// Two section headers side by side and leader debris read as syllables are no cards' names: a column of names
     /// with two price columns keeps its rows whole (the gap before the second prices is no card gutter).
     @Test func headersSideBySideMakeNoCardGutter() {
